@@ -1,0 +1,84 @@
+// Plain records of one sweep, as the runner reads them back from its store.
+// reports/ turns these into report.json and report.html; it knows nothing of
+// SQLite, oneTBB or the engine, so everything it needs is spelled out here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace sweep::reports {
+
+// One finished epoch of one trial. Epochs are numbered from 1.
+struct EpochRecord {
+  int epoch = 0;
+  double learning_rate = 0.0;  // the rate used during this epoch
+  double seconds = 0.0;
+  // "loss", "accuracy", "val_loss", "val_accuracy" and every other metric by
+  // its Keras name ("f1_score", "val_f1_score", ...). Absent when not computed.
+  std::map<std::string, double> metrics;
+  // The mean training loss over each of ~20 consecutive windows of batches of
+  // this epoch, in order; shows oscillation inside short runs.
+  std::vector<double> loss_trace;
+};
+
+// Where a diverged trial stopped: the batch whose loss was not finite or
+// exceeded divergence_factor x the first batch's loss.
+struct Divergence {
+  int epoch = 0;  // 1-based
+  int batch = 0;  // 0-based within the epoch
+  double loss = 0.0;
+};
+
+struct TrialRecord {
+  std::int64_t id = 0;
+  // The swept values of this trial as a flat object keyed by the spec's names:
+  // always "optimizer" (name) and "learning_rate" (number), plus every other
+  // swept key ("batch_size", "momentum", "model.layers[0].units", ...).
+  nlohmann::json params = nlohmann::json::object();
+  // The trial's whole resolved configuration (dataset, model, training, ...).
+  nlohmann::json config = nlohmann::json::object();
+  std::string config_hash;  // 16 hex digits; equal for repeats of one config
+  int repeat = 0;           // 0-based
+  std::uint64_t seed = 0;
+  // One of: pending, running, completed, diverged, pruned, failed, interrupted.
+  std::string status = "pending";
+  std::string error;  // failed trials: the message; empty otherwise
+  std::optional<Divergence> divergence;
+  std::vector<EpochRecord> epochs;  // in order; may be partial
+  // Test-set metrics of the best validation epoch's weights ("loss",
+  // "accuracy", ...), empty when the dataset has no test set or the trial did
+  // not finish. Never used for selection.
+  std::map<std::string, double> test_metrics;
+  std::string started_at;   // ISO 8601 UTC, empty if never started
+  std::string finished_at;  // ISO 8601 UTC, empty if not finished
+  double seconds = 0.0;     // training wall time
+};
+
+struct SweepRecord {
+  std::int64_t id = 0;
+  std::string name;
+  std::string description;
+  std::string status;  // running, completed, interrupted, failed
+  nlohmann::json spec = nlohmann::json::object();  // the resolved spec
+  std::string spec_hash;
+  std::string started_at;   // ISO 8601 UTC
+  std::string finished_at;  // ISO 8601 UTC, empty while running
+  double duration_seconds = 0.0;
+  int jobs = 1;
+  std::string version;  // sweep's version that ran it
+  std::string host;
+  // The objective, e.g. "val_accuracy" maximised or "val_loss" minimised.
+  std::string objective_metric = "val_accuracy";
+  bool maximize = true;
+  int classes = 0;  // number of classes; chance-level loss is ln(classes)
+  // Names of the swept parameters in spec order ("optimizer", "learning_rate", ...).
+  std::vector<std::string> swept;
+  std::vector<TrialRecord> trials;
+};
+
+}  // namespace sweep::reports
