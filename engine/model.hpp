@@ -1,0 +1,85 @@
+// A Keras-style sequential model:
+//   Sequential model;
+//   model.add(make_layer({"dense", {{"units", 128.0}, {"activation", "relu"}}}));
+//   model.build(features, rng);
+//   model.compile(make_optimizer(...), make_loss(...), metrics);
+//   History h = model.fit(train, &validation, options, rng, callbacks);
+// One model belongs to one thread; many models may train concurrently on one
+// shared Dataset.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/callbacks/callback.hpp"
+#include "engine/datasets/dataset.hpp"
+#include "engine/layers/layer.hpp"
+#include "engine/losses/loss.hpp"
+#include "engine/metrics/metric.hpp"
+#include "engine/optimizers/optimizer.hpp"
+#include "engine/schedules/schedule.hpp"
+#include "engine/tensor.hpp"
+
+namespace sweep::engine {
+
+struct FitOptions {
+  int epochs = 1;
+  int batch_size = 32;
+  bool shuffle = true;
+  int trace_points = 20;  // loss-trace windows per epoch
+  // Keep a copy of the weights of the best epoch by this log key (e.g.
+  // "val_accuracy"); empty = keep none. Restored by restore_best_weights().
+  std::string best_monitor;
+  bool best_maximize = true;
+  // Learning-rate schedule; null = the optimizer's constant rate.
+  std::shared_ptr<Schedule> schedule;
+};
+
+using Logs = std::map<std::string, double>;
+
+struct EpochLog {
+  int epoch = 0;  // 1-based
+  double learning_rate = 0.0;
+  double seconds = 0.0;
+  Logs values;  // "loss", metrics, "val_loss", "val_<metric>"
+  std::vector<double> loss_trace;
+};
+
+struct History {
+  std::vector<EpochLog> epochs;
+  bool stopped = false;      // a callback stopped training
+  std::string stop_reason;   // its reason
+  int best_epoch = 0;        // 1-based, 0 = none (FitOptions::best_monitor)
+};
+
+class Sequential {
+ public:
+  Sequential();
+  ~Sequential();
+  Sequential(Sequential&&) noexcept;
+  Sequential& operator=(Sequential&&) noexcept;
+
+  void add(std::unique_ptr<Layer> layer);
+  // Creates and initialises the weights for inputs of `input_features`.
+  void build(std::size_t input_features, Rng& rng);
+  // Metrics are resolved against the loss and output width (Keras 3's "accuracy").
+  void compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<Loss> loss,
+               const std::vector<Component>& metrics);
+  History fit(const Split& train, const Split* validation, const FitOptions& options, Rng& rng,
+              const std::vector<Callback*>& callbacks = {});
+  Logs evaluate(const Split& data, int batch_size = 256);
+  void predict(const Split& data, Matrix& out, int batch_size = 256);
+  bool has_best_weights() const;
+  void restore_best_weights();
+
+  std::size_t output_units() const;
+  std::vector<const Matrix*> weights() const;  // every trainable tensor, slot order
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sweep::engine
