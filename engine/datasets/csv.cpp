@@ -1,0 +1,236 @@
+#include "engine/datasets/csv.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "engine/datasets/preparation.hpp"
+#include "engine/errors.hpp"
+
+namespace sweep::engine {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r");
+  return text.substr(first, last - first + 1);
+}
+
+// Splits one line at commas; a field in double quotes may hold commas, and
+// "" inside it stands for one quote. Returns false on an unterminated quote.
+bool split_fields(std::string_view line, std::vector<std::string>& fields) {
+  fields.clear();
+  std::string field;
+  bool quoted = false;
+  bool was_quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char ch = line[i];
+    if (quoted) {
+      if (ch == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (ch == '"') {
+        quoted = false;
+      } else {
+        field += ch;
+      }
+    } else if (ch == '"' && trim(field).empty()) {
+      quoted = true;
+      was_quoted = true;
+      field.clear();
+    } else if (ch == ',') {
+      fields.push_back(was_quoted ? field : std::string{trim(field)});
+      field.clear();
+      was_quoted = false;
+    } else if (!(was_quoted && (ch == ' ' || ch == '\t' || ch == '\r'))) {
+      field += ch;
+    }
+  }
+  if (quoted) return false;
+  fields.push_back(was_quoted ? field : std::string{trim(field)});
+  return true;
+}
+
+std::optional<float> parse_number(std::string_view text) {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  float value = 0.0f;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
+      !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+struct Table {
+  std::vector<std::string> header;  // empty without a header line
+  std::size_t columns = 0;
+  std::vector<float> x;             // rows * (columns - 1)
+  std::vector<std::string> labels;  // one per row, as written
+};
+
+std::string column_text(const Table& table, std::size_t column) {
+  if (!table.header.empty()) return "column \"" + table.header[column] + "\"";
+  return "column " + std::to_string(column);
+}
+
+std::size_t resolve_label_column(const CsvOptions& o, const Table& table) {
+  if (o.label_column.empty()) return table.columns - 1;
+  const auto named = std::find(table.header.begin(), table.header.end(), o.label_column);
+  if (named != table.header.end()) return static_cast<std::size_t>(named - table.header.begin());
+  std::size_t index = 0;
+  const auto* end = o.label_column.data() + o.label_column.size();
+  const auto [stop, error] = std::from_chars(o.label_column.data(), end, index);
+  if (error != std::errc{} || stop != end) {
+    std::string message = "csv: label_column \"" + o.label_column + "\" is not a column of " +
+                          o.path + "; expected a 0-based index";
+    if (!table.header.empty()) message += " or one of: " + join(table.header);
+    throw DatasetError(message);
+  }
+  if (index >= table.columns) {
+    throw DatasetError("csv: label_column " + o.label_column + " is out of range; " + o.path +
+                       " has " + std::to_string(table.columns) + " columns (0.." +
+                       std::to_string(table.columns - 1) + ")");
+  }
+  return index;
+}
+
+// Reads `path`. `expected` (the training table) fixes the columns of a test
+// file; without it the header or the first row does. `limit` 0 = all rows.
+Table read_table(const std::string& path, const CsvOptions& o, const Table* expected,
+                 std::size_t limit, std::size_t& label_column) {
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw DatasetError("cannot open " + path + ": " +
+                       (errno != 0 ? std::strerror(errno) : "not readable"));
+  }
+  Table table;
+  if (expected != nullptr) table.columns = expected->columns;
+  std::string line;
+  std::vector<std::string> fields;
+  std::size_t line_number = 0;
+  bool header_pending = o.header;
+  bool columns_known = expected != nullptr;
+  while ((limit == 0 || table.labels.size() < limit) && std::getline(in, line)) {
+    ++line_number;
+    if (trim(line).empty()) continue;
+    const std::string where = path + ":" + std::to_string(line_number) + ": ";
+    if (!split_fields(line, fields)) throw DatasetError(where + "unterminated quote");
+    if (header_pending) {
+      header_pending = false;
+      if (expected != nullptr) {
+        if (fields != expected->header) {
+          throw DatasetError(where + "columns " + join(fields) + " differ from " + o.path + "'s (" +
+                             join(expected->header) + ")");
+        }
+      } else {
+        table.columns = fields.size();
+        columns_known = true;
+      }
+      table.header = fields;
+      continue;
+    }
+    if (!columns_known) {
+      table.columns = fields.size();
+      columns_known = true;
+    }
+    if (table.columns < 2) {
+      throw DatasetError(where + std::to_string(table.columns) +
+                         " column; expected a label and at least one feature");
+    }
+    if (expected == nullptr && table.labels.empty()) label_column = resolve_label_column(o, table);
+    if (fields.size() != table.columns) {
+      throw DatasetError(where + std::to_string(fields.size()) + " fields; expected " +
+                         std::to_string(table.columns));
+    }
+    for (std::size_t column = 0; column < fields.size(); ++column) {
+      if (column == label_column) continue;
+      const auto value = parse_number(fields[column]);
+      if (!value) {
+        throw DatasetError(where + column_text(table, column) + ": \"" + fields[column] +
+                           "\" is not a number");
+      }
+      table.x.push_back(*value);
+    }
+    if (fields[label_column].empty()) throw DatasetError(where + "empty label");
+    table.labels.push_back(fields[label_column]);
+  }
+  if (in.bad()) throw DatasetError("cannot read " + path);
+  if (table.labels.empty()) throw DatasetError(path + ": no data rows");
+  return table;
+}
+
+std::optional<long> small_integer(const std::string& text) {
+  long value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  // Ids above this are more likely codes or years than class indices.
+  if (error != std::errc{} || stop != end || value < 0 || value > 65535) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+Dataset load_csv(const CsvOptions& o) {
+  if (o.path.empty()) throw ConfigError("csv: path is required");
+  std::size_t label_column = 0;
+  Table train = read_table(o.path, o, nullptr, o.train_limit, label_column);
+  Table test;
+  if (!o.test_path.empty()) test = read_table(o.test_path, o, &train, 0, label_column);
+
+  // Integer labels when every label (train and test) is one; otherwise
+  // strings, numbered in sorted order.
+  bool integers = true;
+  long max_label = 0;
+  std::set<std::string> names;
+  for (const Table* table : {&train, &test}) {
+    for (const auto& label : table->labels) {
+      names.insert(label);
+      if (const auto id = small_integer(label)) {
+        max_label = std::max(max_label, *id);
+      } else {
+        integers = false;
+      }
+    }
+  }
+  Dataset dataset;
+  dataset.name = "csv";
+  dataset.features = train.columns - 1;
+  std::map<std::string, std::int32_t> ids;
+  if (integers) {
+    dataset.classes = static_cast<std::size_t>(max_label) + 1;
+  } else {
+    dataset.class_names.assign(names.begin(), names.end());
+    for (std::size_t i = 0; i < dataset.class_names.size(); ++i) {
+      ids[dataset.class_names[i]] = static_cast<std::int32_t>(i);
+    }
+    dataset.classes = dataset.class_names.size();
+  }
+  if (names.size() < 2) {
+    throw DatasetError(o.path + ": only one class (\"" + *names.begin() + "\") in " +
+                       column_text(train, label_column) + "; expected at least 2");
+  }
+  auto class_ids = [&](const Table& table) {
+    std::vector<std::int32_t> y;
+    y.reserve(table.labels.size());
+    for (const auto& label : table.labels) {
+      y.push_back(integers ? static_cast<std::int32_t>(*small_integer(label)) : ids.at(label));
+    }
+    return y;
+  };
+  std::vector<std::int32_t> train_y = class_ids(train);
+  std::vector<std::int32_t> test_y = class_ids(test);
+  detail::split_and_standardise(dataset, o.path, std::move(train.x), std::move(train_y),
+                                o.validation_split, std::move(test.x), std::move(test_y));
+  return dataset;
+}
+
+}  // namespace sweep::engine

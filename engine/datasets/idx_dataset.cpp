@@ -1,0 +1,158 @@
+#include "engine/datasets/idx_dataset.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+
+#include "engine/datasets/idx.hpp"
+#include "engine/datasets/preparation.hpp"
+#include "engine/errors.hpp"
+
+namespace sweep::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* file_names[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                                       "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+
+// The .gz file when present, else the raw one; nullopt when neither exists.
+std::optional<std::string> find_file(const std::string& folder, const std::string& name) {
+  for (const std::string& candidate : {name + ".gz", name}) {
+    const fs::path path = fs::path(folder) / candidate;
+    std::error_code error;
+    if (fs::exists(path, error)) return path.string();
+  }
+  return std::nullopt;
+}
+
+struct Part {
+  std::size_t features = 0;
+  std::vector<std::uint8_t> pixels;
+  std::vector<std::int32_t> labels;
+};
+
+std::vector<std::int32_t> read_labels(IdxFile& file, std::size_t count, std::size_t classes) {
+  std::vector<std::uint8_t> raw(count);
+  const std::size_t first = file.rows_read();
+  file.read_rows(raw);
+  std::vector<std::int32_t> labels(raw.begin(), raw.end());
+  for (std::size_t i = 0; i < count; ++i) {
+    if (classes != 0 && raw[i] >= classes) {
+      throw DatasetError(file.path() + ": label " + std::to_string(raw[i]) + " in row " +
+                         std::to_string(first + i) + " is not a class; expected 0.." +
+                         std::to_string(classes - 1));
+    }
+  }
+  return labels;
+}
+
+// Reads the first `limit` rows of an images / labels pair, cut into parts of
+// the given sizes, so that nothing is read or held twice.
+std::vector<Part> read_pair(const std::string& what, const std::string& images_path,
+                            const std::string& labels_path, std::size_t limit,
+                            double validation_split, bool split, std::size_t classes,
+                            std::size_t expect_features) {
+  IdxFile images(images_path, IdxFile::Kind::images);
+  IdxFile labels(labels_path, IdxFile::Kind::labels);
+  if (images.rows() != labels.rows()) {
+    throw DatasetError(what + ": " + images_path + " holds " + std::to_string(images.rows()) +
+                       " images but " + labels_path + " holds " + std::to_string(labels.rows()) +
+                       " labels");
+  }
+  if (expect_features != 0 && images.row_size() != expect_features) {
+    throw DatasetError(what + ": " + images_path + " holds " + std::to_string(images.height()) +
+                       " x " + std::to_string(images.width()) + " images; expected " +
+                       std::to_string(expect_features) + " pixels as in the training images");
+  }
+  const std::size_t rows = limit == 0 ? images.rows() : std::min(limit, images.rows());
+  const std::size_t first = split ? detail::training_rows(rows, validation_split) : rows;
+  if (split && first == 0) {
+    throw DatasetError(what + ": no training rows left of " + std::to_string(rows) + " in " +
+                       images_path + " after the validation split");
+  }
+  std::vector<Part> parts;
+  for (const std::size_t count : {first, rows - first}) {
+    Part part;
+    part.features = images.row_size();
+    part.pixels.resize(count * images.row_size());
+    images.read_rows(part.pixels);
+    part.labels = read_labels(labels, count, classes);
+    parts.push_back(std::move(part));
+  }
+  return parts;
+}
+
+Dataset load(const std::string& what, const IdxDatasetOptions& o, std::size_t classes,
+             bool fashion) {
+  std::string paths[4];
+  for (int i = 0; i < 4; ++i) {
+    const auto found = find_file(o.path, file_names[i]);
+    if (found) {
+      paths[i] = *found;
+      continue;
+    }
+    if (i >= 2 && !fashion && !find_file(o.path, file_names[2]) &&
+        !find_file(o.path, file_names[3])) {
+      break;  // no test pair: a dataset without a test set
+    }
+    const std::string missing = (fs::path(o.path) / file_names[i]).string();
+    if (fashion) {
+      throw DatasetError(what + ": " + missing +
+                         ".gz not found; install Debian's dataset-fashion-mnist (scripts/setup "
+                         "does) or give dataset.path");
+    }
+    throw DatasetError(what + ": neither " + missing + ".gz nor " + missing + " found");
+  }
+
+  auto train =
+      read_pair(what, paths[0], paths[1], o.train_limit, o.validation_split, true, classes, 0);
+  std::vector<Part> test;
+  if (!paths[2].empty()) {
+    test =
+        read_pair(what, paths[2], paths[3], o.test_limit, 0.0, false, classes, train[0].features);
+  }
+
+  Dataset dataset;
+  dataset.name = what;
+  dataset.features = train[0].features;
+  if (classes == 0) {
+    for (const auto* parts : {&train, &test}) {
+      for (const auto& part : *parts) {
+        for (const std::int32_t label : part.labels) {
+          classes = std::max(classes, static_cast<std::size_t>(label) + 1);
+        }
+      }
+    }
+  }
+  dataset.classes = classes;
+  // Pixels stay uint8 and become [0, 1] floats batch by batch.
+  const std::vector<float> offset(dataset.features, 0.0f);
+  const std::vector<float> scale(dataset.features, 1.0f / 255.0f);
+  auto make = [&](Part& part) {
+    return Split(dataset.features, std::move(part.pixels), {}, std::move(part.labels), offset,
+                 scale);
+  };
+  dataset.train = make(train[0]);
+  dataset.validation = make(train[1]);
+  if (!test.empty()) dataset.test = make(test[0]);
+  return dataset;
+}
+
+}  // namespace
+
+Dataset load_idx_dataset(const IdxDatasetOptions& options) {
+  if (options.path.empty()) throw ConfigError("idx: path is required (a folder of IDX files)");
+  return load("idx", options, 0, false);
+}
+
+Dataset load_fashion_mnist(const IdxDatasetOptions& options) {
+  IdxDatasetOptions o = options;
+  if (o.path.empty()) o.path = fashion_mnist_folder;
+  Dataset dataset = load("fashion_mnist", o, 10, true);
+  dataset.class_names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                         "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+  return dataset;
+}
+
+}  // namespace sweep::engine
