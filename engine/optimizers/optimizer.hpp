@@ -31,7 +31,7 @@ class Optimizer {
   virtual void build(const std::vector<std::pair<int, int>>& shapes) = 0;
   // Updates every params[i] in place from grads[i]; grads may be modified
   // (clipping). `learning_rate` is the schedule's rate for this step;
-  // iterations() counts completed steps.
+  // iterations() counts completed steps since build().
   void step(const std::vector<Matrix*>& params, std::vector<Matrix*>& grads, double learning_rate);
   long long iterations() const { return iterations_; }
   const OptimizerCommon& common() const { return common_; }
@@ -39,6 +39,8 @@ class Optimizer {
 
  protected:
   Optimizer(std::string name, OptimizerCommon common) : name_(std::move(name)), common_(common) {}
+  // For build(): fresh state starts again at step 1 (bias corrections need it).
+  void reset_iterations() { iterations_ = 0; }
   // The rule itself for parameter slot `slot`, after clipping and weight decay.
   // `t` is the 1-based step number.
   virtual void update(std::size_t slot, Matrix& param, const Matrix& grad, double learning_rate,

@@ -1,0 +1,71 @@
+#include "engine/optimizers/adam.hpp"
+
+#include <cmath>
+
+#include "engine/optimizers/optimizer_detail.hpp"
+
+namespace sweep::engine {
+
+Adam::Adam(OptimizerCommon common, AdamOptions options) : Adam("adam", common, options) {}
+
+Adam::Adam(std::string name, OptimizerCommon common, AdamOptions options)
+    : Optimizer(std::move(name), common), options_(options) {}
+
+void Adam::build(const std::vector<std::pair<int, int>>& shapes) {
+  reset_iterations();
+  shapes_ = shapes;
+  momentums_.clear();
+  velocities_.clear();
+  velocity_hats_.clear();
+  for (const auto& [rows, cols] : shapes) {
+    momentums_.push_back(Matrix::Zero(rows, cols));
+    velocities_.push_back(Matrix::Zero(rows, cols));
+    if (options_.amsgrad) velocity_hats_.push_back(Matrix::Zero(rows, cols));
+  }
+}
+
+void Adam::update(std::size_t slot, Matrix& param, const Matrix& grad, double learning_rate,
+                  long long t) {
+  detail::check_slot(name(), slot, shapes_, param, grad);
+  const double step = static_cast<double>(t);
+  const auto alpha =
+      static_cast<float>(learning_rate * std::sqrt(1.0 - std::pow(options_.beta_2, step)) /
+                         (1.0 - std::pow(options_.beta_1, step)));
+  const auto one_minus_beta_1 = static_cast<float>(1.0 - options_.beta_1);
+  const auto one_minus_beta_2 = static_cast<float>(1.0 - options_.beta_2);
+  const auto epsilon = static_cast<float>(options_.epsilon);
+  Matrix& m = momentums_[slot];
+  Matrix& v = velocities_[slot];
+  m.array() += (grad.array() - m.array()) * one_minus_beta_1;
+  v.array() += (grad.array().square() - v.array()) * one_minus_beta_2;
+  // AMSGrad divides by the running maximum of v instead of v itself.
+  Matrix& second_moment = options_.amsgrad ? velocity_hats_[slot] : v;
+  if (options_.amsgrad) second_moment = second_moment.cwiseMax(v);
+  param.array() -= m.array() * alpha / (second_moment.array().sqrt() + epsilon);
+}
+
+std::vector<ParamSpec> Adam::param_specs(double default_weight_decay) {
+  auto params = detail::common_param_specs(0.001, default_weight_decay);
+  params.push_back(detail::beta_spec("beta_1", 0.9, "decay rate of the first-moment estimate"));
+  params.push_back(detail::beta_spec("beta_2", 0.999, "decay rate of the second-moment estimate"));
+  params.push_back(detail::epsilon_spec());
+  params.push_back(detail::flag_spec("amsgrad", "use the running maximum of v (AMSGrad)"));
+  return params;
+}
+
+AdamOptions Adam::read_options(const ParamReader& reader) {
+  return {.beta_1 = reader.number("beta_1"),
+          .beta_2 = reader.number("beta_2"),
+          .epsilon = reader.number("epsilon"),
+          .amsgrad = reader.boolean("amsgrad")};
+}
+
+ComponentSpec Adam::spec() {
+  return {.name = "adam", .params = param_specs(0.0), .help = "adaptive moment estimation"};
+}
+
+std::unique_ptr<Optimizer> Adam::create(const ParamReader& reader) {
+  return std::make_unique<Adam>(detail::read_common(reader), read_options(reader));
+}
+
+}  // namespace sweep::engine

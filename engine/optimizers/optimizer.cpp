@@ -1,0 +1,97 @@
+// Optimizer::step (clipping and weight decay, as Keras 3 applies them before
+// the rule) and the name -> factory registry.
+#include "engine/optimizers/optimizer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/errors.hpp"
+#include "engine/optimizers/adagrad.hpp"
+#include "engine/optimizers/adam.hpp"
+#include "engine/optimizers/adamax.hpp"
+#include "engine/optimizers/adamw.hpp"
+#include "engine/optimizers/nadam.hpp"
+#include "engine/optimizers/rmsprop.hpp"
+#include "engine/optimizers/sgd.hpp"
+
+namespace sweep::engine {
+namespace {
+
+struct Entry {
+  ComponentSpec (*spec)();
+  std::unique_ptr<Optimizer> (*create)(const ParamReader&);
+};
+
+// The order of optimizer_names(): Keras's optimizer listing, alphabetical.
+const std::vector<Entry>& entries() {
+  static const std::vector<Entry> table{
+      {&Adam::spec, &Adam::create},   {&Adamax::spec, &Adamax::create},
+      {&AdamW::spec, &AdamW::create}, {&Adagrad::spec, &Adagrad::create},
+      {&Nadam::spec, &Nadam::create}, {&RMSprop::spec, &RMSprop::create},
+      {&SGD::spec, &SGD::create},
+  };
+  return table;
+}
+
+}  // namespace
+
+void Optimizer::step(const std::vector<Matrix*>& params, std::vector<Matrix*>& grads,
+                     double learning_rate) {
+  if (params.size() != grads.size()) {
+    throw TrainingError(name_ + ": " + std::to_string(params.size()) + " parameters but " +
+                        std::to_string(grads.size()) + " gradients");
+  }
+  const long long t = iterations_ + 1;
+  // Keras clips every gradient, then decays every variable, then applies the
+  // rule; slots are independent, so doing all three per slot is the same.
+  // Keras 3 applies only clipnorm when both are set; here both apply,
+  // clipvalue first, so that a user who sets both gets both bounds.
+  const auto clipvalue = static_cast<float>(common_.clipvalue);
+  const double clipnorm = common_.clipnorm;
+  const auto decay = static_cast<float>(common_.weight_decay * learning_rate);
+  for (std::size_t slot = 0; slot < params.size(); ++slot) {
+    Matrix& param = *params[slot];
+    Matrix& grad = *grads[slot];
+    if (clipvalue > 0.0F) grad = grad.cwiseMax(-clipvalue).cwiseMin(clipvalue);
+    if (clipnorm > 0.0) {
+      const double norm = std::sqrt(grad.cast<double>().squaredNorm());
+      // g * clipnorm / max(||g||, clipnorm): untouched unless the norm exceeds it.
+      if (norm > clipnorm) grad *= static_cast<float>(clipnorm / norm);
+    }
+    if (decay > 0.0F) param -= param * decay;
+    update(slot, param, grad, learning_rate, t);
+  }
+  ++iterations_;
+}
+
+const std::vector<ComponentSpec>& optimizer_specs() {
+  static const std::vector<ComponentSpec> specs = [] {
+    std::vector<ComponentSpec> all;
+    for (const auto& entry : entries()) all.push_back(entry.spec());
+    return all;
+  }();
+  return specs;
+}
+
+std::vector<std::string> optimizer_names() {
+  std::vector<std::string> names;
+  for (const auto& spec : optimizer_specs()) names.push_back(spec.name);
+  return names;
+}
+
+std::unique_ptr<Optimizer> make_optimizer(const Component& component) {
+  const auto& specs = optimizer_specs();
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (specs[i].name == component.name) {
+      const ParamReader reader(specs[i], component.params);
+      return entries()[i].create(reader);
+    }
+  }
+  const auto names = optimizer_names();
+  std::string message = "unknown optimizer \"" + component.name + "\"";
+  if (auto guess = did_you_mean(component.name, names))
+    message += "; did you mean \"" + *guess + "\"?";
+  throw ConfigError(message + "; known: " + join(names));
+}
+
+}  // namespace sweep::engine
