@@ -1,0 +1,334 @@
+#include "reports/report_json.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "reports/diagnosis.hpp"
+#include "reports/format.hpp"
+#include "reports/ranking.hpp"
+#include "reports/trial_values.hpp"
+
+namespace sweep::reports {
+namespace {
+
+using nlohmann::json;
+
+json metrics_json(const std::map<std::string, double>& metrics) {
+  json out = json::object();
+  for (const auto& [name, value] : metrics) out[name] = json_number(value);
+  return out;
+}
+
+json sweep_json(const SweepRecord& sweep) {
+  return {{"name", sweep.name},
+          {"description", sweep.description},
+          {"id", sweep.id},
+          {"status", sweep.status},
+          {"spec", sweep.spec},
+          {"spec_hash", sweep.spec_hash},
+          {"started", sweep.started_at},
+          {"finished", sweep.finished_at},
+          {"duration", json_number(sweep.duration_seconds)},
+          {"jobs", sweep.jobs},
+          {"version", sweep.version},
+          {"host", sweep.host},
+          {"classes", sweep.classes},
+          {"swept", sweep.swept},
+          {"trial_count", sweep.trials.size()}};
+}
+
+json objective_json(const SweepRecord& sweep) {
+  const std::string rule = fmt::format(
+      "each trial is scored by the {} value of {} over its epochs (its best epoch); repeats of a "
+      "configuration are averaged and configurations ranked by that mean; diverged and failed "
+      "configurations rank last; neighbours whose means differ by less than their combined "
+      "standard error are tied; test metrics are never used for selection",
+      sweep.maximize ? "highest" : "lowest", sweep.objective_metric);
+  return {{"metric", sweep.objective_metric},
+          {"direction", sweep.maximize ? "maximize" : "minimize"},
+          {"rule", rule}};
+}
+
+json rank_entry_json(const RankEntry& e) {
+  return {{"rank", e.rank},
+          {"config", e.config},
+          {"config_hash", e.config_hash},
+          {"trial_ids", e.trial_ids},
+          {"mean", json_number(e.mean)},
+          {"std", json_number(e.std)},
+          {"min", json_number(e.min)},
+          {"max", json_number(e.max)},
+          {"n", e.n},
+          {"tied", e.tied},
+          {"status", e.status}};
+}
+
+// Every metric name any epoch recorded, the four usual ones first.
+std::vector<std::string> curve_names(const TrialRecord& trial) {
+  std::vector<std::string> names = {"loss", "accuracy", "val_loss", "val_accuracy"};
+  std::set<std::string> others;
+  for (const EpochRecord& epoch : trial.epochs)
+    for (const auto& [name, value] : epoch.metrics)
+      if (std::find(names.begin(), names.end(), name) == names.end()) others.insert(name);
+  names.insert(names.end(), others.begin(), others.end());
+  return names;
+}
+
+json curves_json(const TrialRecord& trial) {
+  json curves = json::object();
+  json epochs = json::array();
+  json rates = json::array();
+  json seconds = json::array();
+  for (const EpochRecord& epoch : trial.epochs) {
+    epochs.push_back(epoch.epoch);
+    rates.push_back(json_number(epoch.learning_rate));
+    seconds.push_back(json_number(epoch.seconds));
+  }
+  curves["epoch"] = std::move(epochs);
+  curves["learning_rate"] = std::move(rates);
+  curves["seconds"] = std::move(seconds);
+  for (const std::string& name : curve_names(trial)) {
+    json values = json::array();
+    for (const EpochRecord& epoch : trial.epochs) {
+      const auto value = metric_of(epoch, name);
+      values.push_back(value ? json_number(*value) : json(nullptr));
+    }
+    curves[name] = std::move(values);
+  }
+  return curves;
+}
+
+json trial_json(const SweepRecord& sweep, const TrialRecord& trial, const Diagnosis& diagnosis) {
+  int best_epoch = 0;
+  const auto objective = trial_objective(sweep, trial, &best_epoch);
+  json trace = json::array();
+  for (const EpochRecord& epoch : trial.epochs) {
+    json points = json::array();
+    for (double x : epoch.loss_trace) points.push_back(json_number(x));
+    trace.push_back(std::move(points));
+  }
+  json divergence = nullptr;
+  if (trial.divergence)
+    divergence = {{"epoch", trial.divergence->epoch},
+                  {"batch", trial.divergence->batch},
+                  {"loss", json_number(trial.divergence->loss)}};
+  return {{"id", trial.id},
+          {"params", trial.params},
+          {"config", trial.config},
+          {"config_hash", trial.config_hash},
+          {"repeat", trial.repeat},
+          {"seed", trial.seed},
+          {"status", trial.status},
+          {"error", trial.error},
+          {"divergence", divergence},
+          {"objective", objective ? json_number(*objective) : json(nullptr)},
+          {"best_epoch", best_epoch > 0 ? json(best_epoch) : json(nullptr)},
+          {"diagnosis", {{"label", diagnosis.label}, {"reason", diagnosis.reason}}},
+          {"started", trial.started_at},
+          {"finished", trial.finished_at},
+          {"seconds", json_number(trial.seconds)},
+          {"curves", curves_json(trial)},
+          {"loss_trace", std::move(trace)}};
+}
+
+const TrialRecord* find_trial(const SweepRecord& sweep, std::int64_t id) {
+  for (const TrialRecord& trial : sweep.trials)
+    if (trial.id == id) return &trial;
+  return nullptr;
+}
+
+json best_json(const SweepRecord& sweep, const std::vector<RankEntry>& ranking) {
+  if (ranking.empty() || !is_rankable(ranking.front())) return nullptr;
+  const RankEntry& winner = ranking.front();
+  // The representative trial: the winner's repeat with the best value.
+  const TrialRecord* chosen = nullptr;
+  std::optional<double> chosen_value;
+  int chosen_epoch = 0;
+  for (std::int64_t id : winner.trial_ids) {
+    const TrialRecord* trial = find_trial(sweep, id);
+    if (trial == nullptr || !counts_for_ranking(*trial)) continue;
+    int epoch = 0;
+    const auto value = trial_objective(sweep, *trial, &epoch);
+    if (!value) continue;
+    if (!chosen_value || (sweep.maximize ? *value > *chosen_value : *value < *chosen_value)) {
+      chosen = trial;
+      chosen_value = value;
+      chosen_epoch = epoch;
+    }
+  }
+  json best = {{"config", winner.config},
+               {"config_hash", winner.config_hash},
+               {"description", describe_config(winner.config)},
+               {"objective", json_number(winner.mean)},
+               {"std", json_number(winner.std)},
+               {"n", winner.n},
+               {"tied", winner.tied},
+               {"trial_ids", winner.trial_ids}};
+  if (chosen != nullptr) {
+    best["trial_id"] = chosen->id;
+    best["best_epoch"] = chosen_epoch;
+    best["trial_objective"] = json_number(*chosen_value);
+    json at_best = json::object();
+    for (const EpochRecord& epoch : chosen->epochs)
+      if (epoch.epoch == chosen_epoch) at_best = metrics_json(epoch.metrics);
+    best["best_epoch_metrics"] = std::move(at_best);
+    best["final_metrics"] =
+        chosen->epochs.empty() ? json::object() : metrics_json(chosen->epochs.back().metrics);
+    best["test_metrics"] = metrics_json(chosen->test_metrics);
+  }
+  return best;
+}
+
+struct OptimizerSummary {
+  std::set<double> rates;
+  std::set<double> diverged_rates;
+  const RankEntry* best = nullptr;
+};
+
+std::map<std::string, OptimizerSummary> summarise_optimizers(
+    const SweepRecord& sweep, const std::vector<RankEntry>& ranking) {
+  std::map<std::string, OptimizerSummary> out;
+  for (const TrialRecord& trial : sweep.trials) {
+    const std::string name = optimizer_of(trial);
+    const auto rate = learning_rate_of(trial);
+    if (name.empty() || !rate) continue;
+    out[name].rates.insert(*rate);
+    if (trial.status == "diverged") out[name].diverged_rates.insert(*rate);
+  }
+  for (const RankEntry& entry : ranking) {  // best first: the first rankable one wins
+    if (!is_rankable(entry)) continue;
+    const auto name = entry.config.find("optimizer");
+    const auto rate = entry.config.find("learning_rate");
+    if (name == entry.config.end() || !name->is_string() || rate == entry.config.end() ||
+        !rate->is_number())
+      continue;
+    OptimizerSummary& summary = out[name->get<std::string>()];
+    if (summary.best == nullptr) summary.best = &entry;
+  }
+  return out;
+}
+
+std::string rates_text(const std::set<double>& rates) {
+  std::string text;
+  for (double rate : rates) text += (text.empty() ? "" : ", ") + format_learning_rate(rate);
+  return text;
+}
+
+}  // namespace
+
+json build_report(const SweepRecord& sweep) {
+  const std::vector<RankEntry> ranking = rank_configurations(sweep);
+  const std::vector<Diagnosis> diagnoses = diagnose_all(sweep);
+
+  json report = json::object();
+  report["schema_version"] = kReportSchemaVersion;
+  report["sweep"] = sweep_json(sweep);
+  report["objective"] = objective_json(sweep);
+
+  json ranking_json = json::array();
+  for (const RankEntry& entry : ranking) ranking_json.push_back(rank_entry_json(entry));
+  report["ranking"] = std::move(ranking_json);
+  report["best"] = best_json(sweep, ranking);
+
+  json trials = json::array();
+  for (std::size_t i = 0; i < sweep.trials.size(); ++i)
+    trials.push_back(trial_json(sweep, sweep.trials[i], diagnoses[i]));
+  report["trials"] = std::move(trials);
+
+  json warnings = json::array();
+  json by_optimizer = json::object();
+  for (const auto& [name, summary] : summarise_optimizers(sweep, ranking)) {
+    json entry = {
+        {"learning_rates", std::vector<double>(summary.rates.begin(), summary.rates.end())},
+        {"diverged_learning_rates",
+         std::vector<double>(summary.diverged_rates.begin(), summary.diverged_rates.end())},
+        {"best_learning_rate", nullptr},
+        {"value", nullptr},
+        {"config_hash", nullptr},
+        {"at_edge", false},
+        {"edge", nullptr}};
+    if (summary.best != nullptr) {
+      const double rate = summary.best->config.at("learning_rate").get<double>();
+      entry["best_learning_rate"] = rate;
+      entry["value"] = json_number(summary.best->mean);
+      entry["config_hash"] = summary.best->config_hash;
+      if (summary.rates.size() >= 2) {
+        if (rate == *summary.rates.rbegin()) {
+          entry["at_edge"] = true;
+          entry["edge"] = "high";
+          warnings.push_back(fmt::format(
+              "the optimum for {} may lie beyond {}, the highest learning rate tried; extend the "
+              "range",
+              name, format_learning_rate(rate)));
+        } else if (rate == *summary.rates.begin()) {
+          entry["at_edge"] = true;
+          entry["edge"] = "low";
+          warnings.push_back(fmt::format(
+              "the optimum for {} may lie below {}, the lowest learning rate tried; extend the "
+              "range",
+              name, format_learning_rate(rate)));
+        }
+      }
+    }
+    by_optimizer[name] = std::move(entry);
+  }
+  report["by_optimizer"] = std::move(by_optimizer);
+
+  std::size_t diverged = 0;
+  std::size_t failed = 0;
+  std::size_t finished = 0;
+  std::string first_error;
+  std::map<std::string, std::set<double>> diverged_rates;
+  for (const TrialRecord& trial : sweep.trials) {
+    if (trial.status == "diverged") {
+      ++diverged;
+      if (const auto rate = learning_rate_of(trial))
+        diverged_rates[optimizer_of(trial)].insert(*rate);
+    }
+    if (trial.status == "failed") {
+      ++failed;
+      if (first_error.empty()) first_error = trial.error;
+    }
+    if (trial.status == "completed" || trial.status == "diverged" || trial.status == "failed" ||
+        trial.status == "pruned")
+      ++finished;
+  }
+  const std::size_t total = sweep.trials.size();
+  if (diverged > 0) {
+    std::string where;
+    for (const auto& [name, rates] : diverged_rates)
+      where += fmt::format("{}{} at learning_rate {}", where.empty() ? "" : "; ",
+                           name.empty() ? "(no optimizer)" : name, rates_text(rates));
+    warnings.push_back(fmt::format("{} of {} trials diverged{}", diverged, total,
+                                   where.empty() ? "" : ": " + where));
+  }
+  if (failed > 0)
+    warnings.push_back(fmt::format("{} of {} trials failed{}", failed, total,
+                                   first_error.empty() ? "" : "; the first error: " + first_error));
+  if (!ranking.empty() && !is_rankable(ranking.front()))
+    warnings.push_back(fmt::format("no trial produced a finite {}; there is no best configuration",
+                                   sweep.objective_metric));
+  if (ranking.size() >= 2 && ranking[0].tied && ranking[1].tied)
+    warnings.push_back(fmt::format(
+        "the best configuration is tied with the one ranked 2 ({}): their means differ by less "
+        "than the combined standard error; more repeats would separate them",
+        describe_config(ranking[1].config)));
+  std::size_t tied = 0;
+  for (std::size_t i = 2; i < ranking.size(); ++i)
+    if (ranking[i].tied) ++tied;
+  if (tied > 0)
+    warnings.push_back(
+        fmt::format("{} configuration{} below rank 2 {} tied with a neighbour in the ranking", tied,
+                    tied == 1 ? "" : "s", tied == 1 ? "is" : "are"));
+  if (!sweep.status.empty() && sweep.status != "completed")
+    warnings.push_back(
+        fmt::format("the sweep is {}: {} of {} trials finished", sweep.status, finished, total));
+  report["warnings"] = std::move(warnings);
+  return report;
+}
+
+}  // namespace sweep::reports

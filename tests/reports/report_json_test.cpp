@@ -1,0 +1,183 @@
+// report.json: keys, values, the winner's test metrics only, warnings, nulls.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "reports/report_json.hpp"
+#include "tests/reports/synthetic_helpers.hpp"
+
+using namespace sweep::reports;
+using namespace sweep::reports::testing;
+using nlohmann::json;
+
+namespace {
+
+const json& trial_entry(const json& report, std::int64_t id) {
+  for (const json& t : report.at("trials"))
+    if (t.at("id") == id) return t;
+  FAIL("no trial " << id);
+  throw;
+}
+
+}  // namespace
+
+TEST_CASE("report.json has every documented section and key", "[report_json]") {
+  const json report = build_report(spirals_like_sweep());
+  CHECK(report.at("schema_version") == 1);
+  for (const char* key :
+       {"sweep", "objective", "ranking", "best", "trials", "by_optimizer", "warnings"})
+    CHECK(report.contains(key));
+  const json& sweep = report.at("sweep");
+  for (const char* key : {"name", "description", "id", "status", "spec", "spec_hash", "started",
+                          "finished", "duration", "jobs", "version", "host", "classes", "swept"})
+    CHECK(sweep.contains(key));
+  CHECK(sweep.at("name") == "spirals_lr");
+  CHECK(sweep.at("id") == 7);
+  CHECK(sweep.at("duration") == 150.0);
+  CHECK(sweep.at("jobs") == 2);
+  CHECK(sweep.at("host") == "testhost");
+  CHECK(sweep.at("spec").at("dataset").at("name") == "spirals");
+
+  const json& objective = report.at("objective");
+  CHECK(objective.at("metric") == "val_accuracy");
+  CHECK(objective.at("direction") == "maximize");
+  CHECK_THAT(objective.at("rule").get<std::string>(),
+             Catch::StartsWith("each trial is scored by the highest value of val_accuracy over "
+                               "its epochs (its best epoch)"));
+  CHECK_THAT(objective.at("rule").get<std::string>(),
+             Catch::Contains("test metrics are never used for selection"));
+}
+
+TEST_CASE("report.json names the best configuration and its test metrics only", "[report_json]") {
+  const SweepRecord sweep = spirals_like_sweep();
+  const json report = build_report(sweep);
+  const json& best = report.at("best");
+  CHECK(best.at("config").at("optimizer") == "adam");
+  CHECK(best.at("config").at("learning_rate") == 1e-2);
+  CHECK(best.at("description") == "optimizer=adam, learning_rate=1e-2");
+  CHECK(best.at("trial_ids") == json::array({9}));
+  CHECK(best.at("trial_id") == 9);
+  CHECK(best.at("best_epoch") == 5);
+  CHECK(best.at("n") == 1);
+  CHECK(best.at("objective").get<double>() == report.at("ranking")[0].at("mean").get<double>());
+  CHECK(best.at("objective").get<double>() ==
+        Approx(sweep.trials[8].epochs[4].metrics.at("val_accuracy")));
+  CHECK(best.at("test_metrics").at("accuracy").get<double>() ==
+        Approx(sweep.trials[8].test_metrics.at("accuracy")));
+  CHECK(best.at("final_metrics").contains("val_loss"));
+  CHECK(best.at("best_epoch_metrics").at("val_accuracy") == best.at("objective"));
+  // Test metrics appear for the winner only: never in the trials or the ranking.
+  const std::string text = report.at("trials").dump() + report.at("ranking").dump();
+  CHECK(text.find("test_metrics") == std::string::npos);
+}
+
+TEST_CASE("report.json lists ranking, trials, curves and diagnoses", "[report_json]") {
+  const json report = build_report(spirals_like_sweep());
+  const json& ranking = report.at("ranking");
+  REQUIRE(ranking.size() == 10);
+  CHECK(ranking[0].at("rank") == 1);
+  for (const char* key :
+       {"config", "config_hash", "trial_ids", "mean", "std", "n", "rank", "tied", "status"})
+    CHECK(ranking[0].contains(key));
+  CHECK(ranking.back().at("status") == "diverged");
+  CHECK(ranking.back().at("mean").is_null());
+  CHECK(ranking.back().at("config").at("learning_rate") == 10.0);
+
+  const json& stalled = trial_entry(report, 1);
+  CHECK(stalled.at("params").at("learning_rate") == 1e-4);
+  CHECK(stalled.at("status") == "completed");
+  CHECK(stalled.at("diagnosis").at("label") == "stalled");
+  CHECK(stalled.at("best_epoch").is_number_integer());
+  const json& curves = stalled.at("curves");
+  for (const char* key : {"epoch", "learning_rate", "loss", "accuracy", "val_loss", "val_accuracy"})
+    CHECK(curves.at(key).size() == 5);
+  CHECK(curves.at("epoch") == json::array({1, 2, 3, 4, 5}));
+  CHECK(stalled.at("loss_trace").size() == 5);
+  CHECK(stalled.at("loss_trace")[0].size() == 20);
+
+  const json& diverged = trial_entry(report, 6);
+  CHECK(diverged.at("status") == "diverged");
+  CHECK(diverged.at("diagnosis").at("label") == "diverged");
+  CHECK(diverged.at("objective").is_null());
+  CHECK(diverged.at("best_epoch").is_null());
+  CHECK(diverged.at("divergence") == json{{"epoch", 1}, {"batch", 3}, {"loss", 41.7}});
+  CHECK(trial_entry(report, 10).at("diagnosis").at("label") == "saturated");
+}
+
+TEST_CASE("by_optimizer gives the best rate and whether it sits at the grid's edge",
+          "[report_json]") {
+  const json report = build_report(spirals_like_sweep());
+  const json& sgd = report.at("by_optimizer").at("sgd");
+  CHECK(sgd.at("best_learning_rate") == 1e-1);
+  CHECK_FALSE(sgd.at("at_edge").get<bool>());
+  CHECK(sgd.at("edge").is_null());
+  CHECK(sgd.at("learning_rates").size() == 6);
+  CHECK(sgd.at("diverged_learning_rates") == json::array({10.0}));
+  const json& adam = report.at("by_optimizer").at("adam");
+  CHECK(adam.at("best_learning_rate") == 1e-2);
+  CHECK_FALSE(adam.at("at_edge").get<bool>());
+
+  // Drop sgd's rates above 1e-1: now its best sits at the top of the grid.
+  SweepRecord edge = spirals_like_sweep();
+  std::erase_if(edge.trials, [](const TrialRecord& t) {
+    return t.params.at("optimizer") == "sgd" && t.params.at("learning_rate").get<double>() > 0.2;
+  });
+  const json edged = build_report(edge);
+  CHECK(edged.at("by_optimizer").at("sgd").at("at_edge").get<bool>());
+  CHECK(edged.at("by_optimizer").at("sgd").at("edge") == "high");
+  const auto warnings = edged.at("warnings").get<std::vector<std::string>>();
+  CHECK(std::find(warnings.begin(), warnings.end(),
+                  "the optimum for sgd may lie beyond 1e-1, the highest learning rate tried; "
+                  "extend the range") != warnings.end());
+}
+
+TEST_CASE("warnings report diverged trials, ties and an unfinished sweep", "[report_json]") {
+  SweepRecord sweep = spirals_like_sweep();
+  const auto warnings = build_report(sweep).at("warnings").get<std::vector<std::string>>();
+  CHECK(std::find(warnings.begin(), warnings.end(),
+                  "1 of 10 trials diverged: sgd at learning_rate 10") != warnings.end());
+
+  // A repeat of the winner's neighbour with the same value: tie at the top.
+  sweep.trials[7].epochs = sweep.trials[8].epochs;  // adam 1e-3 equals adam 1e-2
+  sweep.status = "interrupted";
+  const auto more = build_report(sweep).at("warnings").get<std::vector<std::string>>();
+  CHECK(std::find_if(more.begin(), more.end(), [](const std::string& w) {
+          return w.rfind("the best configuration is tied with the one ranked 2 (", 0) == 0;
+        }) != more.end());
+  CHECK(std::find(more.begin(), more.end(), "the sweep is interrupted: 10 of 10 trials finished") !=
+        more.end());
+}
+
+TEST_CASE("non-finite numbers become null and the JSON stays valid", "[report_json]") {
+  SweepRecord sweep = spirals_like_sweep();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  sweep.trials[0].epochs[2].metrics["val_loss"] = nan;
+  sweep.trials[0].epochs[2].loss_trace[4] = inf;
+  sweep.trials[0].seconds = nan;
+  sweep.duration_seconds = inf;
+  const json report = build_report(sweep);
+  const std::string text = report.dump();
+  CHECK(text.find("NaN") == std::string::npos);
+  CHECK(text.find("Infinity") == std::string::npos);
+  const json parsed = json::parse(text);
+  const json& trial = trial_entry(parsed, 1);
+  CHECK(trial.at("curves").at("val_loss")[2].is_null());
+  CHECK(trial.at("loss_trace")[2][4].is_null());
+  CHECK(trial.at("seconds").is_null());
+  CHECK(parsed.at("sweep").at("duration").is_null());
+  CHECK(trial.at("diagnosis").at("label") == "diverged");
+}
+
+TEST_CASE("a sweep where nothing has a value has no best", "[report_json]") {
+  SweepRecord sweep = spirals_like_sweep();
+  for (TrialRecord& t : sweep.trials) diverge(t, 1, 0, 99.0);
+  const json report = build_report(sweep);
+  CHECK(report.at("best").is_null());
+  const auto warnings = report.at("warnings").get<std::vector<std::string>>();
+  CHECK(std::find(warnings.begin(), warnings.end(),
+                  "no trial produced a finite val_accuracy; there is no best configuration") !=
+        warnings.end());
+  CHECK(report.at("by_optimizer").at("sgd").at("best_learning_rate").is_null());
+}

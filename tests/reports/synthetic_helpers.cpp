@@ -1,0 +1,205 @@
+#include "tests/reports/synthetic_helpers.hpp"
+
+#include <cmath>
+#include <random>
+
+namespace sweep::reports::testing {
+namespace {
+
+constexpr int kTraceWindows = 20;
+
+// Uniform in [-1, 1], the same on every standard library (unlike <random>'s
+// distributions).
+double noise_unit(std::mt19937_64& rng) {
+  return static_cast<double>(rng() >> 11) / static_cast<double>(1ULL << 53) * 2.0 - 1.0;
+}
+
+std::string hash_of(const nlohmann::json& params) {
+  const std::size_t h = std::hash<std::string>{}(params.dump());
+  char text[17];
+  std::snprintf(text, sizeof text, "%016zx", h);
+  return text;
+}
+
+}  // namespace
+
+TrialRecord make_trial(std::int64_t id, const std::string& optimizer, double learning_rate,
+                       int repeat, int epochs, const CurveShapes& shapes, std::uint64_t seed,
+                       const nlohmann::json& extra) {
+  TrialRecord trial;
+  trial.id = id;
+  trial.params = {{"optimizer", optimizer}, {"learning_rate", learning_rate}};
+  for (const auto& [key, value] : extra.items()) trial.params[key] = value;
+  trial.config = {{"dataset", {{"name", "spirals"}}}, {"training", {{"epochs", epochs}}}};
+  trial.config["optimizer"] = {{"name", optimizer}, {"learning_rate", learning_rate}};
+  trial.config_hash = hash_of(trial.params);
+  trial.repeat = repeat;
+  trial.seed = seed;
+  trial.status = "completed";
+  trial.started_at = "2024-05-01T10:00:00Z";
+  trial.finished_at = "2024-05-01T10:00:07Z";
+  std::mt19937_64 rng(seed);
+  for (int e = 0; e < epochs; ++e) {
+    EpochRecord epoch;
+    epoch.epoch = e + 1;
+    epoch.learning_rate = learning_rate;
+    epoch.seconds = 1.25;
+    double sum = 0.0;
+    for (int w = 0; w < kTraceWindows; ++w) {
+      const double t = e + (w + 0.5) / kTraceWindows;
+      const double x = shapes.loss(t) * (1.0 + shapes.noise * noise_unit(rng));
+      epoch.loss_trace.push_back(x);
+      sum += x;
+    }
+    const double end = e + 1.0;
+    auto noisy = [&](const Shape& f) { return f(end) * (1.0 + shapes.noise * noise_unit(rng)); };
+    epoch.metrics["loss"] = sum / kTraceWindows;
+    if (shapes.accuracy) epoch.metrics["accuracy"] = std::min(1.0, noisy(shapes.accuracy));
+    if (shapes.val_loss) epoch.metrics["val_loss"] = noisy(shapes.val_loss);
+    if (shapes.val_accuracy)
+      epoch.metrics["val_accuracy"] = std::min(1.0, noisy(shapes.val_accuracy));
+    trial.epochs.push_back(std::move(epoch));
+    trial.seconds += 1.25;
+  }
+  if (!trial.epochs.empty()) {
+    trial.test_metrics = {{"loss", trial.epochs.back().metrics["val_loss"] * 1.02},
+                          {"accuracy", trial.epochs.back().metrics["val_accuracy"] * 0.99}};
+  }
+  return trial;
+}
+
+CurveShapes converging(int classes, double final_loss, double final_accuracy, double speed,
+                       double noise) {
+  const double chance = std::log(static_cast<double>(classes));
+  const double chance_accuracy = 1.0 / classes;
+  CurveShapes s;
+  s.loss = [=](double t) { return final_loss + (chance - final_loss) * std::exp(-speed * t); };
+  s.val_loss = [=](double t) {
+    return 1.05 * (final_loss + (chance - final_loss) * std::exp(-speed * t));
+  };
+  s.accuracy = [=](double t) {
+    return final_accuracy - (final_accuracy - chance_accuracy) * std::exp(-speed * t);
+  };
+  s.val_accuracy = [=](double t) {
+    return 0.98 * final_accuracy - (0.98 * final_accuracy - chance_accuracy) * std::exp(-speed * t);
+  };
+  s.noise = noise;
+  return s;
+}
+
+CurveShapes flat(int classes, double level, double noise) {
+  const double chance_accuracy = 1.0 / classes;
+  CurveShapes s;
+  s.loss = [=](double) { return level; };
+  s.val_loss = [=](double) { return level * 1.01; };
+  s.accuracy = [=](double) { return chance_accuracy; };
+  s.val_accuracy = [=](double) { return chance_accuracy; };
+  s.noise = noise;
+  return s;
+}
+
+CurveShapes oscillating(int classes, double level, double amplitude) {
+  const double chance_accuracy = 1.0 / classes;
+  CurveShapes s;
+  // Alternates between windows: a period of two trace windows.
+  s.loss = [=](double t) {
+    const long window = std::lround(std::floor(t * kTraceWindows));
+    return level * (1.0 + (window % 2 == 0 ? amplitude : -amplitude));
+  };
+  s.val_loss = [=](double) { return level * 1.1; };
+  s.accuracy = [=](double) { return chance_accuracy + 0.1; };
+  s.val_accuracy = [=](double) { return chance_accuracy + 0.08; };
+  s.noise = 0.02;
+  return s;
+}
+
+CurveShapes overfitting(int classes, double turn) {
+  const double chance = std::log(static_cast<double>(classes));
+  CurveShapes s;
+  s.loss = [=](double t) { return 0.02 + (chance - 0.02) * std::exp(-0.5 * t); };
+  s.val_loss = [=](double t) {
+    const double fall = 0.3 + (chance - 0.3) * std::exp(-0.5 * t);
+    return t <= turn ? fall : fall + 0.08 * (t - turn);
+  };
+  s.accuracy = [=](double t) { return 0.99 - 0.49 * std::exp(-0.5 * t); };
+  s.val_accuracy = [=](double t) { return 0.88 - 0.38 * std::exp(-0.5 * t); };
+  s.noise = 0.0;
+  return s;
+}
+
+void diverge(TrialRecord& trial, int epoch, int batch, double loss) {
+  trial.status = "diverged";
+  trial.divergence = Divergence{epoch, batch, loss};
+  trial.test_metrics.clear();
+  while (!trial.epochs.empty() && trial.epochs.back().epoch >= epoch) trial.epochs.pop_back();
+}
+
+SweepRecord make_sweep(std::vector<TrialRecord> trials, int classes) {
+  SweepRecord sweep;
+  sweep.id = 7;
+  sweep.name = "spirals_lr";
+  sweep.description = "which learning rate suits sgd and adam on spirals";
+  sweep.status = "completed";
+  sweep.spec = {{"name", sweep.name},
+                {"dataset", {{"name", "spirals"}}},
+                {"search", {{"optimizer", {"sgd", "adam"}}}}};
+  sweep.spec_hash = "00112233aabbccdd";
+  sweep.started_at = "2024-05-01T10:00:00Z";
+  sweep.finished_at = "2024-05-01T10:02:30Z";
+  sweep.duration_seconds = 150.0;
+  sweep.jobs = 2;
+  sweep.version = "0.1.0";
+  sweep.host = "testhost";
+  sweep.objective_metric = "val_accuracy";
+  sweep.maximize = true;
+  sweep.classes = classes;
+  sweep.swept = {"optimizer", "learning_rate"};
+  sweep.trials = std::move(trials);
+  return sweep;
+}
+
+SweepRecord spirals_like_sweep() {
+  const int k = 2;
+  const double ln2 = std::log(2.0);
+  std::vector<TrialRecord> trials;
+  std::int64_t id = 1;
+  // SGD: progress grows with the rate up to 1e-1; 1 is fast but noisy; 10 explodes.
+  trials.push_back(make_trial(id++, "sgd", 1e-4, 0, 5, converging(k, 0.2, 0.9, 0.0008), 11));
+  trials.push_back(make_trial(id++, "sgd", 1e-3, 0, 5, converging(k, 0.2, 0.9, 0.008), 12));
+  trials.push_back(make_trial(id++, "sgd", 1e-2, 0, 5, converging(k, 0.2, 0.9, 0.08), 13));
+  trials.push_back(make_trial(id++, "sgd", 1e-1, 0, 5, converging(k, 0.2, 0.92, 0.9), 14));
+  trials.push_back(make_trial(id++, "sgd", 1e0, 0, 5, converging(k, 0.3, 0.86, 1.5, 0.08), 15));
+  TrialRecord exploded = make_trial(id++, "sgd", 1e1, 0, 5, flat(k, ln2), 16);
+  diverge(exploded, 1, 3, 41.7);
+  trials.push_back(std::move(exploded));
+  // Adam: 1e-1 spikes then sits at ln 2 for good.
+  trials.push_back(make_trial(id++, "adam", 1e-4, 0, 5, converging(k, 0.2, 0.9, 0.05), 21));
+  trials.push_back(make_trial(id++, "adam", 1e-3, 0, 5, converging(k, 0.2, 0.9, 0.5), 22));
+  trials.push_back(make_trial(id++, "adam", 1e-2, 0, 5, converging(k, 0.15, 0.93, 1.2), 23));
+  CurveShapes dead = flat(k, ln2);
+  dead.loss = [=](double t) { return t < 0.2 ? 6.0 : ln2 * 1.002; };
+  trials.push_back(make_trial(id++, "adam", 1e-1, 0, 5, dead, 24));
+  return make_sweep(std::move(trials), k);
+}
+
+SweepRecord large_sweep(int count, int epochs) {
+  std::vector<TrialRecord> trials;
+  const int per_optimizer = (count + 1) / 2;
+  const int repeats = 5;
+  const int rates = std::max(1, per_optimizer / repeats);
+  for (int i = 0; i < count; ++i) {
+    const bool adam = i >= per_optimizer;
+    const int j = adam ? i - per_optimizer : i;
+    const int r = j % rates;
+    const double rate = std::pow(10.0, -5.0 + 5.0 * r / std::max(1, rates - 1));
+    const double speed = 2.0 / (1.0 + std::fabs(std::log10(rate) + (adam ? 3.0 : 1.0)));
+    trials.push_back(make_trial(i + 1, adam ? "adam" : "sgd", rate, j / rates, epochs,
+                                converging(10, 0.3, 0.9, speed, 0.02),
+                                static_cast<std::uint64_t>(1000 + i), {{"batch_size", 32}}));
+  }
+  SweepRecord sweep = make_sweep(std::move(trials), 10);
+  sweep.swept.push_back("batch_size");
+  return sweep;
+}
+
+}  // namespace sweep::reports::testing
