@@ -1,0 +1,96 @@
+#include "engine/layers/dense.hpp"
+
+#include "engine/errors.hpp"
+#include "engine/initializers/initializer.hpp"
+
+namespace sweep::engine {
+
+Dense::Dense(DenseOptions options) : options_(std::move(options)), applied_(options_.activation) {
+  if (options_.units == 0)
+    throw ConfigError("dense.units: 0 is not accepted; expected an integer >= 1");
+  if (!(options_.l2 >= 0.0))
+    throw ConfigError("dense.l2: a negative value is not accepted; expected a number >= 0");
+}
+
+void Dense::build(std::size_t input_width, Rng& rng) {
+  input_width_ = input_width;
+  const auto in = static_cast<Eigen::Index>(input_width);
+  const auto units = static_cast<Eigen::Index>(options_.units);
+  kernel_.resize(in, units);
+  initialize(options_.kernel_initializer, kernel_, input_width, options_.units, rng);
+  kernel_grad_.setZero(in, units);
+  if (options_.use_bias) {
+    bias_.setZero(1, units);
+    bias_grad_.setZero(1, units);
+  }
+}
+
+bool Dense::set_logits_output(bool on) {
+  if (options_.activation != Activation::softmax) return false;
+  applied_ = on ? Activation::linear : Activation::softmax;
+  return true;
+}
+
+void Dense::forward(const Matrix& in, Matrix& out, bool /*training*/, Rng& /*rng*/) {
+  if (in.cols() != kernel_.rows()) {
+    throw TrainingError("dense: input has " + std::to_string(in.cols()) + " columns; expected " +
+                        std::to_string(kernel_.rows()));
+  }
+  out.resize(in.rows(), kernel_.cols());  // no-op while the batch shape is unchanged
+  out.noalias() = in * kernel_;
+  const Eigen::Index units = out.cols();
+  if (options_.use_bias) {
+    const float* b = bias_.data();
+    if (applied_ == Activation::relu) {
+      // Bias and relu in one pass over the product.
+      for (Eigen::Index r = 0; r < out.rows(); ++r) {
+        Eigen::Map<RowVector> row(out.data() + r * units, units);
+        row = (row + Eigen::Map<const RowVector>(b, units)).cwiseMax(0.0f);
+      }
+      input_ = &in;
+      output_ = &out;
+      return;
+    }
+    for (Eigen::Index r = 0; r < out.rows(); ++r) {
+      Eigen::Map<RowVector>(out.data() + r * units, units) += Eigen::Map<const RowVector>(b, units);
+    }
+  }
+  if (activation_needs_input(applied_)) pre_activation_ = out;
+  activation_forward(applied_, out);
+  input_ = &in;
+  output_ = &out;
+}
+
+void Dense::backward(const Matrix& grad_out, Matrix* grad_in) {
+  if (input_ == nullptr) throw TrainingError("dense: backward called before forward");
+  const Matrix* delta = &grad_out;
+  if (applied_ != Activation::linear) {
+    delta_.resize(grad_out.rows(), grad_out.cols());
+    activation_backward(applied_, pre_activation_, *output_, grad_out, delta_);
+    delta = &delta_;
+  }
+  kernel_grad_.noalias() = input_->transpose() * (*delta);
+  if (options_.l2 > 0.0) kernel_grad_ += static_cast<float>(2.0 * options_.l2) * kernel_;
+  if (options_.use_bias) bias_grad_.noalias() = delta->colwise().sum();
+  if (grad_in != nullptr) {
+    grad_in->resize(delta->rows(), kernel_.rows());
+    grad_in->noalias() = (*delta) * kernel_.transpose();
+  }
+}
+
+std::vector<Matrix*> Dense::params() {
+  if (options_.use_bias) return {&kernel_, &bias_};
+  return {&kernel_};
+}
+
+std::vector<Matrix*> Dense::grads() {
+  if (options_.use_bias) return {&kernel_grad_, &bias_grad_};
+  return {&kernel_grad_};
+}
+
+double Dense::l2_penalty() const {
+  if (options_.l2 == 0.0) return 0.0;
+  return options_.l2 * kernel_.cast<double>().squaredNorm();
+}
+
+}  // namespace sweep::engine

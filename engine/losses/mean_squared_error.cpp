@@ -1,0 +1,21 @@
+#include "engine/losses/mean_squared_error.hpp"
+
+namespace sweep::engine {
+
+double MeanSquaredError::compute(const Matrix& output, const Targets& targets, Matrix* grad) const {
+  const double scale = 1.0 / static_cast<double>(output.size());
+  const float* out = output.data();
+  const float* target = targets.dense->data();
+  double total = 0.0;
+  for (Eigen::Index i = 0; i < output.size(); ++i) {
+    const double error = static_cast<double>(out[i]) - target[i];
+    total += error * error;
+  }
+  if (grad != nullptr) {
+    grad->resize(output.rows(), output.cols());
+    grad->array() = (output.array() - targets.dense->array()) * static_cast<float>(2.0 * scale);
+  }
+  return total * scale;
+}
+
+}  // namespace sweep::engine

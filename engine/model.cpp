@@ -1,0 +1,425 @@
+// Sequential: the trainer. It owns epochs, batching, shuffling, schedules,
+// callbacks and every buffer; layers, the loss, the optimizer and the metrics
+// only compute. Buffers are resized only when the batch shape changes (the
+// last, shorter batch of an epoch), so a steady-state step allocates nothing.
+#include "engine/model.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "engine/activations/activation.hpp"
+#include "engine/callbacks/early_stopping.hpp"
+#include "engine/errors.hpp"
+#include "engine/initializers/random.hpp"
+
+namespace sweep::engine {
+namespace {
+
+void copy_weights(const std::vector<Matrix*>& from, std::vector<Matrix>& to) {
+  to.resize(from.size());
+  for (std::size_t i = 0; i < from.size(); ++i) to[i] = *from[i];
+}
+
+void paste_weights(const std::vector<Matrix>& from, const std::vector<Matrix*>& to) {
+  for (std::size_t i = 0; i < to.size(); ++i) *to[i] = from[i];
+}
+
+// Fisher-Yates with our own unbiased integer draws, so that a seed shuffles
+// the same way with every standard library.
+void shuffle(std::vector<std::size_t>& order, Rng& rng) {
+  for (std::size_t i = order.size(); i > 1; --i) {
+    const auto j = static_cast<std::size_t>(uniform_below(rng, i));
+    std::swap(order[i - 1], order[j]);
+  }
+}
+
+// The forward/loss buffers of one pass over a batch shape.
+struct Pass {
+  std::vector<Matrix> activations;  // [0] = input batch, [i + 1] = layer i's output
+  Matrix probabilities;             // softmax of the logits when softmax is fused
+  Matrix dense_targets;
+  std::vector<std::int32_t> labels;
+  std::vector<std::size_t> indices;
+};
+
+}  // namespace
+
+struct Sequential::Impl {
+  std::vector<std::unique_ptr<Layer>> layers;
+  std::size_t input_features = 0;
+  bool built = false;
+
+  std::unique_ptr<Optimizer> optimizer;
+  bool optimizer_built = false;
+  std::unique_ptr<Loss> loss;
+  std::vector<Component> metric_components;
+  std::vector<std::unique_ptr<Metric>> metrics;
+  bool fused_softmax = false;
+
+  std::vector<Matrix*> params;
+  std::vector<Matrix*> grads;
+
+  Pass train;
+  Pass eval;
+  std::vector<Matrix> grad_activations;  // [i] = dLoss/d activations[i], i >= 1
+  std::vector<std::size_t> order;
+
+  std::vector<Matrix> best_weights;
+  bool has_best = false;
+
+  std::size_t output_units() const { return layers.empty() ? 0 : layers.back()->output_width(); }
+
+  void require_compiled(const char* what) const {
+    if (!built)
+      throw TrainingError(std::string{what} + ": the model is not built; call build first");
+    if (!loss || !optimizer) {
+      throw TrainingError(std::string{what} + ": the model is not compiled; call compile first");
+    }
+  }
+
+  void check_data(const char* what, const Split& data) const {
+    if (data.features() != input_features) {
+      throw TrainingError(std::string{what} + ": data has " + std::to_string(data.features()) +
+                          " features; the model was built for " + std::to_string(input_features));
+    }
+    const auto width = static_cast<std::int32_t>(output_units());
+    const std::int32_t limit = width == 1 ? 2 : width;
+    for (const std::int32_t label : data.labels()) {
+      if (label < 0 || label >= limit) {
+        throw TrainingError(std::string{what} + ": label " + std::to_string(label) +
+                            " is out of range for an output of " + std::to_string(width) +
+                            (width == 1 ? " unit" : " units") + "; expected 0.." +
+                            std::to_string(limit - 1));
+      }
+    }
+  }
+
+  // Forward pass over the first `rows` entries of pass.indices (or the
+  // contiguous rows from `first` when indices is empty); returns the output
+  // the metrics read (probabilities when softmax is fused).
+  const Matrix& forward(Pass& pass, const Split& data, std::size_t first, std::size_t rows,
+                        bool training, Rng& rng) {
+    auto& acts = pass.activations;
+    acts.resize(layers.size() + 1);
+    Matrix& x = acts[0];
+    x.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(input_features));
+    pass.labels.resize(std::max(pass.labels.size(), rows));
+    const auto all_labels = data.labels();
+    if (training) {
+      const std::span<const std::size_t> batch(pass.indices.data() + first, rows);
+      data.gather(batch, x);
+      for (std::size_t i = 0; i < rows; ++i) pass.labels[i] = all_labels[batch[i]];
+    } else {
+      data.gather_range(first, rows, x);
+      std::copy_n(all_labels.begin() + static_cast<std::ptrdiff_t>(first), rows,
+                  pass.labels.begin());
+    }
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      layers[i]->forward(acts[i], acts[i + 1], training, rng);
+    }
+    if (!fused_softmax) return acts.back();
+    pass.probabilities.resize(acts.back().rows(), acts.back().cols());
+    softmax_rows(acts.back(), pass.probabilities);
+    return pass.probabilities;
+  }
+
+  Targets targets(Pass& pass, std::size_t rows) {
+    const std::span<const std::int32_t> labels(pass.labels.data(), rows);
+    if (!loss->needs_dense_targets()) return {labels, nullptr};
+    fill_dense_targets(labels, static_cast<Eigen::Index>(output_units()), pass.dense_targets);
+    return {labels, &pass.dense_targets};
+  }
+
+  double batch_loss(Pass& pass, std::size_t rows, Matrix* grad) {
+    const Targets t = targets(pass, rows);
+    const Matrix& output = pass.activations.back();
+    return fused_softmax ? loss->compute_from_logits(output, t, grad)
+                         : loss->compute(output, t, grad);
+  }
+
+  double l2_penalty() const {
+    double total = 0.0;
+    for (const auto& layer : layers) total += layer->l2_penalty();
+    return total;
+  }
+
+  // Softmax + cross-entropy fusion: the last layer emits logits and the loss
+  // reads them, when both sides can.
+  void update_fusion() {
+    fused_softmax = false;
+    for (auto& layer : layers) layer->set_logits_output(false);
+    if (layers.empty() || !loss->fuses_softmax()) return;
+    fused_softmax = layers.back()->set_logits_output(true);
+  }
+
+  void resolve_metrics() {
+    metrics.clear();
+    const MetricContext context{loss->name(), output_units(), loss->from_logits()};
+    for (const auto& component : metric_components) {
+      metrics.push_back(make_metric(component, context));
+    }
+  }
+};
+
+Sequential::Sequential() : impl_(std::make_unique<Impl>()) {}
+Sequential::~Sequential() = default;
+Sequential::Sequential(Sequential&&) noexcept = default;
+Sequential& Sequential::operator=(Sequential&&) noexcept = default;
+
+void Sequential::add(std::unique_ptr<Layer> layer) {
+  if (!layer) throw TrainingError("add: the layer is null");
+  if (impl_->built) throw TrainingError("add: the model is already built");
+  impl_->layers.push_back(std::move(layer));
+}
+
+void Sequential::build(std::size_t input_features, Rng& rng) {
+  Impl& m = *impl_;
+  if (m.layers.empty()) throw TrainingError("build: the model has no layers");
+  if (input_features == 0) throw TrainingError("build: 0 input features; expected at least 1");
+  std::size_t width = input_features;
+  for (auto& layer : m.layers) {
+    layer->build(width, rng);
+    width = layer->output_width();
+  }
+  m.input_features = input_features;
+  m.params.clear();
+  m.grads.clear();
+  for (auto& layer : m.layers) {
+    for (Matrix* p : layer->params()) m.params.push_back(p);
+    for (Matrix* g : layer->grads()) m.grads.push_back(g);
+  }
+  m.built = true;
+  m.optimizer_built = false;
+  m.has_best = false;
+  if (m.loss) {
+    m.update_fusion();
+    m.resolve_metrics();
+  }
+}
+
+void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<Loss> loss,
+                         const std::vector<Component>& metrics) {
+  Impl& m = *impl_;
+  if (!optimizer) throw TrainingError("compile: the optimizer is null");
+  if (!loss) throw TrainingError("compile: the loss is null");
+  // Resolve once against a stand-in context so that bad names fail here even
+  // before build.
+  for (const auto& component : metrics)
+    make_metric(component, MetricContext{loss->name(), 2, false});
+  m.optimizer = std::move(optimizer);
+  m.optimizer_built = false;
+  m.loss = std::move(loss);
+  m.metric_components = metrics;
+  m.metrics.clear();
+  m.update_fusion();
+  if (m.built) m.resolve_metrics();
+}
+
+History Sequential::fit(const Split& train, const Split* validation, const FitOptions& options,
+                        Rng& rng, const std::vector<Callback*>& callbacks) {
+  Impl& m = *impl_;
+  m.require_compiled("fit");
+  if (options.epochs < 0) {
+    throw TrainingError("fit: epochs " + std::to_string(options.epochs) +
+                        " is not accepted; expected >= 0");
+  }
+  if (options.batch_size < 1) {
+    throw TrainingError("fit: batch_size " + std::to_string(options.batch_size) +
+                        " is not accepted; expected >= 1");
+  }
+  if (train.rows() == 0) throw TrainingError("fit: the training data has no rows");
+  m.check_data("fit", train);
+  const bool validate = validation != nullptr && validation->rows() > 0;
+  if (validate) m.check_data("fit (validation)", *validation);
+  if (!m.optimizer_built) {
+    std::vector<std::pair<int, int>> shapes;
+    for (const Matrix* p : m.params) {
+      shapes.emplace_back(static_cast<int>(p->rows()), static_cast<int>(p->cols()));
+    }
+    m.optimizer->build(shapes);
+    m.optimizer_built = true;
+  }
+
+  const std::size_t rows = train.rows();
+  const auto batch_size = static_cast<std::size_t>(options.batch_size);
+  const std::size_t batches = (rows + batch_size - 1) / batch_size;
+  const std::size_t trace_window = std::max<std::size_t>(
+      1, batches / static_cast<std::size_t>(std::max(1, options.trace_points)));
+  m.train.indices.resize(rows);
+  m.grad_activations.resize(m.layers.size() + 1);
+
+  // Early stopping's restore_best_weights: snapshot its best epochs.
+  std::vector<EarlyStopping*> stoppers(callbacks.size(), nullptr);
+  std::vector<std::vector<Matrix>> stopper_best(callbacks.size());
+  for (std::size_t c = 0; c < callbacks.size(); ++c) {
+    auto* stopper = dynamic_cast<EarlyStopping*>(callbacks[c]);
+    if (stopper != nullptr && stopper->options().restore_best_weights) stoppers[c] = stopper;
+  }
+  for (Callback* callback : callbacks) callback->on_train_begin();
+
+  History history;
+  double best_value = options.best_maximize ? -std::numeric_limits<double>::infinity()
+                                            : std::numeric_limits<double>::infinity();
+  if (!options.best_monitor.empty()) m.has_best = false;
+
+  for (int epoch = 0; epoch < options.epochs; ++epoch) {
+    const auto started = std::chrono::steady_clock::now();
+    auto& order = m.train.indices;
+    for (std::size_t i = 0; i < rows; ++i) order[i] = i;
+    if (options.shuffle) shuffle(order, rng);
+    for (auto& metric : m.metrics) metric->reset();
+
+    EpochLog log;
+    log.epoch = epoch + 1;
+    log.loss_trace.reserve(batches / trace_window + 1);
+    double loss_sum = 0.0;  // sum of batch loss * batch rows (Keras's sample weighting)
+    double window_sum = 0.0;
+    std::size_t window_count = 0;
+    double learning_rate = m.optimizer->common().learning_rate;
+
+    for (std::size_t b = 0; b < batches; ++b) {
+      const std::size_t first = b * batch_size;
+      const std::size_t count = std::min(batch_size, rows - first);
+      const Matrix& output = m.forward(m.train, train, first, count, true, rng);
+      Matrix& grad_output = m.grad_activations.back();
+      double value = m.batch_loss(m.train, count, &grad_output);
+      value += m.l2_penalty();
+      for (auto& metric : m.metrics) {
+        metric->update(output, std::span<const std::int32_t>(m.train.labels.data(), count));
+      }
+      for (std::size_t i = m.layers.size(); i-- > 0;) {
+        m.layers[i]->backward(m.grad_activations[i + 1], i == 0 ? nullptr : &m.grad_activations[i]);
+      }
+      learning_rate = options.schedule
+                          ? options.schedule->learning_rate(m.optimizer->iterations(), epoch)
+                          : m.optimizer->common().learning_rate;
+      m.optimizer->step(m.params, m.grads, learning_rate);
+
+      loss_sum += value * static_cast<double>(count);
+      window_sum += value;
+      if (++window_count == trace_window) {
+        log.loss_trace.push_back(window_sum / static_cast<double>(window_count));
+        window_sum = 0.0;
+        window_count = 0;
+      }
+      for (std::size_t c = 0; c < callbacks.size(); ++c) {
+        if (!callbacks[c]->on_batch_end(epoch + 1, static_cast<int>(b), value)) {
+          history.stopped = true;
+          history.stop_reason = callbacks[c]->stop_reason();
+          return history;
+        }
+      }
+    }
+    if (window_count > 0) log.loss_trace.push_back(window_sum / static_cast<double>(window_count));
+
+    log.learning_rate = learning_rate;
+    log.values["loss"] = loss_sum / static_cast<double>(rows);
+    for (const auto& metric : m.metrics) log.values[metric->name()] = metric->result();
+    if (validate) {
+      for (const auto& [key, value] : evaluate(*validation)) log.values["val_" + key] = value;
+    }
+    log.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+    if (!options.best_monitor.empty()) {
+      const auto found = log.values.find(options.best_monitor);
+      if (found != log.values.end()) {
+        const double value = found->second;
+        const bool better = options.best_maximize ? value > best_value : value < best_value;
+        if (better) {
+          best_value = value;
+          history.best_epoch = log.epoch;
+          copy_weights(m.params, m.best_weights);
+          m.has_best = true;
+        }
+      }
+    }
+    if (options.schedule) options.schedule->on_epoch_end(epoch, log.values);
+    history.epochs.push_back(log);
+
+    for (std::size_t c = 0; c < callbacks.size(); ++c) {
+      const bool go_on = callbacks[c]->on_epoch_end(history.epochs.back());
+      if (stoppers[c] != nullptr && stoppers[c]->best_epoch() == log.epoch) {
+        copy_weights(m.params, stopper_best[c]);
+      }
+      if (!go_on) {
+        history.stopped = true;
+        history.stop_reason = callbacks[c]->stop_reason();
+        if (callbacks[c]->wants_best_weights_restored() && !stopper_best[c].empty()) {
+          paste_weights(stopper_best[c], m.params);
+        }
+        return history;
+      }
+    }
+  }
+  return history;
+}
+
+Logs Sequential::evaluate(const Split& data, int batch_size) {
+  Impl& m = *impl_;
+  m.require_compiled("evaluate");
+  if (batch_size < 1) {
+    throw TrainingError("evaluate: batch_size " + std::to_string(batch_size) +
+                        " is not accepted; expected >= 1");
+  }
+  m.check_data("evaluate", data);
+  Rng unused;  // inference draws nothing
+  for (auto& metric : m.metrics) metric->reset();
+  const std::size_t rows = data.rows();
+  const auto step = static_cast<std::size_t>(batch_size);
+  double loss_sum = 0.0;
+  for (std::size_t first = 0; first < rows; first += step) {
+    const std::size_t count = std::min(step, rows - first);
+    const Matrix& output = m.forward(m.eval, data, first, count, false, unused);
+    loss_sum += m.batch_loss(m.eval, count, nullptr) * static_cast<double>(count);
+    for (auto& metric : m.metrics) {
+      metric->update(output, std::span<const std::int32_t>(m.eval.labels.data(), count));
+    }
+  }
+  Logs logs;
+  logs["loss"] = rows == 0 ? 0.0 : loss_sum / static_cast<double>(rows) + m.l2_penalty();
+  for (const auto& metric : m.metrics) logs[metric->name()] = metric->result();
+  return logs;
+}
+
+void Sequential::predict(const Split& data, Matrix& out, int batch_size) {
+  Impl& m = *impl_;
+  if (!m.built) throw TrainingError("predict: the model is not built; call build first");
+  if (batch_size < 1) {
+    throw TrainingError("predict: batch_size " + std::to_string(batch_size) +
+                        " is not accepted; expected >= 1");
+  }
+  if (data.features() != m.input_features) {
+    throw TrainingError("predict: data has " + std::to_string(data.features()) +
+                        " features; the model was built for " + std::to_string(m.input_features));
+  }
+  Rng unused;
+  const std::size_t rows = data.rows();
+  out.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(m.output_units()));
+  const auto step = static_cast<std::size_t>(batch_size);
+  for (std::size_t first = 0; first < rows; first += step) {
+    const std::size_t count = std::min(step, rows - first);
+    const Matrix& output = m.forward(m.eval, data, first, count, false, unused);
+    out.middleRows(static_cast<Eigen::Index>(first), static_cast<Eigen::Index>(count)) = output;
+  }
+}
+
+bool Sequential::has_best_weights() const {
+  return impl_->has_best;
+}
+
+void Sequential::restore_best_weights() {
+  if (!impl_->has_best) throw TrainingError("restore_best_weights: no best weights were kept");
+  paste_weights(impl_->best_weights, impl_->params);
+}
+
+std::size_t Sequential::output_units() const {
+  return impl_->output_units();
+}
+
+std::vector<const Matrix*> Sequential::weights() const {
+  return {impl_->params.begin(), impl_->params.end()};
+}
+
+}  // namespace sweep::engine
