@@ -1,0 +1,16 @@
+// Writes report.json and report.html for a sweep into a folder, creating it.
+// Each file is written to a temporary file in the same folder and renamed over
+// the old one, so a reader never sees a half-written report.
+#pragma once
+
+#include <string>
+
+#include "reports/records.hpp"
+
+namespace sweep::reports {
+
+// Throws std::runtime_error ("cannot write report file <path>: <reason>") when
+// the folder cannot be created or a file cannot be written.
+void write_reports(const SweepRecord& sweep, const std::string& out_dir);
+
+}  // namespace sweep::reports

@@ -1,0 +1,27 @@
+// Writes report.json and report.html of a synthetic sweep into a folder, for
+// the browser test (render_report.sh) to open in headless Chromium.
+// Usage: make_report OUT_DIR [--large]   (--large: 500 trials x 50 epochs)
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "reports/writer.hpp"
+#include "tests/reports/synthetic_helpers.hpp"
+
+int main(int argc, char** argv) {
+  if (argc < 2 || argc > 3 || (argc == 3 && std::string(argv[2]) != "--large")) {
+    std::fprintf(stderr, "usage: make_report OUT_DIR [--large]\n");
+    return 2;
+  }
+  try {
+    using namespace sweep::reports::testing;
+    sweep::reports::SweepRecord sweep = argc == 3 ? large_sweep(500, 50) : spirals_like_sweep();
+    // A name that must come out escaped, never as markup.
+    sweep.description = "learning rates for sgd and adam <b>not bold</b> & \"quoted\"";
+    sweep::reports::write_reports(sweep, argv[1]);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "make_report: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
