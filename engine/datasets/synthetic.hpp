@@ -23,7 +23,7 @@ struct SyntheticOptions {
   double noise = 0.2;            // std of the Gaussian noise (spirals: on the angle)
   double factor = 0.5;           // circles: inner radius / outer radius
   double cluster_std = 1.0;      // blobs
-  double validation_split = 0.2;
+  double validation_split = 0.1;
 };
 
 // Generates the rows in class order, shuffles them once (seeded) and takes the

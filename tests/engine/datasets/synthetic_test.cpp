@@ -59,7 +59,7 @@ TEST_CASE("synthetic sets have the declared shapes, balanced classes and mixed r
     CHECK(d->train.features() == c.features);
     CHECK(d->train.rows() + d->validation.rows() == c.samples);
     CHECK(d->validation.rows() ==
-          c.samples - static_cast<std::size_t>(std::floor(c.samples * 0.8)));
+          c.samples - static_cast<std::size_t>(std::floor(c.samples * 0.9)));
     CHECK(d->test.rows() == c.samples / 5);
     const auto counts = class_counts(*d);
     REQUIRE(counts.size() == c.classes);
