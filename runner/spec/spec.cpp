@@ -1,0 +1,874 @@
+#include "runner/spec/spec.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "engine/datasets/dataset.hpp"
+#include "engine/layers/layer.hpp"
+#include "engine/losses/loss.hpp"
+#include "engine/metrics/metric.hpp"
+#include "engine/optimizers/optimizer.hpp"
+#include "engine/params.hpp"
+#include "engine/schedules/schedule.hpp"
+#include "runner/hashing.hpp"
+
+namespace sweep::runner {
+namespace {
+
+using nlohmann::json;
+using Problems = std::vector<SpecProblem>;
+
+std::string show(const json& value) {
+  if (value.is_string()) return "\"" + value.get<std::string>() + "\"";
+  if (value.is_number_float()) {
+    std::ostringstream out;
+    out << value.get<double>();
+    return out.str();
+  }
+  return value.dump();
+}
+
+std::string type_name(const json& value) {
+  switch (value.type()) {
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "a list";
+    case json::value_t::object:
+      return "an object";
+    default:
+      return "a number";
+  }
+}
+
+std::string join_path(const std::string& prefix, const std::string& key) {
+  return prefix.empty() ? key : prefix + "." + key;
+}
+
+void unknown_key(Problems& problems, const std::string& prefix, const std::string& key,
+                 const std::vector<std::string>& known) {
+  std::string message = "unknown key \"" + key + "\"";
+  if (auto guess = engine::did_you_mean(key, known))
+    message += "; did you mean \"" + *guess + "\"?";
+  message += " known: " + engine::join(known);
+  problems.push_back({join_path(prefix, key), message});
+}
+
+// Reports keys of `object` not in `known`.
+void check_keys(const json& object, const std::string& prefix,
+                const std::vector<std::string>& known, Problems& problems) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      unknown_key(problems, prefix, key, known);
+    }
+  }
+}
+
+bool expect_object(const json& value, const std::string& path, Problems& problems) {
+  if (value.is_object()) return true;
+  problems.push_back({path, "expected an object, got " + type_name(value)});
+  return false;
+}
+
+// An integer >= min at `object[key]`, or `fallback` when absent.
+long long read_integer(const json& object, const std::string& prefix, const std::string& key,
+                       long long fallback, long long min, Problems& problems) {
+  if (!object.contains(key)) return fallback;
+  const json& value = object[key];
+  const bool integral =
+      value.is_number_integer() ||
+      (value.is_number_float() && std::floor(value.get<double>()) == value.get<double>());
+  if (!integral || value.get<double>() < static_cast<double>(min)) {
+    problems.push_back({join_path(prefix, key),
+                        "got " + show(value) + "; expected an integer >= " + std::to_string(min)});
+    return fallback;
+  }
+  return value.get<long long>();
+}
+
+std::string read_string(const json& object, const std::string& prefix, const std::string& key,
+                        const std::string& fallback, Problems& problems) {
+  if (!object.contains(key)) return fallback;
+  if (!object[key].is_string()) {
+    problems.push_back(
+        {join_path(prefix, key), "got " + show(object[key]) + "; expected a string"});
+    return fallback;
+  }
+  return object[key].get<std::string>();
+}
+
+std::optional<engine::ParamValue> to_param(const json& value) {
+  if (value.is_boolean()) return value.get<bool>();
+  if (value.is_number()) return value.get<double>();
+  if (value.is_string()) return value.get<std::string>();
+  return std::nullopt;
+}
+
+json from_param(const engine::ParamValue& value) {
+  if (const auto* number = std::get_if<double>(&value)) return canonical(json(*number));
+  if (const auto* flag = std::get_if<bool>(&value)) return *flag;
+  return std::get<std::string>(value);
+}
+
+// What a parameter accepts, in words: checking a value of the wrong kind
+// always yields it.
+std::string accepted_text(const engine::ParamSpec& param) {
+  return param.kind == engine::ParamSpec::Kind::string
+             ? engine::check_param(param, engine::ParamValue{0.0})
+             : engine::check_param(param, engine::ParamValue{std::string{}});
+}
+
+std::vector<std::string> names_of(const std::vector<engine::ComponentSpec>& specs) {
+  std::vector<std::string> names;
+  for (const auto& s : specs) names.push_back(s.name);
+  return names;
+}
+
+// Validates a named component and fills its defaults. `value` is a name or an
+// object whose `name_key` names it. Returns the resolved object, or null.
+json resolve_component(const json& value, const std::string& path,
+                       const std::vector<engine::ComponentSpec>& specs, const std::string& family,
+                       const std::string& name_key, Problems& problems) {
+  json object;
+  std::string name_path = path;
+  if (value.is_string()) {
+    object = json{{name_key, value}};
+  } else if (value.is_object()) {
+    object = value;
+    name_path = path + "." + name_key;
+    if (!object.contains(name_key)) {
+      problems.push_back({path, "missing \"" + name_key + "\"; known " + family +
+                                    "s: " + engine::join(names_of(specs))});
+      return nullptr;
+    }
+  } else {
+    problems.push_back({path, "got " + show(value) + "; expected a " + family +
+                                  " name or an object with \"" + name_key + "\""});
+    return nullptr;
+  }
+  if (!object[name_key].is_string()) {
+    problems.push_back(
+        {name_path, "got " + show(object[name_key]) + "; expected a " + family + " name"});
+    return nullptr;
+  }
+  const std::string name = object[name_key].get<std::string>();
+  const auto spec = std::find_if(specs.begin(), specs.end(),
+                                 [&](const engine::ComponentSpec& s) { return s.name == name; });
+  if (spec == specs.end()) {
+    const auto known = names_of(specs);
+    std::string message = "unknown " + family + " \"" + name + "\"";
+    if (auto guess = engine::did_you_mean(name, known))
+      message += "; did you mean \"" + *guess + "\"?";
+    message += " known: " + engine::join(known);
+    problems.push_back({name_path, message});
+    return nullptr;
+  }
+  json resolved = json{{name_key, name}};
+  std::vector<std::string> known_params;
+  for (const auto& p : spec->params) known_params.push_back(p.name);
+  bool ok = true;
+  for (const auto& [key, item] : object.items()) {
+    if (key == name_key) continue;
+    const auto param = std::find_if(spec->params.begin(), spec->params.end(),
+                                    [&](const engine::ParamSpec& p) { return p.name == key; });
+    if (param == spec->params.end()) {
+      std::string message = "unknown parameter \"" + key + "\" of " + family + " " + name;
+      if (auto guess = engine::did_you_mean(key, known_params))
+        message += "; did you mean \"" + *guess + "\"?";
+      message +=
+          known_params.empty() ? "; it takes none" : "; known: " + engine::join(known_params);
+      problems.push_back({path + "." + key, message});
+      ok = false;
+      continue;
+    }
+    const auto converted = to_param(item);
+    const std::string accepted =
+        converted ? engine::check_param(*param, *converted) : accepted_text(*param);
+    if (!converted || !accepted.empty()) {
+      problems.push_back({path + "." + key, "got " + show(item) + "; expected " + accepted});
+      ok = false;
+      continue;
+    }
+    resolved[key] = from_param(*converted);
+  }
+  for (const auto& p : spec->params) {
+    if (!resolved.contains(p.name)) resolved[p.name] = from_param(p.default_value);
+  }
+  return ok ? resolved : json(nullptr);
+}
+
+const std::vector<std::string> kTopKeys = {"name",    "description", "seed",
+                                           "dataset", "model",       "training",
+                                           "search",  "objective",   "pruning"};
+const std::vector<std::string> kTrainingKeys = {"epochs",         "batch_size", "loss",
+                                                "metrics",        "optimizer",  "schedule",
+                                                "early_stopping", "shuffle"};
+const std::vector<std::string> kEarlyStoppingKeys = {"monitor", "patience", "min_delta", "mode",
+                                                     "restore_best_weights"};
+const std::vector<std::string> kSearchKeys = {"method", "trials", "parameters", "repeats"};
+
+json resolve_early_stopping(const json& value, const std::string& path, Problems& problems) {
+  if (!expect_object(value, path, problems)) return nullptr;
+  check_keys(value, path, kEarlyStoppingKeys, problems);
+  json out;
+  out["monitor"] = read_string(value, path, "monitor", "val_loss", problems);
+  out["patience"] = read_integer(value, path, "patience", 0, 0, problems);
+  double min_delta = 0.0;
+  if (value.contains("min_delta")) {
+    if (!value["min_delta"].is_number() || value["min_delta"].get<double>() < 0) {
+      problems.push_back(
+          {path + ".min_delta", "got " + show(value["min_delta"]) + "; expected a number >= 0"});
+    } else {
+      min_delta = value["min_delta"].get<double>();
+    }
+  }
+  out["min_delta"] = canonical(json(min_delta));
+  const std::string mode = read_string(value, path, "mode", "auto", problems);
+  if (mode != "auto" && mode != "min" && mode != "max") {
+    problems.push_back({path + ".mode", "got \"" + mode + "\"; expected one of: auto, min, max"});
+  }
+  out["mode"] = mode;
+  bool restore = false;
+  if (value.contains("restore_best_weights")) {
+    if (!value["restore_best_weights"].is_boolean()) {
+      problems.push_back(
+          {path + ".restore_best_weights",
+           "got " + show(value["restore_best_weights"]) + "; expected true or false"});
+    } else {
+      restore = value["restore_best_weights"].get<bool>();
+    }
+  }
+  out["restore_best_weights"] = restore;
+  return out;
+}
+
+// One step of a dotted path: a key or an index.
+struct Step {
+  std::string key;
+  int index = -1;
+};
+
+std::optional<std::vector<Step>> parse_path(const std::string& path) {
+  static const std::regex token(R"(([A-Za-z_][A-Za-z0-9_]*)((\[[0-9]+\])*))");
+  std::vector<Step> steps;
+  std::stringstream parts(path);
+  std::string part;
+  while (std::getline(parts, part, '.')) {
+    std::smatch match;
+    if (!std::regex_match(part, match, token)) return std::nullopt;
+    steps.push_back({match[1].str(), -1});
+    std::string rest = match[2].str();
+    while (!rest.empty()) {
+      const auto close = rest.find(']');
+      steps.push_back({"", std::stoi(rest.substr(1, close - 1))});
+      rest = rest.substr(close + 1);
+    }
+  }
+  if (steps.empty()) return std::nullopt;
+  return steps;
+}
+
+}  // namespace
+
+std::string axis_path(const std::string& key) {
+  if (key == "optimizer") return "training.optimizer";
+  if (key == "learning_rate") return "training.optimizer.learning_rate";
+  if (key == "batch_size" || key == "epochs") return "training." + key;
+  if (key.rfind("dataset.", 0) == 0 || key.rfind("model.", 0) == 0 ||
+      key.rfind("training.", 0) == 0) {
+    return parse_path(key) ? key : "";
+  }
+  return "";
+}
+
+std::string set_path(json& root, const std::string& path, const json& value) {
+  const auto steps = parse_path(path);
+  if (!steps) return "not a valid path";
+  json* node = &root;
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    const Step& step = (*steps)[i];
+    const bool last = i + 1 == steps->size();
+    if (step.index >= 0) {
+      if (!node->is_array() || static_cast<std::size_t>(step.index) >= node->size()) {
+        return "no element [" + std::to_string(step.index) + "]; the list has " +
+               std::to_string(node->is_array() ? node->size() : 0) + " elements";
+      }
+      node = &(*node)[static_cast<std::size_t>(step.index)];
+    } else {
+      if (node->is_string() && step.key != "name") *node = json{{"name", *node}};
+      if (node->is_null()) *node = json::object();
+      if (!node->is_object()) return "\"" + step.key + "\" is not inside an object";
+      if (!last && !node->contains(step.key)) (*node)[step.key] = json::object();
+      node = &(*node)[step.key];
+    }
+    if (last) *node = value;
+  }
+  return "";
+}
+
+json resolve_config(const json& raw, Problems& problems) {
+  json out = json::object();
+  // dataset
+  if (!raw.contains("dataset")) {
+    problems.push_back(
+        {"dataset", "missing; known datasets: " + engine::join(engine::dataset_names())});
+  } else {
+    out["dataset"] = resolve_component(raw["dataset"], "dataset", engine::dataset_specs(),
+                                       "dataset", "name", problems);
+  }
+  // model
+  if (!raw.contains("model")) {
+    problems.push_back({"model", "missing; expected {\"layers\": [...]}"});
+  } else if (expect_object(raw["model"], "model", problems)) {
+    check_keys(raw["model"], "model", {"layers"}, problems);
+    const json& layers = raw["model"].value("layers", json());
+    if (!layers.is_array() || layers.empty()) {
+      problems.push_back({"model.layers", "expected a non-empty list of layers"});
+    } else {
+      json resolved_layers = json::array();
+      for (std::size_t i = 0; i < layers.size(); ++i) {
+        resolved_layers.push_back(
+            resolve_component(layers[i], "model.layers[" + std::to_string(i) + "]",
+                              engine::layer_specs(), "layer", "type", problems));
+      }
+      out["model"] = json{{"layers", resolved_layers}};
+    }
+  }
+  // training
+  const json training = raw.value("training", json::object());
+  if (expect_object(training, "training", problems)) {
+    check_keys(training, "training", kTrainingKeys, problems);
+    json t;
+    t["epochs"] = read_integer(training, "training", "epochs", 1, 1, problems);
+    t["batch_size"] = read_integer(training, "training", "batch_size", 32, 1, problems);
+    if (training.contains("shuffle") && !training["shuffle"].is_boolean()) {
+      problems.push_back(
+          {"training.shuffle", "got " + show(training["shuffle"]) + "; expected true or false"});
+    }
+    t["shuffle"] =
+        training.value("shuffle", json(true)).is_boolean() ? training.value("shuffle", true) : true;
+    t["loss"] = resolve_component(training.value("loss", json("categorical_crossentropy")),
+                                  "training.loss", engine::loss_specs(), "loss", "name", problems);
+    json metrics = training.value("metrics", json::array({"accuracy"}));
+    json resolved_metrics = json::array();
+    if (!metrics.is_array()) {
+      problems.push_back(
+          {"training.metrics", "got " + show(metrics) + "; expected a list of metric names"});
+    } else {
+      for (std::size_t i = 0; i < metrics.size(); ++i) {
+        resolved_metrics.push_back(
+            resolve_component(metrics[i], "training.metrics[" + std::to_string(i) + "]",
+                              engine::metric_specs(), "metric", "name", problems));
+      }
+    }
+    t["metrics"] = resolved_metrics;
+    t["optimizer"] =
+        resolve_component(training.value("optimizer", json("rmsprop")), "training.optimizer",
+                          engine::optimizer_specs(), "optimizer", "name", problems);
+    t["schedule"] =
+        resolve_component(training.value("schedule", json("constant")), "training.schedule",
+                          engine::schedule_specs(), "schedule", "name", problems);
+    if (training.contains("early_stopping") && !training["early_stopping"].is_null()) {
+      t["early_stopping"] =
+          resolve_early_stopping(training["early_stopping"], "training.early_stopping", problems);
+    }
+    out["training"] = t;
+  }
+  return out;
+}
+
+std::vector<std::string> Spec::swept_keys() const {
+  std::vector<std::string> keys;
+  if (!optimizers.empty()) keys.push_back("optimizer");
+  std::set<std::string> nested;
+  for (const auto& choice : optimizers) {
+    for (const auto& axis : choice.axes) nested.insert(axis.key);
+  }
+  for (const auto& axis : axes) keys.push_back(axis.key);
+  for (const auto& key : nested) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+  }
+  if (std::find(keys.begin(), keys.end(), "learning_rate") == keys.end()) {
+    keys.insert(keys.begin() + (optimizers.empty() ? 0 : 1), "learning_rate");
+  }
+  if (optimizers.empty()) keys.insert(keys.begin(), "optimizer");
+  return keys;
+}
+
+namespace {
+
+// Parses one axis value form; returns false (with problems) when malformed.
+bool parse_axis(const json& value, const std::string& path, const std::string& method, Axis& axis,
+                Problems& problems) {
+  if (value.is_array()) {
+    if (value.empty()) {
+      problems.push_back({path, "empty list; give at least one value"});
+      return false;
+    }
+    axis.values.assign(value.begin(), value.end());
+    return true;
+  }
+  if (!value.is_object()) {
+    axis.values = {value};  // a single value fixes the key
+    return true;
+  }
+  if (value.size() != 1) {
+    problems.push_back(
+        {path,
+         "expected a list, or one of {\"logspace\": [lo, hi, n]}, {\"linspace\": [lo, hi, n]}, "
+         "{\"loguniform\": [lo, hi]}, {\"uniform\": [lo, hi]}"});
+    return false;
+  }
+  const std::string form = value.begin().key();
+  const json& args = value.begin().value();
+  const std::string args_path = path + "." + form;
+  if (form == "logspace" || form == "linspace") {
+    if (!args.is_array() || args.size() != 3 || !args[0].is_number() || !args[1].is_number() ||
+        !args[2].is_number_integer() || args[2].get<long long>() < 1) {
+      problems.push_back(
+          {args_path, "got " + show(args) + "; expected [lo, hi, n] with n an integer >= 1"});
+      return false;
+    }
+    const double lo = args[0].get<double>();
+    const double hi = args[1].get<double>();
+    const long long n = args[2].get<long long>();
+    if (form == "logspace" && (lo <= 0 || hi <= 0)) {
+      problems.push_back({args_path, "got " + show(args) + "; logspace needs lo > 0 and hi > 0"});
+      return false;
+    }
+    for (long long i = 0; i < n; ++i) {
+      const double f = n == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(n - 1);
+      const double v = form == "logspace"
+                           ? std::pow(10.0, std::log10(lo) + f * (std::log10(hi) - std::log10(lo)))
+                           : lo + f * (hi - lo);
+      axis.values.push_back(canonical(json(round6(v))));
+    }
+    return true;
+  }
+  if (form == "loguniform" || form == "uniform") {
+    if (method != "random") {
+      problems.push_back(
+          {args_path,
+           form + " needs search.method \"random\"; a grid takes a list, logspace or linspace"});
+      return false;
+    }
+    if (!args.is_array() || args.size() != 2 || !args[0].is_number() || !args[1].is_number() ||
+        args[0].get<double>() >= args[1].get<double>() ||
+        (form == "loguniform" && args[0].get<double>() <= 0)) {
+      problems.push_back({args_path, "got " + show(args) + "; expected [lo, hi] with lo < hi" +
+                                         (form == "loguniform" ? " and lo > 0" : "")});
+      return false;
+    }
+    axis.kind = form == "loguniform" ? Axis::Kind::loguniform : Axis::Kind::uniform;
+    axis.low = args[0].get<double>();
+    axis.high = args[1].get<double>();
+    return true;
+  }
+  problems.push_back(
+      {path + "." + form, "unknown form \"" + form +
+                              "\"; known: logspace, linspace, loguniform, uniform (or a list)"});
+  return false;
+}
+
+// Validates every value of `axis` by applying it alone to `base` and
+// resolving; problems are reported at `path[i]`.
+void check_axis_values(const json& base, const Axis& axis, const std::string& path,
+                       Problems& problems) {
+  auto check_one = [&](const json& value, const std::string& where) {
+    json trial = base;
+    if (const std::string error = set_path(trial, axis.path, value); !error.empty()) {
+      problems.push_back({where, error});
+      return;
+    }
+    Problems inner;
+    resolve_config(trial, inner);
+    for (auto& p : inner) {
+      // A problem at the axis's own path is this value's; others are the base's (reported once).
+      if (p.path.rfind(axis.path, 0) == 0) problems.push_back({where, p.message});
+    }
+  };
+  if (axis.kind == Axis::Kind::list) {
+    for (std::size_t i = 0; i < axis.values.size(); ++i) {
+      check_one(axis.values[i],
+                axis.values.size() == 1 ? path : path + "[" + std::to_string(i) + "]");
+    }
+  } else {
+    check_one(json(axis.low), path);
+    check_one(json(axis.high), path);
+  }
+}
+
+}  // namespace
+
+Spec parse_spec(const json& spec, const std::string& source) {
+  Problems problems;
+  if (!spec.is_object()) {
+    throw SpecError(source,
+                    {{"", "expected a JSON object at the top level, got " + type_name(spec)}});
+  }
+  check_keys(spec, "", kTopKeys, problems);
+  Spec out;
+  out.source = source;
+  static const std::regex name_pattern("[a-z0-9_-]+");
+  if (!spec.contains("name")) {
+    problems.push_back({"name", "missing; expected a name of [a-z0-9_-]+"});
+  } else if (!spec["name"].is_string() ||
+             !std::regex_match(spec["name"].get<std::string>(), name_pattern)) {
+    problems.push_back({"name", "got " + show(spec["name"]) + "; expected a name of [a-z0-9_-]+"});
+  } else {
+    out.name = spec["name"].get<std::string>();
+  }
+  out.description = read_string(spec, "", "description", "", problems);
+  out.seed = static_cast<std::uint64_t>(read_integer(spec, "", "seed", 42, 0, problems));
+
+  json base = json::object();
+  for (const char* key : {"dataset", "model", "training"}) {
+    if (spec.contains(key)) base[key] = spec[key];
+  }
+  if (!base.contains("training")) base["training"] = json::object();
+  if (base["training"].is_object() && base["training"].contains("optimizer") &&
+      base["training"]["optimizer"].is_string()) {
+    base["training"]["optimizer"] = json{{"name", base["training"]["optimizer"]}};
+  }
+  if (base["training"].is_object() && !base["training"].contains("optimizer")) {
+    base["training"]["optimizer"] = json{{"name", "rmsprop"}};
+  }
+
+  // search
+  const json search = spec.value("search", json::object());
+  json resolved_search = json::object();
+  if (expect_object(search, "search", problems)) {
+    check_keys(search, "search", kSearchKeys, problems);
+    out.method = read_string(search, "search", "method", "grid", problems);
+    if (out.method != "grid" && out.method != "random") {
+      problems.push_back(
+          {"search.method", "got \"" + out.method + "\"; expected one of: grid, random"});
+    }
+    out.repeats = static_cast<int>(read_integer(search, "search", "repeats", 1, 1, problems));
+    if (search.contains("trials")) {
+      if (out.method != "random") {
+        problems.push_back(
+            {"search.trials", "only for search.method \"random\"; a grid runs every combination"});
+      }
+      out.random_trials =
+          static_cast<int>(read_integer(search, "search", "trials", 0, 1, problems));
+    } else if (out.method == "random") {
+      problems.push_back({"search.trials", "missing; random search needs the number of trials"});
+    }
+    const json parameters = search.value("parameters", json::object());
+    if (expect_object(parameters, "search.parameters", problems)) {
+      // Single values fix keys of the base first, so axes are checked against them.
+      for (const auto& [key, value] : parameters.items()) {
+        if (key == "optimizer" || value.is_array() || value.is_object()) continue;
+        const std::string path = axis_path(key);
+        if (!path.empty()) set_path(base, path, value);
+      }
+      for (const auto& [key, value] : parameters.items()) {
+        const std::string where = "search.parameters." + key;
+        if (key == "optimizer") {
+          const json choices = value.is_array() ? value : json::array({value});
+          if (choices.empty()) {
+            problems.push_back({where, "empty list; give at least one optimizer"});
+            continue;
+          }
+          for (std::size_t i = 0; i < choices.size(); ++i) {
+            const std::string at = value.is_array() ? where + "[" + std::to_string(i) + "]" : where;
+            const json& choice = choices[i];
+            OptimizerChoice parsed;
+            if (choice.is_string()) {
+              parsed.fixed = json{{"name", choice}};
+            } else if (choice.is_object()) {
+              parsed.fixed = json::object();
+              for (const auto& [k, v] : choice.items()) {
+                if (k != "name" && (v.is_array() || v.is_object())) {
+                  Axis axis;
+                  axis.key = k;
+                  axis.path = "training.optimizer." + k;
+                  if (parse_axis(v, at + "." + k, out.method, axis, problems))
+                    parsed.axes.push_back(axis);
+                } else {
+                  parsed.fixed[k] = v;
+                }
+              }
+            } else {
+              problems.push_back(
+                  {at, "got " + show(choice) +
+                           "; expected an optimizer name or an object with \"name\""});
+              continue;
+            }
+            // Validate the choice with its fixed values on top of the base's learning rate.
+            json trial = base;
+            json optimizer = parsed.fixed;
+            if (base["training"].is_object() && base["training"]["optimizer"].is_object() &&
+                base["training"]["optimizer"].contains("learning_rate") &&
+                !optimizer.contains("learning_rate")) {
+              optimizer["learning_rate"] = base["training"]["optimizer"]["learning_rate"];
+            }
+            Problems inner;
+            resolve_component(choice.is_string() ? choice : optimizer, at,
+                              engine::optimizer_specs(), "optimizer", "name", inner);
+            problems.insert(problems.end(), inner.begin(), inner.end());
+            if (!inner.empty()) continue;
+            trial["training"]["optimizer"] = optimizer;
+            for (const auto& axis : parsed.axes)
+              check_axis_values(trial, axis, at + "." + axis.key, problems);
+            out.optimizers.push_back(parsed);
+          }
+          continue;
+        }
+        const std::string path = axis_path(key);
+        if (path.empty()) {
+          problems.push_back(
+              {where,
+               "unknown parameter \"" + key +
+                   "\"; expected optimizer, learning_rate, batch_size, epochs or a dotted path "
+                   "into dataset, model or training (e.g. model.layers[0].units)"});
+          continue;
+        }
+        Axis axis;
+        axis.key = key;
+        axis.path = path;
+        if (!parse_axis(value, where, out.method, axis, problems)) continue;
+        check_axis_values(base, axis, where, problems);
+        if (axis.kind == Axis::Kind::list && axis.values.size() == 1 && !value.is_array())
+          continue;  // fixed
+        out.axes.push_back(axis);
+      }
+    }
+    resolved_search = search;
+    resolved_search["method"] = out.method;
+    resolved_search["repeats"] = out.repeats;
+  }
+
+  // The base itself (with the first optimizer choice, if any, for validation).
+  const json resolved_base = resolve_config(base, problems);
+  out.base = base;
+
+  // objective
+  const json objective = spec.value("objective", json::object());
+  std::vector<std::string> metric_names = {"loss"};
+  if (resolved_base.contains("training") && resolved_base["training"]["metrics"].is_array()) {
+    for (const auto& m : resolved_base["training"]["metrics"]) {
+      if (m.is_object()) metric_names.push_back(m["name"].get<std::string>());
+    }
+  }
+  double validation_split = 0.0;
+  if (resolved_base.contains("dataset") && resolved_base["dataset"].is_object() &&
+      resolved_base["dataset"].contains("validation_split")) {
+    validation_split = resolved_base["dataset"]["validation_split"].get<double>();
+  }
+  const bool has_accuracy =
+      std::find(metric_names.begin(), metric_names.end(), "accuracy") != metric_names.end();
+  const std::string default_metric =
+      std::string{validation_split > 0 ? "val_" : ""} + (has_accuracy ? "accuracy" : "loss");
+  if (expect_object(objective, "objective", problems)) {
+    check_keys(objective, "objective", {"metric", "direction"}, problems);
+    out.objective_metric = read_string(objective, "objective", "metric", default_metric, problems);
+    std::vector<std::string> known;
+    for (const auto& m : metric_names) {
+      known.push_back(m);
+      known.push_back("val_" + m);
+    }
+    const bool is_val = out.objective_metric.rfind("val_", 0) == 0;
+    if (std::find(known.begin(), known.end(), out.objective_metric) == known.end()) {
+      std::string message = "unknown metric \"" + out.objective_metric + "\"";
+      if (auto guess = engine::did_you_mean(out.objective_metric, known))
+        message += "; did you mean \"" + *guess + "\"?";
+      message += " known: " + engine::join(known) + " (metrics come from training.metrics)";
+      problems.push_back({"objective.metric", message});
+    } else if (is_val && validation_split <= 0) {
+      problems.push_back(
+          {"objective.metric",
+           "\"" + out.objective_metric +
+               "\" needs validation data; set dataset.validation_split > 0 or use \"" +
+               out.objective_metric.substr(4) + "\""});
+    }
+    const bool is_loss =
+        out.objective_metric.size() >= 4 &&
+        out.objective_metric.compare(out.objective_metric.size() - 4, 4, "loss") == 0;
+    const std::string direction =
+        read_string(objective, "objective", "direction", is_loss ? "min" : "max", problems);
+    if (direction != "min" && direction != "max") {
+      problems.push_back(
+          {"objective.direction", "got \"" + direction + "\"; expected one of: min, max"});
+    }
+    out.maximize = direction == "max";
+  }
+
+  // pruning
+  const json pruning = spec.value("pruning", json::object());
+  if (expect_object(pruning, "pruning", problems)) {
+    check_keys(pruning, "pruning", {"divergence", "divergence_factor"}, problems);
+    if (pruning.contains("divergence") && !pruning["divergence"].is_boolean()) {
+      problems.push_back({"pruning.divergence",
+                          "got " + show(pruning["divergence"]) + "; expected true or false"});
+    } else {
+      out.divergence = pruning.value("divergence", true);
+    }
+    if (pruning.contains("divergence_factor")) {
+      if (!pruning["divergence_factor"].is_number() ||
+          pruning["divergence_factor"].get<double>() <= 1.0) {
+        problems.push_back(
+            {"pruning.divergence_factor",
+             "got " + show(pruning["divergence_factor"]) + "; expected a number > 1"});
+      } else {
+        out.divergence_factor = pruning["divergence_factor"].get<double>();
+      }
+    }
+  }
+
+  if (out.method == "grid") {
+    std::size_t count = 0;
+    const auto product = [](const std::vector<Axis>& axes) {
+      std::size_t n = 1;
+      for (const auto& a : axes) n *= a.values.size();
+      return n;
+    };
+    if (out.optimizers.empty()) {
+      count = product(out.axes);
+    } else {
+      for (const auto& choice : out.optimizers) count += product(choice.axes) * product(out.axes);
+    }
+    if (count == 0 && problems.empty())
+      problems.push_back({"search.parameters", "the grid is empty"});
+  }
+
+  if (!problems.empty()) throw SpecError(source, std::move(problems));
+
+  out.resolved = json::object();
+  out.resolved["name"] = out.name;
+  out.resolved["description"] = out.description;
+  out.resolved["seed"] = out.seed;
+  out.resolved["dataset"] = resolved_base["dataset"];
+  out.resolved["model"] = resolved_base["model"];
+  out.resolved["training"] = resolved_base["training"];
+  out.resolved["search"] = resolved_search;
+  out.resolved["objective"] =
+      json{{"metric", out.objective_metric}, {"direction", out.maximize ? "max" : "min"}};
+  out.resolved["pruning"] =
+      json{{"divergence", out.divergence}, {"divergence_factor", out.divergence_factor}};
+  out.resolved = canonical(out.resolved);
+  out.hash = hash_json(out.resolved);
+  return out;
+}
+
+namespace {
+
+json parse_scalar(const std::string& text) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  if (text == "null") return nullptr;
+  char* end = nullptr;
+  const double number = std::strtod(text.c_str(), &end);
+  if (!text.empty() && end == text.c_str() + text.size()) return canonical(json(number));
+  return text;
+}
+
+}  // namespace
+
+void apply_overrides(json& spec, const std::vector<std::string>& overrides) {
+  for (const auto& item : overrides) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw UsageError("override \"" + item +
+                       "\": expected KEY=VALUE, KEY=A,B,... or KEY=LO:HI:N (or logN)");
+    }
+    const std::string key = item.substr(0, eq);
+    const std::string text = item.substr(eq + 1);
+    if (!spec.is_object()) throw UsageError("overrides need a spec that is a JSON object");
+    const bool axis_key =
+        key == "optimizer" || key == "learning_rate" || key == "batch_size" || key == "epochs" ||
+        spec.value("search", json::object()).value("parameters", json::object()).contains(key);
+    static const std::regex range(R"(([^:]+):([^:]+):(log)?([0-9]+))");
+    std::smatch match;
+    json value;
+    bool is_axis = false;
+    if (std::regex_match(text, match, range)) {
+      const json lo = parse_scalar(match[1].str());
+      const json hi = parse_scalar(match[2].str());
+      if (!lo.is_number() || !hi.is_number()) {
+        throw UsageError("override \"" + item + "\": range bounds must be numbers");
+      }
+      value = json{{match[3].matched ? "logspace" : "linspace",
+                    json::array({lo, hi, std::stoll(match[4].str())})}};
+      is_axis = true;
+    } else if (text.find(',') != std::string::npos) {
+      value = json::array();
+      std::stringstream parts(text);
+      std::string part;
+      while (std::getline(parts, part, ',')) value.push_back(parse_scalar(part));
+      is_axis = true;
+    } else {
+      value = parse_scalar(text);
+    }
+    if (is_axis) {
+      if (axis_path(key).empty() && key != "optimizer") {
+        throw UsageError(
+            "override \"" + item + "\": \"" + key +
+            "\" cannot be swept; use optimizer, learning_rate, batch_size, epochs or a path into "
+            "dataset, model or training");
+      }
+      spec["search"]["parameters"][key] = value;
+      continue;
+    }
+    // A single value fixes the key: drop any axis and set it in the spec.
+    if (spec.contains("search") && spec["search"].contains("parameters"))
+      spec["search"]["parameters"].erase(key);
+    if (key == "optimizer") {
+      json previous = spec.value("training", json::object()).value("optimizer", json::object());
+      json optimizer = json{{"name", value}};
+      if (previous.is_object() && previous.contains("learning_rate"))
+        optimizer["learning_rate"] = previous["learning_rate"];
+      spec["training"]["optimizer"] = optimizer;
+      continue;
+    }
+    const std::string path = axis_key ? axis_path(key) : key;
+    if (const std::string error = set_path(spec, path.empty() ? key : path, value);
+        !error.empty()) {
+      throw UsageError("override \"" + item + "\": " + error);
+    }
+  }
+}
+
+Spec load_spec(const std::string& path, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw SpecError(path, {{"", "no such file"}});
+  if (std::filesystem::is_directory(path, ec))
+    throw SpecError(path, {{"", "is a folder; expected a JSON file"}});
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw SpecError(path,
+                    {{"", "cannot read the file (" + std::string{std::strerror(errno)} + ")"}});
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string content = text.str();
+  if (content.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw SpecError(path, {{"", "the file is empty; expected a JSON object"}});
+  }
+  json spec;
+  try {
+    spec = json::parse(content);
+  } catch (const json::parse_error& e) {
+    std::string message = e.what();
+    if (const auto close = message.find("] "); close != std::string::npos)
+      message = message.substr(close + 2);
+    throw SpecError(path, {{"", "not valid JSON: " + message}});
+  }
+  if (!spec.is_object()) {
+    throw SpecError(path,
+                    {{"", "expected a JSON object at the top level, got " + type_name(spec)}});
+  }
+  apply_overrides(spec, overrides);
+  return parse_spec(spec, path);
+}
+
+}  // namespace sweep::runner

@@ -1,0 +1,78 @@
+// Sweep specs: parsing, Hydra-style overrides, validation that reports every
+// problem at once, and the resolved form that identifies a sweep.
+//
+// A spec is JSON (see the README); unknown keys are errors. Validation fills
+// every default, so the resolved spec says exactly what runs, and its hash is
+// the sweep's identity.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "runner/errors.hpp"
+
+namespace sweep::runner {
+
+// One search dimension: values for one key of the trial config.
+struct Axis {
+  std::string key;   // as written in the spec: "learning_rate", "model.layers[0].units"
+  std::string path;  // where it goes: "training.optimizer.learning_rate"
+  enum class Kind { list, uniform, loguniform } kind = Kind::list;
+  std::vector<nlohmann::json> values;  // list: the values (generated ones rounded to 6 digits)
+  double low = 0.0;                    // uniform / loguniform (random search only)
+  double high = 0.0;
+};
+
+// One value of the "optimizer" axis, with the axes that apply to it alone.
+struct OptimizerChoice {
+  nlohmann::json fixed;    // {"name": "sgd", "nesterov": true}
+  std::vector<Axis> axes;  // keys are optimizer parameters ("momentum")
+};
+
+struct Spec {
+  std::string source;       // file name, for messages
+  nlohmann::json resolved;  // the spec with every default filled in
+  std::string hash;         // the sweep's identity: hash of `resolved`
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 0;
+  nlohmann::json base;          // dataset, model, training before the search is applied
+  std::string method = "grid";  // grid | random
+  int random_trials = 0;
+  int repeats = 1;
+  std::vector<OptimizerChoice> optimizers;  // empty: the optimizer is not swept
+  std::vector<Axis> axes;                   // every other swept key
+  std::string objective_metric;
+  bool maximize = true;
+  bool divergence = true;
+  double divergence_factor = 4.0;
+  // Keys of the swept parameters, in display order ("optimizer", "learning_rate", ...).
+  std::vector<std::string> swept_keys() const;
+};
+
+// Reads `path`, applies `overrides` (KEY=VALUES), validates. Throws SpecError
+// (every problem) or UsageError (a malformed override).
+Spec load_spec(const std::string& path, const std::vector<std::string>& overrides = {});
+// Validates an already parsed spec (e.g. the one stored with a sweep).
+Spec parse_spec(const nlohmann::json& spec, const std::string& source);
+// Applies Hydra-style overrides to a spec: `key=a,b` (a list: replaces or adds
+// a search axis), `key=lo:hi:logN` or `lo:hi:N` (logspace / linspace), `key=v`
+// (fixes the value and removes any axis of that key).
+void apply_overrides(nlohmann::json& spec, const std::vector<std::string>& overrides);
+
+// Resolves one trial's raw config ({dataset, model, training}): fills
+// defaults and validates; problems are appended with paths under `prefix`.
+nlohmann::json resolve_config(const nlohmann::json& raw, std::vector<SpecProblem>& problems);
+
+// Sets `value` at a dotted path ("model.layers[0].units") inside `root`;
+// returns an error message, or an empty string on success.
+std::string set_path(nlohmann::json& root, const std::string& path, const nlohmann::json& value);
+
+// The JSON path a search key writes to ("learning_rate" ->
+// "training.optimizer.learning_rate"), or empty when the key is not allowed.
+std::string axis_path(const std::string& key);
+
+}  // namespace sweep::runner

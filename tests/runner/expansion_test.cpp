@@ -1,0 +1,124 @@
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "runner/hashing.hpp"
+#include "runner/search/expansion.hpp"
+
+using nlohmann::json;
+using sweep::runner::expand;
+using sweep::runner::parse_spec;
+
+namespace {
+
+json base_spec() {
+  return json::parse(R"({
+    "name": "t",
+    "seed": 3,
+    "dataset": {"name": "spirals", "samples": 300},
+    "model": {"layers": [{"type": "dense", "units": 16, "activation": "relu"},
+                         {"type": "dense", "units": 3, "activation": "softmax"}]},
+    "training": {"epochs": 2, "batch_size": 32, "optimizer": {"name": "adam", "learning_rate": 0.001}}
+  })");
+}
+
+}  // namespace
+
+TEST_CASE("a grid is the product of its axes, times repeats", "[expansion]") {
+  auto spec = base_spec();
+  spec["search"] = {{"parameters",
+                     {{"optimizer", {"adam", "sgd", "rmsprop"}},
+                      {"learning_rate", {{"logspace", {1e-4, 1e-1, 4}}}},
+                      {"batch_size", {16, 64}}}},
+                    {"repeats", 2}};
+  const auto trials = expand(parse_spec(spec, "s"));
+  CHECK(trials.size() == 3 * 4 * 2 * 2);
+  std::set<std::string> hashes;
+  for (const auto& t : trials) hashes.insert(t.config_hash);
+  CHECK(hashes.size() == 24);
+  CHECK(trials[0].params ==
+        json({{"optimizer", "adam"}, {"learning_rate", 0.0001}, {"batch_size", 16}}));
+  CHECK(trials[0].repeat == 0);
+  CHECK(trials[1].repeat == 1);
+  CHECK(trials[0].config_hash == trials[1].config_hash);
+  CHECK(trials[0].seed != trials[1].seed);
+}
+
+TEST_CASE("conditional values apply to their optimizer only", "[expansion]") {
+  auto spec = base_spec();
+  spec["search"] = {
+      {"parameters",
+       {{"optimizer", json::parse(R"(["adam", {"name": "sgd", "momentum": [0.0, 0.9]}])")},
+        {"learning_rate", {0.01, 0.1}}}}};
+  const auto trials = expand(parse_spec(spec, "s"));
+  REQUIRE(trials.size() == 2 + 2 * 2);
+  int with_momentum = 0;
+  for (const auto& t : trials) {
+    const auto& optimizer = t.config["training"]["optimizer"];
+    if (optimizer["name"] == "adam") {
+      CHECK_FALSE(optimizer.contains("momentum"));
+      CHECK_FALSE(t.params.contains("momentum"));
+    } else {
+      CHECK(t.params.contains("momentum"));
+      ++with_momentum;
+    }
+  }
+  CHECK(with_momentum == 4);
+}
+
+TEST_CASE("choosing an optimizer keeps the base learning rate and takes that optimizer's defaults",
+          "[expansion]") {
+  auto spec = base_spec();
+  spec["training"]["optimizer"] = {{"name", "sgd"}, {"momentum", 0.9}, {"learning_rate", 0.05}};
+  spec["search"] = {{"parameters", {{"optimizer", {"adam"}}}}};
+  const auto trials = expand(parse_spec(spec, "s"));
+  REQUIRE(trials.size() == 1);
+  const auto& optimizer = trials[0].config["training"]["optimizer"];
+  CHECK(optimizer["name"] == "adam");
+  CHECK(optimizer["learning_rate"].get<double>() == 0.05);
+  CHECK_FALSE(optimizer.contains("momentum"));
+}
+
+TEST_CASE("a logspace's 1e-3 has the same identity as a typed 0.001", "[expansion]") {
+  auto a = base_spec();
+  a["search"] = {{"parameters", {{"learning_rate", {{"logspace", {1e-5, 1, 6}}}}}}};
+  auto b = base_spec();
+  b["search"] = {{"parameters", {{"learning_rate", {0.001}}}}};
+  const auto from_logspace = expand(parse_spec(a, "a"));
+  const auto typed = expand(parse_spec(b, "b"));
+  REQUIRE(from_logspace.size() == 6);
+  CHECK(from_logspace[2].params["learning_rate"].get<double>() == 0.001);
+  CHECK(from_logspace[2].config_hash == typed[0].config_hash);
+  CHECK(from_logspace[2].seed == typed[0].seed);
+}
+
+TEST_CASE("identities and seeds are stable across runs", "[expansion]") {
+  auto spec = base_spec();
+  spec["search"] = {{"parameters", {{"learning_rate", {0.001}}}}};
+  const auto trials = expand(parse_spec(spec, "s"));
+  // Pinned: a change here silently orphans every stored trial.
+  CHECK(trials[0].config_hash == sweep::runner::hash_json(trials[0].config));
+  CHECK(sweep::runner::fnv1a64("") == 0xcbf29ce484222325ULL);
+  CHECK(sweep::runner::fnv1a64("a") == 0xaf63dc4c8601ec8cULL);
+  CHECK(trials[0].seed == sweep::runner::trial_seed(3, trials[0].config_hash, 0));
+}
+
+TEST_CASE("random search samples a seeded, reproducible set", "[expansion]") {
+  auto spec = base_spec();
+  spec["search"] = {
+      {"method", "random"},
+      {"trials", 10},
+      {"parameters",
+       {{"optimizer", {"adam", "sgd"}}, {"learning_rate", {{"loguniform", {1e-4, 1e-1}}}}}}};
+  const auto first = expand(parse_spec(spec, "s"));
+  const auto second = expand(parse_spec(spec, "s"));
+  REQUIRE(first.size() == 10);
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    CHECK(first[i].config_hash == second[i].config_hash);
+    const double lr = first[i].params["learning_rate"].get<double>();
+    CHECK(lr >= 1e-4);
+    CHECK(lr <= 1e-1);
+  }
+}

@@ -1,0 +1,190 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "runner/errors.hpp"
+#include "runner/spec/spec.hpp"
+
+using nlohmann::json;
+using sweep::runner::parse_spec;
+using sweep::runner::SpecError;
+
+namespace {
+
+json minimal_spec() {
+  return json::parse(R"({
+    "name": "t",
+    "dataset": {"name": "spirals", "samples": 300},
+    "model": {"layers": [{"type": "dense", "units": 16, "activation": "relu"},
+                         {"type": "dense", "units": 3, "activation": "softmax"}]},
+    "training": {"epochs": 2, "batch_size": 32, "loss": "categorical_crossentropy",
+                 "metrics": ["accuracy"], "optimizer": {"name": "adam", "learning_rate": 0.001}},
+    "search": {"parameters": {"optimizer": ["adam", "sgd"], "learning_rate": [0.001, 0.1]}}
+  })");
+}
+
+// Every problem line of a spec that must not validate.
+std::vector<std::string> problems(const json& spec) {
+  try {
+    parse_spec(spec, "s.json");
+  } catch (const SpecError& e) {
+    return e.lines();
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a valid spec resolves with every default filled", "[spec]") {
+  const auto spec = parse_spec(minimal_spec(), "s.json");
+  CHECK(spec.name == "t");
+  CHECK(spec.objective_metric == "val_accuracy");
+  CHECK(spec.maximize);
+  CHECK(spec.resolved["dataset"]["validation_split"].get<double>() ==
+        Approx(0.1));  // Keras-like default
+  CHECK(spec.resolved["training"]["optimizer"]["epsilon"].get<double>() == Approx(1e-7));
+  CHECK(spec.resolved["pruning"]["divergence_factor"].get<double>() == 4.0);
+  CHECK(spec.hash.size() == 16);
+  CHECK(spec.swept_keys() == std::vector<std::string>{"optimizer", "learning_rate"});
+}
+
+TEST_CASE("the spec hash ignores key order and 32 vs 32.0", "[spec]") {
+  auto a = minimal_spec();
+  auto b = json::parse(minimal_spec().dump());
+  b["training"]["batch_size"] = 32.0;
+  CHECK(parse_spec(a, "a").hash == parse_spec(b, "b").hash);
+  b["training"]["batch_size"] = 64;
+  CHECK(parse_spec(a, "a").hash != parse_spec(b, "b").hash);
+}
+
+TEST_CASE("an unknown optimizer names the path and suggests the nearest name", "[spec]") {
+  auto spec = minimal_spec();
+  spec["search"]["parameters"]["optimizer"] = {"adam", "sgd", "adamm"};
+  CHECK(problems(spec) ==
+        std::vector<std::string>{
+            "s.json: search.parameters.optimizer[2]: unknown optimizer \"adamm\"; did you mean "
+            "\"adam\"? known: adam, adamax, adamw, adagrad, nadam, rmsprop, sgd"});
+}
+
+TEST_CASE("every problem is reported at once", "[spec]") {
+  auto spec = minimal_spec();
+  spec["name"] = "Bad Name";
+  spec["training"]["batch_size"] = 0;
+  spec["training"]["epocs"] = 3;
+  spec["search"]["parameters"]["learning_rate"] = {0.01, -1};
+  const auto lines = problems(spec);
+  CHECK(
+      lines ==
+      std::vector<std::string>{
+          "s.json: name: got \"Bad Name\"; expected a name of [a-z0-9_-]+",
+          "s.json: search.parameters.learning_rate[1]: got -1; expected a number > 0",
+          "s.json: training.epocs: unknown key \"epocs\"; did you mean \"epochs\"? known: epochs, "
+          "batch_size, loss, metrics, optimizer, schedule, early_stopping, shuffle",
+          "s.json: training.batch_size: got 0; expected an integer >= 1",
+      });
+}
+
+TEST_CASE("unknown top-level keys are errors", "[spec]") {
+  auto spec = minimal_spec();
+  spec["serach"] = json::object();
+  CHECK(problems(spec) == std::vector<std::string>{
+                              "s.json: serach: unknown key \"serach\"; did you mean \"search\"? "
+                              "known: name, description, seed, dataset, model, training, search, "
+                              "objective, pruning"});
+}
+
+TEST_CASE("a val_ objective without validation data is a spec error", "[spec]") {
+  auto spec = minimal_spec();
+  spec["dataset"]["validation_split"] = 0.0;
+  spec["objective"] = {{"metric", "val_accuracy"}};
+  CHECK(problems(spec) ==
+        std::vector<std::string>{"s.json: objective.metric: \"val_accuracy\" needs validation "
+                                 "data; set dataset.validation_split > 0 or use \"accuracy\""});
+}
+
+TEST_CASE("an unknown objective metric lists the metrics the spec computes", "[spec]") {
+  auto spec = minimal_spec();
+  spec["objective"] = {{"metric", "val_acuracy"}};
+  CHECK(problems(spec) ==
+        std::vector<std::string>{
+            "s.json: objective.metric: unknown metric \"val_acuracy\"; did you mean "
+            "\"val_accuracy\"? known: loss, val_loss, accuracy, val_accuracy (metrics come "
+            "from training.metrics)"});
+}
+
+TEST_CASE("an empty grid is a spec error", "[spec]") {
+  auto spec = minimal_spec();
+  spec["search"]["parameters"]["learning_rate"] = json::array();
+  CHECK(problems(spec) ==
+        std::vector<std::string>{"s.json: search.parameters.learning_rate: empty list; give at "
+                                 "least one value"});
+}
+
+TEST_CASE("distributions need random search", "[spec]") {
+  auto spec = minimal_spec();
+  spec["search"]["parameters"]["learning_rate"] = {{"loguniform", {1e-4, 1e-1}}};
+  CHECK(problems(spec) ==
+        std::vector<std::string>{
+            "s.json: search.parameters.learning_rate.loguniform: loguniform needs search.method "
+            "\"random\"; a grid takes a list, logspace or linspace"});
+  spec["search"]["method"] = "random";
+  CHECK(problems(spec) ==
+        std::vector<std::string>{"s.json: search.trials: missing; random search needs the number "
+                                 "of trials"});
+}
+
+TEST_CASE("a sweep key outside the spec's sections is refused", "[spec]") {
+  auto spec = minimal_spec();
+  spec["search"]["parameters"]["units"] = {16, 32};
+  CHECK(problems(spec) ==
+        std::vector<std::string>{
+            "s.json: search.parameters.units: unknown parameter \"units\"; expected optimizer, "
+            "learning_rate, batch_size, epochs or a dotted path into dataset, model or training "
+            "(e.g. model.layers[0].units)"});
+}
+
+TEST_CASE("a dotted path into a layer that does not exist is refused", "[spec]") {
+  auto spec = minimal_spec();
+  spec["search"]["parameters"]["model.layers[5].units"] = {16, 32};
+  CHECK(problems(spec) ==
+        std::vector<std::string>{
+            "s.json: search.parameters.model.layers[5].units[0]: no element [5]; the list has 2 "
+            "elements",
+            "s.json: search.parameters.model.layers[5].units[1]: no element [5]; the list has 2 "
+            "elements"});
+}
+
+TEST_CASE("a top level that is not an object is refused", "[spec]") {
+  CHECK(problems(json::array()) ==
+        std::vector<std::string>{"s.json: expected a JSON object at the top level, got a list"});
+}
+
+TEST_CASE("overrides add, replace and fix search axes", "[spec][overrides]") {
+  auto spec = minimal_spec();
+  sweep::runner::apply_overrides(
+      spec, {"optimizer=adam,sgd,rmsprop", "learning_rate=1e-4:1e-1:log4", "training.epochs=3",
+             "batch_size=16,64"});
+  CHECK(spec["search"]["parameters"]["optimizer"] == json({"adam", "sgd", "rmsprop"}));
+  CHECK(spec["search"]["parameters"]["learning_rate"] == json({{"logspace", {0.0001, 0.1, 4}}}));
+  CHECK(spec["search"]["parameters"]["batch_size"] == json({16, 64}));
+  CHECK(spec["training"]["epochs"] == 3);
+  sweep::runner::apply_overrides(spec, {"optimizer=sgd"});
+  CHECK_FALSE(spec["search"]["parameters"].contains("optimizer"));
+  CHECK(spec["training"]["optimizer"] == json({{"name", "sgd"}, {"learning_rate", 0.001}}));
+}
+
+TEST_CASE("a malformed override is a usage error", "[spec][overrides]") {
+  auto spec = minimal_spec();
+  CHECK_THROWS_WITH(
+      sweep::runner::apply_overrides(spec, {"epochs"}),
+      "override \"epochs\": expected KEY=VALUE, KEY=A,B,... or KEY=LO:HI:N (or logN)");
+  CHECK_THROWS_WITH(
+      sweep::runner::apply_overrides(spec, {"seed=1,2"}),
+      "override \"seed=1,2\": \"seed\" cannot be swept; use optimizer, learning_rate, batch_size, "
+      "epochs or a path into dataset, model or training");
+}
+
+TEST_CASE("load_spec reports missing, empty and malformed files in one line", "[spec]") {
+  CHECK_THROWS_WITH(sweep::runner::load_spec("/nonexistent/spec.json"),
+                    "/nonexistent/spec.json: no such file");
+}
