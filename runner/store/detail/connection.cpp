@@ -1,0 +1,60 @@
+#include "runner/store/detail/connection.hpp"
+
+#include "runner/store/detail/sqlite_failure.hpp"
+#include "runner/store/detail/statement.hpp"
+
+namespace sweep::runner::detail {
+
+SqliteFailure::~SqliteFailure() = default;
+
+Connection::Connection(const std::string& path, int flags) {
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    // sqlite3_open_v2 allocates a handle even on failure, to carry the message.
+    const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw SqliteFailure(message, rc);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+}
+
+Connection::~Connection() {
+  // Every Statement is finalised before its Connection goes (they are scoped
+  // inside Store's calls), so close cannot find busy statements.
+  sqlite3_close(db_);
+}
+
+void Connection::exec(const char* sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    const std::string message = error != nullptr ? error : sqlite3_errstr(rc);
+    sqlite3_free(error);
+    throw SqliteFailure(message, rc);
+  }
+}
+
+long long Connection::query_int(const char* sql) {
+  Statement statement(*this, sql);
+  if (!statement.step()) return 0;
+  return statement.column_int64(0);
+}
+
+int Connection::changes() const {
+  return sqlite3_changes(db_);
+}
+
+long long Connection::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+
+bool Connection::read_only() const {
+  return sqlite3_db_readonly(db_, "main") == 1;
+}
+
+void Connection::fail(int code) const {
+  throw SqliteFailure(sqlite3_errmsg(db_), code);
+}
+
+}  // namespace sweep::runner::detail

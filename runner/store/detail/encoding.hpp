@@ -1,0 +1,28 @@
+// How values without a natural SQLite column are stored.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace sweep::runner::detail {
+
+// A loss trace as a BLOB of IEEE 754 binary64 values in little-endian order,
+// 8 bytes a point: compact, and NaN and infinities keep their exact bits.
+std::vector<std::byte> encode_trace(const std::vector<double>& points);
+// Throws SqliteFailure (SQLITE_CORRUPT) when the size is not a multiple of 8.
+std::vector<double> decode_trace(std::span<const std::byte> bytes);
+
+// Test metrics as a JSON object. JSON has no NaN or infinity, so those are
+// written as the strings "nan", "inf" and "-inf".
+std::string encode_metrics_json(const std::map<std::string, double>& metrics);
+std::map<std::string, double> decode_metrics_json(const std::string& text);
+
+// A uint64 seed kept exactly in SQLite's signed 64-bit INTEGER.
+std::int64_t seed_to_sql(std::uint64_t seed);
+std::uint64_t seed_from_sql(std::int64_t value);
+
+}  // namespace sweep::runner::detail

@@ -1,0 +1,161 @@
+#include "runner/store/detail/schema.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "runner/store/detail/connection.hpp"
+#include "runner/store/detail/statement.hpp"
+#include "runner/store/detail/transaction.hpp"
+#include "runner/store/storage_error.hpp"
+
+namespace sweep::runner::detail {
+namespace {
+
+// Version 1: sweeps, trials, per-epoch rows and every other metric by name.
+constexpr const char* kVersion1 = R"sql(
+PRAGMA application_id = 1398228304;
+CREATE TABLE sweeps (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL DEFAULT '',
+  spec_json TEXT NOT NULL,
+  spec_hash TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'interrupted', 'failed')),
+  created_at TEXT NOT NULL,
+  finished_at TEXT,
+  duration_seconds REAL NOT NULL DEFAULT 0,
+  active_since REAL,
+  host TEXT NOT NULL DEFAULT '',
+  version TEXT NOT NULL DEFAULT '',
+  jobs INTEGER NOT NULL DEFAULT 1,
+  owner TEXT,
+  lease_expires REAL
+);
+CREATE TABLE trials (
+  id INTEGER PRIMARY KEY,
+  sweep_id INTEGER NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  config_json TEXT NOT NULL,
+  params_json TEXT NOT NULL,
+  config_hash TEXT NOT NULL,
+  repeat INTEGER NOT NULL,
+  seed INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'completed',
+      'diverged', 'pruned', 'failed', 'interrupted')),
+  error TEXT NOT NULL DEFAULT '',
+  started_at TEXT,
+  finished_at TEXT,
+  seconds REAL NOT NULL DEFAULT 0,
+  best_epoch INTEGER NOT NULL DEFAULT 0,
+  objective REAL,
+  test_metrics_json TEXT,
+  div_epoch INTEGER,
+  div_batch INTEGER,
+  div_loss REAL,
+  UNIQUE (sweep_id, config_hash, repeat)
+);
+CREATE INDEX trials_by_order ON trials (sweep_id, idx, repeat);
+CREATE TABLE epochs (
+  trial_id INTEGER NOT NULL REFERENCES trials (id) ON DELETE CASCADE,
+  epoch INTEGER NOT NULL,
+  learning_rate REAL,
+  loss REAL,
+  accuracy REAL,
+  val_loss REAL,
+  val_accuracy REAL,
+  seconds REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (trial_id, epoch)
+) WITHOUT ROWID;
+CREATE TABLE metrics (
+  trial_id INTEGER NOT NULL,
+  epoch INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value REAL,
+  PRIMARY KEY (trial_id, epoch, name),
+  FOREIGN KEY (trial_id, epoch) REFERENCES epochs (trial_id, epoch) ON DELETE CASCADE
+) WITHOUT ROWID;
+)sql";
+
+// Version 2: the within-epoch loss trace, and each trial's expected cost (the
+// scheduler starts the most expensive first; rows from version 1 get 0).
+constexpr const char* kVersion2 = R"sql(
+ALTER TABLE trials ADD COLUMN cost REAL NOT NULL DEFAULT 0;
+CREATE TABLE loss_traces (
+  trial_id INTEGER NOT NULL,
+  epoch INTEGER NOT NULL,
+  points BLOB NOT NULL,
+  PRIMARY KEY (trial_id, epoch),
+  FOREIGN KEY (trial_id, epoch) REFERENCES epochs (trial_id, epoch) ON DELETE CASCADE
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
+    {1, "sweeps, trials, epochs, metrics", kVersion1},
+    {2, "loss traces, trial cost", kVersion2},
+}};
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
+
+int latest_schema_version() {
+  return kMigrations.back().version;
+}
+
+SchemaState inspect_schema(Connection& connection) {
+  SchemaState state;
+  state.application_id = static_cast<std::int32_t>(connection.query_int("PRAGMA application_id"));
+  state.user_version = static_cast<int>(connection.query_int("PRAGMA user_version"));
+  Statement tables(
+      connection,
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+      "ORDER BY name");
+  while (tables.step()) state.tables.push_back(tables.column_text(0));
+  return state;
+}
+
+void check_schema(const SchemaState& state, const std::string& path, bool read_only) {
+  const int latest = latest_schema_version();
+  const bool fresh = state.application_id == 0 && state.user_version == 0 && state.tables.empty();
+  if (fresh) {
+    if (read_only)
+      throw StorageError(fmt::format("{} is not a sweep database (it is empty)", path));
+    return;
+  }
+  if (state.application_id != kApplicationId) {
+    throw StorageError(
+        fmt::format("{} is not a sweep database (it belongs to another application)", path));
+  }
+  if (state.user_version > latest) {
+    throw StorageError(fmt::format(
+        "{} has schema version {}, newer than this sweep understands ({}); upgrade sweep", path,
+        state.user_version, latest));
+  }
+  if (state.user_version < latest && read_only) {
+    throw StorageError(
+        fmt::format("{} has schema version {}, older than this sweep's ({}); run or resume a sweep "
+                    "on it to upgrade it",
+                    path, state.user_version, latest));
+  }
+}
+
+int migrate(Connection& connection) {
+  int applied = 0;
+  for (const Migration& step : kMigrations) {
+    if (connection.query_int("PRAGMA user_version") >= step.version) continue;
+    Transaction transaction(connection);
+    // Another process may have applied this step while we waited for the lock.
+    if (connection.query_int("PRAGMA user_version") >= step.version) continue;
+    connection.exec(step.sql);
+    // PRAGMA takes no bound parameters; the version is our own constant.
+    connection.exec(fmt::format("PRAGMA user_version = {}", step.version).c_str());
+    transaction.commit();
+    ++applied;
+  }
+  return applied;
+}
+
+}  // namespace sweep::runner::detail

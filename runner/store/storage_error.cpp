@@ -1,0 +1,10 @@
+#include "runner/store/storage_error.hpp"
+
+namespace sweep::runner {
+
+StorageError::StorageError(const std::string& what, int sqlite_code)
+    : std::runtime_error(what), code_(sqlite_code) {}
+
+StorageError::~StorageError() = default;
+
+}  // namespace sweep::runner

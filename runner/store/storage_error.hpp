@@ -1,0 +1,21 @@
+// The error the store throws when the database cannot be opened, read or
+// written. Its message is one line naming the file; code() is SQLite's result
+// code when SQLite reported the failure, 0 when sweep found it.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace sweep::runner {
+
+class StorageError : public std::runtime_error {
+ public:
+  StorageError(const std::string& what, int sqlite_code = 0);
+  ~StorageError() override;
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+}  // namespace sweep::runner

@@ -1,0 +1,775 @@
+#include "runner/store/store.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runner/store/detail/clock.hpp"
+#include "runner/store/detail/connection.hpp"
+#include "runner/store/detail/encoding.hpp"
+#include "runner/store/detail/process.hpp"
+#include "runner/store/detail/schema.hpp"
+#include "runner/store/detail/sqlite_failure.hpp"
+#include "runner/store/detail/statement.hpp"
+#include "runner/store/detail/transaction.hpp"
+
+namespace sweep::runner {
+namespace {
+
+using detail::Connection;
+using detail::SqliteFailure;
+using detail::Statement;
+using detail::Transaction;
+
+static_assert(Store::kSchemaVersion == 2, "kSchemaVersion must equal the last migration step");
+
+constexpr char kSqliteHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
+                                    'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+constexpr double kDefaultLeaseSeconds = 30.0;
+constexpr const char* kSweepStatuses[] = {"running", "completed", "interrupted", "failed"};
+
+std::string lower_first(std::string text) {
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] + 32);
+  return text;
+}
+
+std::string errno_text(int error) {
+  return lower_first(std::strerror(error));
+}
+
+std::string folder_of(const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
+}
+
+// Write permission as the file's mode says, even for root (who may write
+// anything): a database someone marked read-only is treated as such.
+bool writable(const std::string& path, const struct stat& info) {
+  return (info.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) != 0 && access(path.c_str(), W_OK) == 0;
+}
+
+// Everything sweep can find out about the file before SQLite opens it, so
+// that a file that is not a database is never handed to SQLite (which would
+// turn it into a WAL database or leave -wal/-shm files beside it).
+void check_file(const std::string& path, Store::Mode mode) {
+  const bool read_only = mode == Store::Mode::read_only;
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) {
+    const int error = errno;
+    if (error != ENOENT)
+      throw StorageError(fmt::format("cannot open {}: {}", path, errno_text(error)));
+    if (read_only) throw StorageError(fmt::format("{}: no such database", path));
+    const std::string folder = folder_of(path);
+    struct stat folder_info {};
+    if (stat(folder.c_str(), &folder_info) != 0 || !S_ISDIR(folder_info.st_mode)) {
+      throw StorageError(fmt::format("cannot create {}: no such folder {}", path, folder));
+    }
+    if (!writable(folder, folder_info)) {
+      throw StorageError(fmt::format("cannot create {}: folder {} is read-only", path, folder));
+    }
+    return;
+  }
+  if (S_ISDIR(info.st_mode))
+    throw StorageError(fmt::format("{} is a folder, not a database", path));
+  if (!S_ISREG(info.st_mode)) {
+    throw StorageError(fmt::format("{} is not a sweep database (not a regular file)", path));
+  }
+  if (info.st_size > 0) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw StorageError(fmt::format("cannot read {}: {}", path, errno_text(errno)));
+    char header[sizeof kSqliteHeader] = {};
+    file.read(header, sizeof header);
+    if (file.gcount() != sizeof header || std::memcmp(header, kSqliteHeader, sizeof header) != 0) {
+      throw StorageError(fmt::format("{} is not a sweep database (file is not a database)", path));
+    }
+  }
+  if (read_only) return;
+  if (!writable(path, info)) {
+    throw StorageError(fmt::format("cannot write to {}: the file is read-only", path));
+  }
+  const std::string folder = folder_of(path);
+  struct stat folder_info {};
+  if (stat(folder.c_str(), &folder_info) != 0 || !writable(folder, folder_info)) {
+    throw StorageError(fmt::format(
+        "cannot write to {}: its folder {} is read-only (sweep keeps a journal beside it)", path,
+        folder));
+  }
+}
+
+void check_sweep_status(const std::string& status) {
+  for (const char* known : kSweepStatuses) {
+    if (status == known) return;
+  }
+  throw std::invalid_argument(fmt::format(
+      "unknown sweep status \"{}\"; known: running, completed, interrupted, failed", status));
+}
+
+TrialStatus status_column(const Statement& statement, int column) {
+  const std::string text = statement.column_text(column);
+  const auto status = parse_trial_status(text);
+  if (!status) throw SqliteFailure(fmt::format("unknown trial status \"{}\"", text), 11);
+  return *status;
+}
+
+nlohmann::json json_column(const Statement& statement, int column, const char* what) {
+  auto value = nlohmann::json::parse(statement.column_text(column), nullptr, false);
+  if (value.is_discarded()) throw SqliteFailure(fmt::format("{} is not valid json", what), 11);
+  return value;
+}
+
+constexpr const char* kSweepColumns =
+    "id, name, description, spec_json, spec_hash, status, created_at, finished_at, host, version, "
+    "jobs, owner, duration_seconds, active_since";
+
+SweepInfo read_sweep_info(const Statement& s, double now) {
+  SweepInfo info;
+  info.id = s.column_int64(0);
+  info.name = s.column_text(1);
+  info.description = s.column_text(2);
+  info.spec_json = s.column_text(3);
+  info.spec_hash = s.column_text(4);
+  info.status = s.column_text(5);
+  info.created_at = s.column_text(6);
+  info.finished_at = s.column_text(7);
+  info.host = s.column_text(8);
+  info.version = s.column_text(9);
+  info.jobs = s.column_int(10);
+  info.owner = s.column_text(11);
+  info.duration_seconds = s.column_real_or(12, 0.0);
+  if (const auto since = s.column_real(13)) info.duration_seconds += std::max(0.0, now - *since);
+  return info;
+}
+
+constexpr const char* kTrialColumns =
+    "id, sweep_id, idx, config_json, params_json, config_hash, repeat, seed, cost, status, error, "
+    "started_at, finished_at, seconds, (SELECT count(*) FROM epochs e WHERE e.trial_id = "
+    "trials.id), best_epoch, objective, test_metrics_json, div_epoch, div_batch, div_loss";
+
+TrialRow read_trial_row(const Statement& s) {
+  TrialRow row;
+  row.id = s.column_int64(0);
+  row.sweep_id = s.column_int64(1);
+  row.index = s.column_int(2);
+  row.config_json = s.column_text(3);
+  row.params_json = s.column_text(4);
+  row.config_hash = s.column_text(5);
+  row.repeat = s.column_int(6);
+  row.seed = detail::seed_from_sql(s.column_int64(7));
+  row.cost = s.column_real_or(8, 0.0);
+  row.status = status_column(s, 9);
+  row.error = s.column_text(10);
+  row.started_at = s.column_text(11);
+  row.finished_at = s.column_text(12);
+  row.seconds = s.column_real_or(13, 0.0);
+  row.epochs_done = s.column_int(14);
+  return row;
+}
+
+// The metrics that have their own column in epochs; every other goes to metrics.
+constexpr const char* kEpochColumns[] = {"loss", "accuracy", "val_loss", "val_accuracy"};
+
+bool has_own_column(const std::string& name) {
+  for (const char* column : kEpochColumns) {
+    if (name == column) return true;
+  }
+  return false;
+}
+
+// Epochs (with metrics and traces) of the trials that `where` selects, where
+// `where` is a condition on trial_id with one parameter ?1.
+std::unordered_map<std::int64_t, std::vector<reports::EpochRecord>> load_epochs(
+    Connection& connection, const std::string& where, std::int64_t id) {
+  std::unordered_map<std::int64_t, std::vector<reports::EpochRecord>> out;
+  // Position of (trial, epoch) in out, for the metric and trace rows.
+  std::unordered_map<std::int64_t, std::unordered_map<int, std::size_t>> position;
+
+  Statement epochs(connection, (std::string("SELECT trial_id, epoch, learning_rate, seconds, loss, "
+                                            "accuracy, val_loss, val_accuracy FROM epochs WHERE ") +
+                                where + " ORDER BY trial_id, epoch")
+                                   .c_str());
+  epochs.bind(1, id);
+  while (epochs.step()) {
+    const std::int64_t trial = epochs.column_int64(0);
+    reports::EpochRecord record;
+    record.epoch = epochs.column_int(1);
+    record.learning_rate = epochs.column_real_or(2, 0.0);
+    record.seconds = epochs.column_real_or(3, 0.0);
+    for (int i = 0; i < 4; ++i) {
+      if (const auto value = epochs.column_real(4 + i)) record.metrics[kEpochColumns[i]] = *value;
+    }
+    auto& list = out[trial];
+    position[trial][record.epoch] = list.size();
+    list.push_back(std::move(record));
+  }
+
+  Statement metrics(
+      connection,
+      (std::string("SELECT trial_id, epoch, name, value FROM metrics WHERE ") + where).c_str());
+  metrics.bind(1, id);
+  while (metrics.step()) {
+    const std::int64_t trial = metrics.column_int64(0);
+    const std::size_t at = position.at(trial).at(metrics.column_int(1));
+    out[trial][at].metrics[metrics.column_text(2)] =
+        metrics.column_real_or(3, std::numeric_limits<double>::quiet_NaN());
+  }
+
+  Statement traces(
+      connection,
+      (std::string("SELECT trial_id, epoch, points FROM loss_traces WHERE ") + where).c_str());
+  traces.bind(1, id);
+  while (traces.step()) {
+    const std::int64_t trial = traces.column_int64(0);
+    const std::size_t at = position.at(trial).at(traces.column_int(1));
+    out[trial][at].loss_trace = detail::decode_trace(traces.column_blob(2));
+  }
+  return out;
+}
+
+TrialStatus current_status(Connection& connection, std::int64_t trial_id) {
+  Statement select(connection, "SELECT status FROM trials WHERE id = ?1");
+  select.bind(1, trial_id);
+  if (!select.step()) throw std::logic_error(fmt::format("no trial with id {}", trial_id));
+  return status_column(select, 0);
+}
+
+void check_transition(std::int64_t trial_id, TrialStatus from, TrialStatus to) {
+  if (!can_transition(from, to)) {
+    throw std::logic_error(
+        fmt::format("trial {} cannot go from {} to {}", trial_id, to_string(from), to_string(to)));
+  }
+}
+
+}  // namespace
+
+struct Store::Impl {
+  std::string path;
+  bool read_only = false;
+  std::unique_ptr<Connection> connection;
+  std::mutex mutex;
+  std::atomic<std::int64_t> nanoseconds{0};
+
+  // Runs body(connection) under the mutex, timed, turning SQLite's failures
+  // into a StorageError that says what failed: "cannot DESCRIBE in PATH: why".
+  template <class Describe, class Body>
+  auto call(Describe&& describe, Body&& body) {
+    const auto start = std::chrono::steady_clock::now();
+    struct Timer {
+      std::atomic<std::int64_t>& total;
+      std::chrono::steady_clock::time_point start;
+      ~Timer() {
+        total += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                     std::chrono::steady_clock::now() - start)
+                     .count();
+      }
+    } timer{nanoseconds, start};
+    std::lock_guard lock(mutex);
+    try {
+      return body(*connection);
+    } catch (const SqliteFailure& failure) {
+      throw StorageError(fmt::format("cannot {} in {}: {}", describe(), path, failure.what()),
+                         failure.code());
+    }
+  }
+};
+
+Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
+  impl_->read_only = mode == Mode::read_only;
+  check_file(path, mode);
+  const int flags =
+      impl_->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  try {
+    // The Store's mutex serialises every use, so SQLite's own can go.
+    impl_->connection = std::make_unique<Connection>(path, flags | SQLITE_OPEN_NOMUTEX);
+    Connection& connection = *impl_->connection;
+    if (!impl_->read_only && connection.read_only()) {
+      throw StorageError(fmt::format("cannot write to {}: the file is read-only", path));
+    }
+    sqlite3_busy_timeout(connection.handle(), 5000);
+    // Identify the file before changing anything in it.
+    detail::check_schema(detail::inspect_schema(connection), path, impl_->read_only);
+    if (!impl_->read_only) {
+      Statement wal(connection, "PRAGMA journal_mode = WAL");
+      if (!wal.step() || wal.column_text(0) != "wal") {
+        throw StorageError(fmt::format("cannot use a write-ahead log for {}", path));
+      }
+      connection.exec("PRAGMA synchronous = NORMAL");
+    }
+    connection.exec("PRAGMA foreign_keys = ON");
+    if (!impl_->read_only) detail::migrate(connection);
+  } catch (const SqliteFailure& failure) {
+    const int primary = failure.code() & 0xFF;
+    if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
+      throw StorageError(
+          fmt::format("{} is not a sweep database ({})", path, sqlite3_errstr(primary)),
+          failure.code());
+    }
+    if (primary == SQLITE_READONLY) {
+      throw StorageError(fmt::format("cannot write to {}: {}", path, failure.what()),
+                         failure.code());
+    }
+    throw StorageError(fmt::format("cannot open {}: {}", path, failure.what()), failure.code());
+  }
+}
+
+Store::~Store() = default;
+
+std::optional<SweepInfo> Store::find_sweep(const std::string& name) {
+  return impl_->call(
+      [&] { return fmt::format("find sweep \"{}\"", name); },
+      [&](Connection& connection) -> std::optional<SweepInfo> {
+        Statement select(
+            connection,
+            fmt::format("SELECT {} FROM sweeps WHERE name = ?1", kSweepColumns).c_str());
+        select.bind(1, name);
+        if (!select.step()) return std::nullopt;
+        return read_sweep_info(select, detail::unix_seconds());
+      });
+}
+
+std::int64_t Store::create_sweep(const SweepInfo& info) {
+  const std::string status = info.status.empty() ? "running" : info.status;
+  check_sweep_status(status);
+  return impl_->call(
+      [&] { return fmt::format("create sweep \"{}\"", info.name); },
+      [&](Connection& connection) {
+        Transaction transaction(connection);
+        Statement exists(connection, "SELECT 1 FROM sweeps WHERE name = ?1");
+        exists.bind(1, info.name);
+        if (exists.step()) {
+          throw StorageError(
+              fmt::format("sweep \"{}\" already exists in {}", info.name, impl_->path));
+        }
+        const double now = detail::unix_seconds();
+        Statement insert(connection,
+                         "INSERT INTO sweeps (name, description, spec_json, spec_hash, status, "
+                         "created_at, finished_at, duration_seconds, active_since, host, version, "
+                         "jobs, owner, lease_expires) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+        insert.bind(1, info.name);
+        insert.bind(2, info.description);
+        insert.bind(3, info.spec_json);
+        insert.bind(4, info.spec_hash);
+        insert.bind(5, status);
+        insert.bind(6, info.created_at.empty() ? detail::iso8601_utc(now) : info.created_at);
+        insert.bind_text_or_null(7, info.finished_at);
+        insert.bind_real(8, info.duration_seconds);
+        if (status == "running") {
+          insert.bind_real(9, now);
+        } else {
+          insert.bind_null(9);
+        }
+        insert.bind(10, info.host);
+        insert.bind(11, info.version);
+        insert.bind(12, info.jobs);
+        insert.bind_text_or_null(13, info.owner);
+        if (info.owner.empty()) {
+          insert.bind_null(14);
+        } else {
+          insert.bind_real(14, now + kDefaultLeaseSeconds);
+        }
+        insert.run();
+        const std::int64_t id = connection.last_insert_rowid();
+        transaction.commit();
+        return id;
+      });
+}
+
+void Store::set_sweep_status(std::int64_t sweep_id, const std::string& status, int jobs) {
+  check_sweep_status(status);
+  impl_->call(
+      [&] { return fmt::format("set sweep {} {}", sweep_id, status); },
+      [&](Connection& connection) {
+        Transaction transaction(connection);
+        Statement select(connection, "SELECT active_since FROM sweeps WHERE id = ?1");
+        select.bind(1, sweep_id);
+        if (!select.step()) {
+          throw StorageError(fmt::format("no sweep with id {} in {}", sweep_id, impl_->path));
+        }
+        const std::optional<double> since = select.column_real(0);
+        const double now = detail::unix_seconds();
+        if (status == "running") {
+          Statement update(connection,
+                           "UPDATE sweeps SET status = ?2, jobs = ?3, finished_at = NULL, "
+                           "active_since = COALESCE(active_since, ?4) WHERE id = ?1");
+          update.bind(1, sweep_id);
+          update.bind(2, status);
+          update.bind(3, jobs);
+          update.bind_real(4, now);
+          update.run();
+        } else {
+          Statement update(connection,
+                           "UPDATE sweeps SET status = ?2, jobs = ?3, finished_at = ?4, "
+                           "duration_seconds = duration_seconds + ?5, active_since = NULL "
+                           "WHERE id = ?1");
+          update.bind(1, sweep_id);
+          update.bind(2, status);
+          update.bind(3, jobs);
+          update.bind(4, detail::iso8601_utc(now));
+          update.bind_real(5, since ? std::max(0.0, now - *since) : 0.0);
+          update.run();
+        }
+        transaction.commit();
+      });
+}
+
+std::vector<SweepInfo> Store::list_sweeps() {
+  return impl_->call([] { return std::string("list sweeps"); },
+                     [&](Connection& connection) {
+                       Statement select(
+                           connection,
+                           fmt::format("SELECT {} FROM sweeps ORDER BY id", kSweepColumns).c_str());
+                       std::vector<SweepInfo> out;
+                       const double now = detail::unix_seconds();
+                       while (select.step()) out.push_back(read_sweep_info(select, now));
+                       return out;
+                     });
+}
+
+void Store::add_trials(std::int64_t sweep_id, const std::vector<NewTrial>& trials) {
+  impl_->call([&] { return fmt::format("add {} trials to sweep {}", trials.size(), sweep_id); },
+              [&](Connection& connection) {
+                Transaction transaction(connection);
+                // Only the identity constraint is resolved by doing nothing; any other
+                // violation (an unknown sweep, say) still fails the whole call.
+                Statement insert(
+                    connection,
+                    "INSERT INTO trials (sweep_id, idx, config_json, params_json, config_hash, "
+                    "repeat, seed, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                    "ON CONFLICT (sweep_id, config_hash, repeat) DO NOTHING");
+                for (const NewTrial& trial : trials) {
+                  insert.reset();
+                  insert.bind(1, sweep_id);
+                  insert.bind(2, trial.index);
+                  insert.bind(3, trial.config_json);
+                  insert.bind(4, trial.params_json);
+                  insert.bind(5, trial.config_hash);
+                  insert.bind(6, trial.repeat);
+                  insert.bind(7, detail::seed_to_sql(trial.seed));
+                  insert.bind_real(8, trial.cost);
+                  insert.run();
+                }
+                transaction.commit();
+              });
+}
+
+std::vector<TrialRow> Store::trials(std::int64_t sweep_id) {
+  return impl_->call([&] { return fmt::format("read the trials of sweep {}", sweep_id); },
+                     [&](Connection& connection) {
+                       Statement select(connection,
+                                        fmt::format("SELECT {} FROM trials WHERE sweep_id = ?1 "
+                                                    "ORDER BY idx, repeat, id",
+                                                    kTrialColumns)
+                                            .c_str());
+                       select.bind(1, sweep_id);
+                       std::vector<TrialRow> out;
+                       while (select.step()) out.push_back(read_trial_row(select));
+                       return out;
+                     });
+}
+
+void Store::start_trial(std::int64_t trial_id) {
+  impl_->call([&] { return fmt::format("start trial {}", trial_id); },
+              [&](Connection& connection) {
+                Transaction transaction(connection);
+                check_transition(trial_id, current_status(connection, trial_id),
+                                 TrialStatus::running);
+                // Children first, although the foreign keys would cascade.
+                for (const char* sql : {"DELETE FROM loss_traces WHERE trial_id = ?1",
+                                        "DELETE FROM metrics WHERE trial_id = ?1",
+                                        "DELETE FROM epochs WHERE trial_id = ?1"}) {
+                  Statement remove(connection, sql);
+                  remove.bind(1, trial_id);
+                  remove.run();
+                }
+                Statement update(connection,
+                                 "UPDATE trials SET status = 'running', started_at = ?2, "
+                                 "finished_at = NULL, error = '', seconds = 0, best_epoch = 0, "
+                                 "objective = NULL, test_metrics_json = NULL, div_epoch = NULL, "
+                                 "div_batch = NULL, div_loss = NULL WHERE id = ?1");
+                update.bind(1, trial_id);
+                update.bind(2, detail::iso8601_utc_now());
+                update.run();
+                transaction.commit();
+              });
+}
+
+void Store::record_epoch(std::int64_t trial_id, const reports::EpochRecord& epoch) {
+  impl_->call([&] { return fmt::format("record epoch {} of trial {}", epoch.epoch, trial_id); },
+              [&](Connection& connection) {
+                Transaction transaction(connection);
+                const TrialStatus status = current_status(connection, trial_id);
+                if (status != TrialStatus::running) {
+                  throw std::logic_error(
+                      fmt::format("cannot record epoch {} of trial {}: it is {}, not running",
+                                  epoch.epoch, trial_id, to_string(status)));
+                }
+                Statement insert(
+                    connection,
+                    "INSERT INTO epochs (trial_id, epoch, learning_rate, seconds, loss, "
+                    "accuracy, val_loss, val_accuracy) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+                insert.bind(1, trial_id);
+                insert.bind(2, epoch.epoch);
+                insert.bind_real(3, epoch.learning_rate);
+                insert.bind_real(4, epoch.seconds);
+                for (int i = 0; i < 4; ++i) {
+                  const auto found = epoch.metrics.find(kEpochColumns[i]);
+                  if (found == epoch.metrics.end()) {
+                    insert.bind_null(5 + i);
+                  } else {
+                    insert.bind_real(5 + i, found->second);
+                  }
+                }
+                insert.run();
+
+                Statement metric(
+                    connection,
+                    "INSERT INTO metrics (trial_id, epoch, name, value) VALUES (?1, ?2, ?3, ?4)");
+                for (const auto& [name, value] : epoch.metrics) {
+                  if (has_own_column(name)) continue;
+                  metric.reset();
+                  metric.bind(1, trial_id);
+                  metric.bind(2, epoch.epoch);
+                  metric.bind(3, name);
+                  metric.bind_real(4, value);
+                  metric.run();
+                }
+
+                if (!epoch.loss_trace.empty()) {
+                  Statement trace(
+                      connection,
+                      "INSERT INTO loss_traces (trial_id, epoch, points) VALUES (?1, ?2, ?3)");
+                  trace.bind(1, trial_id);
+                  trace.bind(2, epoch.epoch);
+                  trace.bind_blob(3, detail::encode_trace(epoch.loss_trace));
+                  trace.run();
+                }
+                transaction.commit();
+              });
+}
+
+void Store::finish_trial(std::int64_t trial_id, const TrialOutcome& outcome) {
+  impl_->call(
+      [&] { return fmt::format("finish trial {} as {}", trial_id, to_string(outcome.status)); },
+      [&](Connection& connection) {
+        Transaction transaction(connection);
+        check_transition(trial_id, current_status(connection, trial_id), outcome.status);
+        Statement update(
+            connection,
+            "UPDATE trials SET status = ?2, error = ?3, finished_at = ?4, seconds = ?5, "
+            "best_epoch = ?6, objective = ?7, test_metrics_json = ?8, div_epoch = ?9, "
+            "div_batch = ?10, div_loss = ?11 WHERE id = ?1");
+        update.bind(1, trial_id);
+        update.bind(2, to_string(outcome.status));
+        update.bind(3, outcome.error);
+        update.bind(4, detail::iso8601_utc_now());
+        update.bind_real(5, outcome.seconds);
+        update.bind(6, outcome.best_epoch);
+        update.bind_real(7, outcome.objective);
+        if (outcome.test_metrics.empty()) {
+          update.bind_null(8);
+        } else {
+          update.bind(8, detail::encode_metrics_json(outcome.test_metrics));
+        }
+        if (outcome.divergence) {
+          update.bind(9, outcome.divergence->epoch);
+          update.bind(10, outcome.divergence->batch);
+          update.bind_real(11, outcome.divergence->loss);
+        } else {
+          update.bind_null(9);
+          update.bind_null(10);
+          update.bind_null(11);
+        }
+        update.run();
+        transaction.commit();
+      });
+}
+
+int Store::recover_interrupted(std::int64_t sweep_id) {
+  return impl_->call([&] { return fmt::format("recover the trials of sweep {}", sweep_id); },
+                     [&](Connection& connection) {
+                       Transaction transaction(connection);
+                       Statement update(connection,
+                                        "UPDATE trials SET status = 'interrupted' "
+                                        "WHERE sweep_id = ?1 AND status = 'running'");
+                       update.bind(1, sweep_id);
+                       update.run();
+                       const int changed = connection.changes();
+                       transaction.commit();
+                       return changed;
+                     });
+}
+
+reports::SweepRecord Store::read_sweep(std::int64_t sweep_id) {
+  return impl_->call(
+      [&] { return fmt::format("read sweep {}", sweep_id); },
+      [&](Connection& connection) {
+        // One read transaction, so the sweep, its trials and their epochs are
+        // one consistent snapshot while another process writes.
+        connection.exec("BEGIN");
+        struct EndRead {
+          Connection& connection;
+          ~EndRead() { sqlite3_exec(connection.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+        } end_read{connection};
+
+        Statement sweep(connection,
+                        fmt::format("SELECT {} FROM sweeps WHERE id = ?1", kSweepColumns).c_str());
+        sweep.bind(1, sweep_id);
+        if (!sweep.step()) {
+          throw StorageError(fmt::format("no sweep with id {} in {}", sweep_id, impl_->path));
+        }
+        const SweepInfo info = read_sweep_info(sweep, detail::unix_seconds());
+        reports::SweepRecord record;
+        record.id = info.id;
+        record.name = info.name;
+        record.description = info.description;
+        record.status = info.status;
+        record.spec = json_column(sweep, 3, "the sweep's spec");
+        record.spec_hash = info.spec_hash;
+        record.started_at = info.created_at;
+        record.finished_at = info.finished_at;
+        record.duration_seconds = info.duration_seconds;
+        record.jobs = info.jobs;
+        record.version = info.version;
+        record.host = info.host;
+
+        auto epochs = load_epochs(
+            connection, "trial_id IN (SELECT id FROM trials WHERE sweep_id = ?1)", sweep_id);
+        Statement trials(connection, fmt::format("SELECT {} FROM trials WHERE sweep_id = ?1 "
+                                                 "ORDER BY idx, repeat, id",
+                                                 kTrialColumns)
+                                         .c_str());
+        trials.bind(1, sweep_id);
+        while (trials.step()) {
+          const TrialRow row = read_trial_row(trials);
+          reports::TrialRecord trial;
+          trial.id = row.id;
+          trial.params = json_column(trials, 4, "a trial's parameters");
+          trial.config = json_column(trials, 3, "a trial's config");
+          trial.config_hash = row.config_hash;
+          trial.repeat = row.repeat;
+          trial.seed = row.seed;
+          trial.status = std::string(to_string(row.status));
+          trial.error = row.error;
+          if (!trials.column_is_null(18)) {
+            trial.divergence = reports::Divergence{trials.column_int(18), trials.column_int(19),
+                                                   trials.column_real_or(20, 0.0)};
+          }
+          trial.test_metrics = detail::decode_metrics_json(trials.column_text(17));
+          trial.started_at = row.started_at;
+          trial.finished_at = row.finished_at;
+          trial.seconds = row.seconds;
+          if (auto found = epochs.find(row.id); found != epochs.end()) {
+            trial.epochs = std::move(found->second);
+          }
+          record.trials.push_back(std::move(trial));
+        }
+        return record;
+      });
+}
+
+std::vector<reports::EpochRecord> Store::epochs(std::int64_t trial_id) {
+  return impl_->call([&] { return fmt::format("read the epochs of trial {}", trial_id); },
+                     [&](Connection& connection) {
+                       connection.exec("BEGIN");
+                       struct EndRead {
+                         Connection& connection;
+                         ~EndRead() {
+                           sqlite3_exec(connection.handle(), "COMMIT", nullptr, nullptr, nullptr);
+                         }
+                       } end_read{connection};
+                       auto all = load_epochs(connection, "trial_id = ?1", trial_id);
+                       auto found = all.find(trial_id);
+                       return found == all.end() ? std::vector<reports::EpochRecord>{}
+                                                 : std::move(found->second);
+                     });
+}
+
+LeaseResult Store::acquire_lease(std::int64_t sweep_id, const std::string& owner,
+                                 double ttl_seconds) {
+  return impl_->call(
+      [&] { return fmt::format("take the lease on sweep {}", sweep_id); },
+      [&](Connection& connection) {
+        Transaction transaction(connection);
+        Statement select(connection, "SELECT owner, lease_expires FROM sweeps WHERE id = ?1");
+        select.bind(1, sweep_id);
+        if (!select.step()) {
+          throw StorageError(fmt::format("no sweep with id {} in {}", sweep_id, impl_->path));
+        }
+        const std::string holder = select.column_text(0);
+        const std::optional<double> expires = select.column_real(1);
+        const double now = detail::unix_seconds();
+        const bool free = holder.empty() || holder == owner || !expires || now > *expires ||
+                          detail::owner_is_gone(holder);
+        if (!free) return LeaseResult{false, holder};
+        Statement update(connection,
+                         "UPDATE sweeps SET owner = ?2, lease_expires = ?3 WHERE id = ?1");
+        update.bind(1, sweep_id);
+        update.bind(2, owner);
+        update.bind_real(3, now + ttl_seconds);
+        update.run();
+        transaction.commit();
+        return LeaseResult{true, owner};
+      });
+}
+
+void Store::renew_lease(std::int64_t sweep_id, const std::string& owner, double ttl_seconds) {
+  impl_->call(
+      [&] { return fmt::format("renew the lease on sweep {}", sweep_id); },
+      [&](Connection& connection) {
+        Transaction transaction(connection);
+        Statement update(connection,
+                         "UPDATE sweeps SET lease_expires = ?3 WHERE id = ?1 AND owner = ?2");
+        update.bind(1, sweep_id);
+        update.bind(2, owner);
+        update.bind_real(3, detail::unix_seconds() + ttl_seconds);
+        update.run();
+        if (connection.changes() == 0) {
+          Statement select(connection, "SELECT name, owner FROM sweeps WHERE id = ?1");
+          select.bind(1, sweep_id);
+          if (!select.step()) {
+            throw StorageError(fmt::format("no sweep with id {} in {}", sweep_id, impl_->path));
+          }
+          const std::string holder = select.column_text(1);
+          throw StorageError(fmt::format(
+              "{} lost the lease on sweep \"{}\" in {}; {}", owner, select.column_text(0),
+              impl_->path,
+              holder.empty() ? std::string("no one holds it") : "it is held by " + holder));
+        }
+        transaction.commit();
+      });
+}
+
+void Store::release_lease(std::int64_t sweep_id, const std::string& owner) {
+  impl_->call([&] { return fmt::format("release the lease on sweep {}", sweep_id); },
+              [&](Connection& connection) {
+                Transaction transaction(connection);
+                Statement update(connection,
+                                 "UPDATE sweeps SET owner = NULL, lease_expires = NULL "
+                                 "WHERE id = ?1 AND owner = ?2");
+                update.bind(1, sweep_id);
+                update.bind(2, owner);
+                update.run();
+                transaction.commit();
+              });
+}
+
+double Store::seconds_in_store() const {
+  return static_cast<double>(impl_->nanoseconds) * 1e-9;
+}
+
+const std::string& Store::path() const {
+  return impl_->path;
+}
+
+}  // namespace sweep::runner

@@ -1,0 +1,170 @@
+// The sweep database: one SQLite file holding any number of sweeps, their
+// trials, every epoch's metrics and loss trace, and a lease that names the one
+// process allowed to run each sweep.
+//
+// Contract (every implementation and its tests follow it):
+// - Thread safety: one Store may be shared by any number of threads; every
+//   call that touches the database holds the Store's mutex, so calls are
+//   serialised. Different processes (and different Store objects) may open the
+//   same file at once: SQLite's WAL lets readers read while one writer writes.
+// - Writers: only the holder of a sweep's lease may start, record or finish
+//   its trials; the store records the lease but the runner enforces it.
+// - Durability: WAL journal with synchronous=NORMAL. Each write call is one
+//   transaction, committed before the call returns. A committed epoch survives
+//   a crash or kill -9 of the process; an OS crash or power loss can lose the
+//   last few commits (not yet checkpointed to disk) but never corrupts the
+//   file, which reopens at its last durable commit.
+// - Trial states change only as can_transition() allows; start_trial and
+//   finish_trial throw std::logic_error otherwise.
+// - Errors: StorageError, one lower-case line naming the file.
+// - Non-finite numbers: NaN and infinities round-trip through every metric,
+//   objective, divergence loss and loss trace.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reports/records.hpp"
+#include "runner/store/storage_error.hpp"
+#include "runner/store/trial_status.hpp"
+
+namespace sweep::runner {
+
+struct SweepInfo {
+  std::int64_t id = 0;
+  std::string name;
+  std::string description;
+  std::string spec_json;
+  std::string spec_hash;
+  std::string status;       // running | completed | interrupted | failed
+  std::string created_at;   // ISO 8601 UTC; create_sweep fills it when empty
+  std::string finished_at;  // empty while running
+  std::string host;
+  std::string version;
+  int jobs = 0;
+  std::string owner;  // the lease holder ("host:pid"), empty when none
+  // Time spent running, summed over the original run and every resume.
+  double duration_seconds = 0;
+};
+
+struct NewTrial {
+  int index = 0;  // position in expansion order
+  std::string config_json;
+  std::string params_json;
+  std::string config_hash;
+  int repeat = 0;
+  std::uint64_t seed = 0;
+  double cost = 0;  // expected relative cost; the scheduler runs the dearest first
+};
+
+struct TrialRow {
+  std::int64_t id = 0;
+  std::int64_t sweep_id = 0;
+  int index = 0;
+  std::string config_json;
+  std::string params_json;
+  std::string config_hash;
+  int repeat = 0;
+  std::uint64_t seed = 0;
+  double cost = 0;
+  TrialStatus status = TrialStatus::pending;
+  std::string error;
+  std::string started_at;
+  std::string finished_at;
+  double seconds = 0;
+  int epochs_done = 0;  // epoch rows committed for this trial
+};
+
+struct TrialOutcome {
+  TrialStatus status = TrialStatus::completed;
+  std::string error;  // failed: the message
+  std::optional<reports::Divergence> divergence;
+  int best_epoch = 0;
+  std::optional<double> objective;
+  std::map<std::string, double> test_metrics;
+  double seconds = 0;
+};
+
+struct LeaseResult {
+  bool acquired = false;
+  std::string holder;  // the owner after the call: us when acquired, the other owner otherwise
+};
+
+class Store {
+ public:
+  enum class Mode {
+    read_write,  // creates the file if missing, migrates an older schema
+    read_only,   // the file must exist and have the current schema
+  };
+
+  // Throws StorageError with one clear line (see the messages in store.cpp
+  // and their verbatim tests). A file that is not a sweep database is never
+  // modified.
+  Store(const std::string& path, Mode mode);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  static constexpr int kSchemaVersion = 2;
+
+  std::optional<SweepInfo> find_sweep(const std::string& name);
+  // Inserts a sweep (status defaults to running, created_at to now) and
+  // returns its id. When info.owner is set the sweep starts leased to it for
+  // 30 s; call acquire_lease to set the real time-to-live. Throws StorageError
+  // when the name is taken.
+  std::int64_t create_sweep(const SweepInfo& info);
+  // Sets status and jobs; leaving running also sets finished_at and adds the
+  // time since the sweep last became running to duration_seconds.
+  void set_sweep_status(std::int64_t sweep_id, const std::string& status, int jobs);
+  std::vector<SweepInfo> list_sweeps();  // in creation order
+
+  // One transaction; a trial whose (config_hash, repeat) the sweep already
+  // has is left as it is (INSERT OR IGNORE), so re-running a spec adds only
+  // what is new.
+  void add_trials(std::int64_t sweep_id, const std::vector<NewTrial>& trials);
+  std::vector<TrialRow> trials(std::int64_t sweep_id);  // ordered by index, repeat
+
+  // One transaction: deletes the trial's epoch, metric and trace rows from an
+  // earlier partial run (it restarts from scratch), then marks it running
+  // with started_at = now. Throws std::logic_error unless it may go to running.
+  void start_trial(std::int64_t trial_id);
+  // One transaction, committed before returning. Throws std::logic_error when
+  // the trial is not running.
+  void record_epoch(std::int64_t trial_id, const reports::EpochRecord& epoch);
+  // Throws std::logic_error unless can_transition(current, outcome.status).
+  void finish_trial(std::int64_t trial_id, const TrialOutcome& outcome);
+  // After a crash, once the lease is ours: running -> interrupted. Returns
+  // how many trials changed.
+  int recover_interrupted(std::int64_t sweep_id);
+
+  // Everything the reports need that the store holds: the sweep and its
+  // trials with epochs, traces, test metrics and divergence. The objective,
+  // classes and swept names come from the spec and are left to the caller.
+  reports::SweepRecord read_sweep(std::int64_t sweep_id);
+  std::vector<reports::EpochRecord> epochs(std::int64_t trial_id);
+
+  // One owner per sweep ("host:pid"). Acquired when there is no owner, the
+  // lease has expired, the owner is us, or the owner is on this host and its
+  // pid no longer exists (kill(pid, 0) fails with ESRCH): a kill -9'd owner
+  // never locks a sweep, and no one has to wait for the expiry.
+  LeaseResult acquire_lease(std::int64_t sweep_id, const std::string& owner, double ttl_seconds);
+  // Throws StorageError when owner no longer holds the lease.
+  void renew_lease(std::int64_t sweep_id, const std::string& owner, double ttl_seconds);
+  // Does nothing when owner does not hold the lease.
+  void release_lease(std::int64_t sweep_id, const std::string& owner);
+
+  // Cumulative wall time threads spent inside Store calls, waiting for the
+  // mutex included (for the benchmark's "time in the store" figure).
+  double seconds_in_store() const;
+  const std::string& path() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sweep::runner

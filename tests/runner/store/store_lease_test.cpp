@@ -1,0 +1,137 @@
+// The lease: one process runs a sweep at a time, and a dead owner never
+// locks it. No test sleeps: expiry is made by a negative time-to-live, death
+// by a child process that has exited and been reaped.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runner/store/detail/process.hpp"
+#include "runner/store/lease_keeper.hpp"
+#include "runner/store/store.hpp"
+#include "tests/runner/store/store_helpers.hpp"
+
+using sweep::runner::LeaseKeeper;
+using sweep::runner::Store;
+using namespace sweep::runner::testing;
+
+namespace {
+
+// The owner id of a process that existed and is now gone.
+std::string dead_owner() {
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return sweep::runner::detail::host_name() + ":" + std::to_string(child);
+}
+
+}  // namespace
+
+TEST_CASE("lease: the owner id is host:pid", "[store]") {
+  CHECK(sweep::runner::lease_owner_id() ==
+        sweep::runner::detail::host_name() + ":" + std::to_string(getpid()));
+}
+
+TEST_CASE("lease: a second owner is refused and told who holds it", "[store]") {
+  TempDir dir;
+  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto id = store.create_sweep(sample_sweep("fashion"));
+  const std::string me = sweep::runner::lease_owner_id();
+
+  auto first = store.acquire_lease(id, me, 60);
+  CHECK(first.acquired);
+  CHECK(first.holder == me);
+  CHECK(store.find_sweep("fashion")->owner == me);
+  // The same owner again (a second Store in this process): acquired.
+  CHECK(store.acquire_lease(id, me, 60).acquired);
+
+  // Another live process (our parent, on this host) is refused.
+  const std::string other = sweep::runner::detail::host_name() + ":" + std::to_string(getppid());
+  Store second(dir.file("sweep.db"), Store::Mode::read_write);
+  auto refused = second.acquire_lease(id, other, 60);
+  CHECK_FALSE(refused.acquired);
+  CHECK(refused.holder == me);
+  // A live owner on another host is refused too: its pid means nothing here.
+  auto remote = second.acquire_lease(id, "elsewhere.example:1", 60);
+  CHECK_FALSE(remote.acquired);
+  CHECK(remote.holder == me);
+
+  store.release_lease(id, me);
+  CHECK(store.find_sweep("fashion")->owner.empty());
+  CHECK(second.acquire_lease(id, other, 60).acquired);
+  CHECK(store.find_sweep("fashion")->owner == other);
+}
+
+TEST_CASE("lease: an expired lease is taken", "[store]") {
+  TempDir dir;
+  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto id = store.create_sweep(sample_sweep("fashion"));
+  // A remote owner whose lease ran out (a time-to-live in the past).
+  REQUIRE(store.acquire_lease(id, "elsewhere.example:4242", -1).acquired);
+  auto taken = store.acquire_lease(id, sweep::runner::lease_owner_id(), 30);
+  CHECK(taken.acquired);
+  CHECK(taken.holder == sweep::runner::lease_owner_id());
+}
+
+TEST_CASE("lease: the lease of a dead process on this host is taken at once", "[store]") {
+  TempDir dir;
+  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto id = store.create_sweep(sample_sweep("fashion"));
+  const std::string dead = dead_owner();
+  REQUIRE(store.acquire_lease(id, dead, 3600).acquired);
+  auto taken = store.acquire_lease(id, sweep::runner::lease_owner_id(), 30);
+  CHECK(taken.acquired);
+  CHECK(store.find_sweep("fashion")->owner == sweep::runner::lease_owner_id());
+}
+
+TEST_CASE("lease: a sweep created with an owner starts leased to it", "[store]") {
+  TempDir dir;
+  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  auto info = sample_sweep("fashion");
+  info.owner = "elsewhere.example:7";
+  const auto id = store.create_sweep(info);
+  auto refused = store.acquire_lease(id, sweep::runner::lease_owner_id(), 30);
+  CHECK_FALSE(refused.acquired);
+  CHECK(refused.holder == "elsewhere.example:7");
+}
+
+TEST_CASE("lease: renew keeps it, and fails once it was lost", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("sweep.db");
+  Store store(path, Store::Mode::read_write);
+  const auto id = store.create_sweep(sample_sweep("fashion"));
+  const std::string me = sweep::runner::lease_owner_id();
+  REQUIRE(store.acquire_lease(id, me, -1).acquired);  // already expired...
+  store.renew_lease(id, me, 60);                      // ...and renewed
+  CHECK_FALSE(store.acquire_lease(id, "elsewhere.example:1", 60).acquired);
+
+  REQUIRE(store.acquire_lease(id, me, -1).acquired);
+  REQUIRE(store.acquire_lease(id, "elsewhere.example:1", 60).acquired);  // taken over
+  CHECK_THROWS_WITH(store.renew_lease(id, me, 60), me + " lost the lease on sweep \"fashion\" in " +
+                                                       path +
+                                                       "; it is held by elsewhere.example:1");
+  // Releasing a lease we do not hold leaves the holder alone.
+  store.release_lease(id, me);
+  CHECK(store.find_sweep("fashion")->owner == "elsewhere.example:1");
+  store.release_lease(id, "elsewhere.example:1");
+  CHECK_THROWS_WITH(store.renew_lease(id, me, 60),
+                    me + " lost the lease on sweep \"fashion\" in " + path + "; no one holds it");
+}
+
+TEST_CASE("lease: the keeper releases the lease when it goes, without waiting", "[store]") {
+  TempDir dir;
+  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto id = store.create_sweep(sample_sweep("fashion"));
+  const std::string me = sweep::runner::lease_owner_id();
+  REQUIRE(store.acquire_lease(id, me, 3600).acquired);
+  {
+    // A renewal every 20 minutes: the destructor must not wait for it.
+    LeaseKeeper keeper(store, id, me, 3600);
+    CHECK_FALSE(keeper.failure());
+    CHECK(store.find_sweep("fashion")->owner == me);
+  }
+  CHECK(store.find_sweep("fashion")->owner.empty());
+}

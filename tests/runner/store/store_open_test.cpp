@@ -1,0 +1,241 @@
+// Opening a database: creation, migration from every older schema, and every
+// kind of file that is not a usable sweep database, with its exact message.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include <sys/stat.h>
+
+#include "runner/store/detail/schema.hpp"
+#include "runner/store/store.hpp"
+#include "tests/runner/store/store_helpers.hpp"
+
+using sweep::runner::StorageError;
+using sweep::runner::Store;
+using sweep::runner::TrialStatus;
+using namespace sweep::runner::testing;
+
+namespace {
+
+// A database exactly as a sweep with schema version 1 left it: the v1 step's
+// own DDL, then a sweep with one trial, one epoch and one metric.
+void build_version_1(const std::string& path) {
+  const auto steps = sweep::runner::detail::migrations();
+  REQUIRE(steps[0].version == 1);
+  raw_exec(path, std::string("BEGIN;") + steps[0].sql + "PRAGMA user_version = 1; COMMIT;");
+  raw_exec(path, R"sql(
+    INSERT INTO sweeps (id, name, spec_json, spec_hash, status, created_at, jobs)
+      VALUES (1, 'old', '{"name":"old"}', 'abcd', 'completed', '2025-01-02T03:04:05.006Z', 2);
+    INSERT INTO trials (id, sweep_id, idx, config_json, params_json, config_hash, repeat, seed,
+                        status, seconds)
+      VALUES (10, 1, 0, '{"learning_rate":0.1}', '{"learning_rate":0.1}', 'h0', 0, -1,
+              'completed', 2.5);
+    INSERT INTO epochs (trial_id, epoch, learning_rate, loss, accuracy, seconds)
+      VALUES (10, 1, 0.1, 0.75, 0.6, 1.0);
+    INSERT INTO metrics (trial_id, epoch, name, value) VALUES (10, 1, 'f1_score', 0.55);
+  )sql");
+}
+
+void check_refused(const std::string& path, Store::Mode mode, const std::string& message) {
+  try {
+    Store store(path, mode);
+    FAIL("opened " << path);
+  } catch (const StorageError& e) {
+    CHECK(std::string(e.what()) == message);
+  }
+}
+
+bool exists(const std::string& path) {
+  return std::filesystem::exists(path);
+}
+
+}  // namespace
+
+TEST_CASE("store open: a new file gets the latest schema, in WAL mode", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("sweep.db");
+  {
+    Store store(path, Store::Mode::read_write);
+    CHECK(store.path() == path);
+  }
+  CHECK(Store::kSchemaVersion == sweep::runner::detail::latest_schema_version());
+  CHECK(raw_query(path, "PRAGMA user_version") == "2");
+  CHECK(raw_query(path, "PRAGMA application_id") == std::to_string(0x53574550));
+  CHECK(raw_query(path, "PRAGMA journal_mode") == "wal");
+  CHECK(raw_query(path,
+                  "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
+                  "WHERE type = 'table' ORDER BY name)") ==
+        "epochs,loss_traces,metrics,sweeps,trials");
+  // Reopening migrates nothing and keeps the data.
+  {
+    Store store(path, Store::Mode::read_write);
+    store.create_sweep(sample_sweep("fashion"));
+  }
+  Store reader(path, Store::Mode::read_only);
+  CHECK(reader.list_sweeps().size() == 1);
+  CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
+}
+
+TEST_CASE("store open: a version 1 database is migrated with its data", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("old.db");
+  build_version_1(path);
+  REQUIRE(raw_query(path, "PRAGMA user_version") == "1");
+  // A reader cannot migrate, and says how to.
+  check_refused(path, Store::Mode::read_only,
+                path +
+                    " has schema version 1, older than this sweep's (2); run or resume a sweep "
+                    "on it to upgrade it");
+  REQUIRE(raw_query(path, "PRAGMA user_version") == "1");
+
+  Store store(path, Store::Mode::read_write);
+  CHECK(raw_query(path, "PRAGMA user_version") == "2");
+  CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
+  const auto sweep = store.find_sweep("old");
+  REQUIRE(sweep);
+  CHECK(sweep->status == "completed");
+  CHECK(sweep->created_at == "2025-01-02T03:04:05.006Z");
+  const auto trials = store.trials(sweep->id);
+  REQUIRE(trials.size() == 1);
+  CHECK(trials[0].seed == 0xFFFFFFFFFFFFFFFFULL);  // stored as -1
+  CHECK(trials[0].cost == 0.0);                    // the v2 column's default
+  CHECK(trials[0].status == TrialStatus::completed);
+  CHECK(trials[0].epochs_done == 1);
+  const auto epochs = store.epochs(10);
+  REQUIRE(epochs.size() == 1);
+  CHECK(epochs[0].metrics.at("loss") == 0.75);
+  CHECK(epochs[0].metrics.at("f1_score") == 0.55);
+  CHECK(epochs[0].loss_trace.empty());
+  // The new table works on the migrated file.
+  store.add_trials(sweep->id, sample_trials(1));
+  const auto rows = store.trials(sweep->id);
+  REQUIRE(rows.size() == 2);
+  const auto fresh = rows[0].config_hash == "hash-0" ? rows[0] : rows[1];
+  REQUIRE(fresh.config_hash == "hash-0");
+  store.start_trial(fresh.id);
+  store.record_epoch(fresh.id, sample_epoch(1));
+  CHECK(store.epochs(fresh.id).at(0).loss_trace == sample_epoch(1).loss_trace);
+}
+
+TEST_CASE("store open: migration steps are numbered in order", "[store]") {
+  const auto steps = sweep::runner::detail::migrations();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    CHECK(steps[i].version == static_cast<int>(i) + 1);
+  }
+}
+
+TEST_CASE("store open: a file that is not SQLite is left byte for byte", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("notes.db");
+  const std::string text = "these are my notes, not a database\n";
+  write_bytes(path, text);
+  const std::string message = path + " is not a sweep database (file is not a database)";
+  check_refused(path, Store::Mode::read_write, message);
+  check_refused(path, Store::Mode::read_only, message);
+  CHECK(read_bytes(path) == text);
+  CHECK_FALSE(exists(path + "-wal"));
+  CHECK_FALSE(exists(path + "-shm"));
+
+  // Shorter than the header, and a header that is almost right.
+  write_bytes(path, "SQLite");
+  check_refused(path, Store::Mode::read_write, message);
+  CHECK(read_bytes(path) == "SQLite");
+  const std::string almost = std::string("SQLite format 4") + '\0' + std::string(200, 'x');
+  write_bytes(path, almost);
+  check_refused(path, Store::Mode::read_write, message);
+  CHECK(read_bytes(path) == almost);
+}
+
+TEST_CASE("store open: a damaged SQLite file is refused", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("broken.db");
+  // The right header, then garbage: SQLite itself finds it is no database.
+  const std::string bytes = std::string("SQLite format 3") + '\0' + std::string(4080, '\x7f');
+  write_bytes(path, bytes);
+  check_refused(path, Store::Mode::read_write,
+                path + " is not a sweep database (file is not a database)");
+  CHECK(read_bytes(path) == bytes);
+}
+
+TEST_CASE("store open: another application's SQLite database is left alone", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("other.db");
+  raw_exec(path, "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');");
+  const std::string before = read_bytes(path);
+  const std::string message = path + " is not a sweep database (it belongs to another application)";
+  check_refused(path, Store::Mode::read_write, message);
+  check_refused(path, Store::Mode::read_only, message);
+  CHECK(read_bytes(path) == before);
+  CHECK(raw_query(path, "PRAGMA journal_mode") == "delete");
+}
+
+TEST_CASE("store open: a newer schema is refused", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("sweep.db");
+  { Store store(path, Store::Mode::read_write); }
+  raw_exec(path, "PRAGMA user_version = 7");
+  const std::string message =
+      path + " has schema version 7, newer than this sweep understands (2); upgrade sweep";
+  check_refused(path, Store::Mode::read_write, message);
+  check_refused(path, Store::Mode::read_only, message);
+  CHECK(raw_query(path, "PRAGMA user_version") == "7");
+}
+
+TEST_CASE("store open: a missing database", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("missing.db");
+  check_refused(path, Store::Mode::read_only, path + ": no such database");
+  CHECK_FALSE(exists(path));
+  const std::string nested = dir.file("no/such/folder/sweep.db");
+  check_refused(nested, Store::Mode::read_write,
+                "cannot create " + nested + ": no such folder " + dir.file("no/such/folder"));
+}
+
+TEST_CASE("store open: an empty file becomes a database, but not for a reader", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("empty.db");
+  write_bytes(path, "");
+  check_refused(path, Store::Mode::read_only, path + " is not a sweep database (it is empty)");
+  Store store(path, Store::Mode::read_write);
+  CHECK(raw_query(path, "PRAGMA user_version") == "2");
+}
+
+TEST_CASE("store open: a folder is not a database", "[store]") {
+  TempDir dir;
+  check_refused(dir.path(), Store::Mode::read_write, dir.path() + " is a folder, not a database");
+  check_refused(dir.path(), Store::Mode::read_only, dir.path() + " is a folder, not a database");
+}
+
+TEST_CASE("store open: a read-only database is refused to a writer, opened for a reader",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("sweep.db");
+  {
+    Store store(path, Store::Mode::read_write);
+    store.create_sweep(sample_sweep("fashion"));
+  }
+  REQUIRE(chmod(path.c_str(), 0444) == 0);
+  const std::string before = read_bytes(path);
+  check_refused(path, Store::Mode::read_write,
+                "cannot write to " + path + ": the file is read-only");
+  CHECK(read_bytes(path) == before);
+  Store reader(path, Store::Mode::read_only);
+  CHECK(reader.find_sweep("fashion"));
+}
+
+TEST_CASE("store open: a read-only folder is refused to a writer", "[store]") {
+  TempDir dir;
+  const std::string folder = dir.file("locked");
+  REQUIRE(std::filesystem::create_directory(folder));
+  const std::string existing = folder + "/sweep.db";
+  { Store store(existing, Store::Mode::read_write); }
+  REQUIRE(chmod(folder.c_str(), 0555) == 0);
+  check_refused(folder + "/new.db", Store::Mode::read_write,
+                "cannot create " + folder + "/new.db: folder " + folder + " is read-only");
+  check_refused(existing, Store::Mode::read_write,
+                "cannot write to " + existing + ": its folder " + folder +
+                    " is read-only (sweep keeps a journal beside it)");
+  CHECK_FALSE(exists(folder + "/new.db"));
+  REQUIRE(chmod(folder.c_str(), 0755) == 0);
+}
