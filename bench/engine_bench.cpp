@@ -95,7 +95,9 @@ int throughput(const std::map<std::string, std::string>& options) {
       Rng rng(std::stoull(options.at("seed")));
       Sequential model = make_model(sizes, rng);
       EpochClock clock;
-      FitOptions fit{.epochs = 1 + epochs, .batch_size = batch, .shuffle = true};
+      FitOptions fit;
+      fit.epochs = 1 + epochs;
+      fit.batch_size = batch;
       History history = model.fit(data->train, nullptr, fit, rng, {&clock});
       if (clock.ends.size() != static_cast<std::size_t>(1 + epochs)) {
         std::fprintf(stderr, "engine_bench: fit stopped after %zu epochs: %s\n", clock.ends.size(),
@@ -104,7 +106,8 @@ int throughput(const std::map<std::string, std::string>& options) {
       }
       const double seconds =
           std::chrono::duration<double>(clock.ends.back() - clock.ends.front()).count();
-      const double rate = static_cast<double>(epochs) * static_cast<double>(data->train.rows()) / seconds;
+      const double rate =
+          static_cast<double>(epochs) * static_cast<double>(data->train.rows()) / seconds;
       const Logs& last = history.epochs.back().values;
       std::printf(
           "{\"tool\": \"sweep\", \"mode\": \"throughput\", \"model\": \"%s\", \"batch\": %d, "
@@ -128,7 +131,9 @@ int accuracy(const std::map<std::string, std::string>& options) {
   for (int seed : integers(options.at("seeds"), ',')) {
     Rng rng(static_cast<std::uint64_t>(seed));
     Sequential model = make_model(sizes, rng);
-    FitOptions fit{.epochs = epochs, .batch_size = batch, .shuffle = true};
+    FitOptions fit;
+    fit.epochs = epochs;
+    fit.batch_size = batch;
     const auto start = Clock::now();
     History history = model.fit(data->train, nullptr, fit, rng);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -177,11 +182,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string mode = argv[1];
-  std::map<std::string, std::string> options{
-      {"train-limit", "20000"}, {"epochs", "2"},      {"models", "784-256-128-10,784-128-10"},
-      {"batches", "32,64,256"}, {"seed", "0"},        {"batch", "64"},
-      {"model", "784-256-128-10"}, {"seeds", "0,1,2"}, {"size", "1024"},
-      {"repeats", "5"}};
+  std::map<std::string, std::string> options{{"train-limit", "20000"},
+                                             {"epochs", "2"},
+                                             {"models", "784-256-128-10,784-128-10"},
+                                             {"batches", "32,64,256"},
+                                             {"seed", "0"},
+                                             {"batch", "64"},
+                                             {"model", "784-256-128-10"},
+                                             {"seeds", "0,1,2"},
+                                             {"size", "1024"},
+                                             {"repeats", "10"}};
   if (mode == "accuracy") {
     options["train-limit"] = "0";  // all 60,000
     options["epochs"] = "5";
@@ -198,7 +208,8 @@ int main(int argc, char** argv) {
     if (mode == "throughput") return throughput(options);
     if (mode == "accuracy") return accuracy(options);
     if (mode == "matmul") return matmul(options);
-    std::fprintf(stderr, "engine_bench: unknown mode \"%s\" (accepted: throughput, accuracy, matmul)\n",
+    std::fprintf(stderr,
+                 "engine_bench: unknown mode \"%s\" (accepted: throughput, accuracy, matmul)\n",
                  mode.c_str());
     return 2;
   } catch (const std::exception& error) {

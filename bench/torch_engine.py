@@ -145,7 +145,7 @@ def main():
     a.add_argument("--seeds", default="0,1,2")
     m = sub.add_parser("matmul")
     m.add_argument("--size", type=int, default=1024)
-    m.add_argument("--repeats", type=int, default=5)
+    m.add_argument("--repeats", type=int, default=10)
     args = parser.parse_args()
 
     torch.set_num_threads(1)
