@@ -72,6 +72,17 @@ double mean_of(const std::vector<double>& v, std::size_t begin, std::size_t end)
   return end > begin ? sum / static_cast<double>(end - begin) : 0.0;
 }
 
+// The mean of the middle half of v[begin, end): robust to a few exploding
+// windows, and still the centre of a series that alternates up and down.
+double interquartile_mean(const std::vector<double>& v, std::size_t begin, std::size_t end) {
+  std::vector<double> part(v.begin() + static_cast<long>(begin),
+                           v.begin() + static_cast<long>(end));
+  if (part.empty()) return 0.0;
+  std::sort(part.begin(), part.end());
+  const std::size_t cut = part.size() / 4;
+  return mean_of(part, cut, part.size() - cut);
+}
+
 std::string epochs_text(std::size_t n) {
   return fmt::format("{} epoch{}", n, n == 1 ? "" : "s");
 }
@@ -174,9 +185,11 @@ std::optional<Diagnosis> check_oscillating(const Curves& c) {
   for (double s : steps) sizes.push_back(std::fabs(s));
   std::nth_element(sizes.begin(), sizes.begin() + static_cast<long>(sizes.size() / 2), sizes.end());
   const double amplitude = sizes[sizes.size() / 2] / scale;
+  // Interquartile means of the first and last quarters: a few exploding windows
+  // at the start must not pass for a downward trend.
   const std::size_t quarter = std::max<std::size_t>(1, m / 4);
-  const double first = mean_of(series, 0, quarter);
-  const double last = mean_of(series, m - quarter, m);
+  const double first = interquartile_mean(series, 0, quarter);
+  const double last = interquartile_mean(series, m - quarter, m);
   const double trend = first > 0.0 ? (first - last) / first : 0.0;
   if (turn_fraction < kOscillationMinSignChanges || amplitude < kOscillationMinAmplitude ||
       trend >= kOscillationMaxTrend)

@@ -40,7 +40,8 @@ inline constexpr int kOscillationMinPoints = 8;
 inline constexpr double kOscillationMinSignChanges = 0.5;
 // a median step of at least this fraction of the first epoch's loss,
 inline constexpr double kOscillationMinAmplitude = 0.10;
-// and the last quarter of the trace less than this fraction below the first.
+// and the interquartile mean of the trace's last quarter less than this
+// fraction below that of its first quarter.
 inline constexpr double kOscillationMaxTrend = 0.25;
 
 // Saturated: final training loss >= (1 - this) x ln K,

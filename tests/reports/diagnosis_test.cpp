@@ -224,3 +224,14 @@ TEST_CASE("failed, empty and partial trials get their own labels", "[diagnosis]"
   pruned.status = "interrupted";
   CHECK(diagnose(make_sweep({pruned}), pruned).label == "interrupted");
 }
+
+TEST_CASE("an explosion at the start does not hide later oscillation", "[diagnosis]") {
+  // Three exploding windows, then swings of +-30 % around ln 2 with no trend: the
+  // quarter medians ignore the explosion, so this is oscillating, not converged.
+  TrialRecord t = make_trial(1, "sgd", 3.0, 0, 3, oscillating(2, kLn2, 0.3), 5);
+  set_loss(t, [](int e, int w) {
+    if (e == 0 && w < 3) return 8.0;
+    return kLn2 * (1.0 + (w % 2 == 0 ? 0.3 : -0.3));
+  });
+  CHECK(diagnose(make_sweep({t}), t).label == "oscillating");
+}
