@@ -1,5 +1,7 @@
 #include "engine/layers/dense.hpp"
 
+#include <string>
+
 #include "engine/errors.hpp"
 #include "engine/initializers/initializer.hpp"
 
@@ -37,24 +39,18 @@ void Dense::forward(const Matrix& in, Matrix& out, bool /*training*/, Rng& /*rng
                         std::to_string(kernel_.rows()));
   }
   out.resize(in.rows(), kernel_.cols());  // no-op while the batch shape is unchanged
-  out.noalias() = in * kernel_;
   const Eigen::Index units = out.cols();
+  // The bias is written first and the product added to it: no separate
+  // zeroing pass and no separate bias pass.
   if (options_.use_bias) {
-    const float* b = bias_.data();
-    if (applied_ == Activation::relu) {
-      // Bias and relu in one pass over the product.
-      for (Eigen::Index r = 0; r < out.rows(); ++r) {
-        Eigen::Map<RowVector> row(out.data() + r * units, units);
-        row = (row + Eigen::Map<const RowVector>(b, units)).cwiseMax(0.0f);
-      }
-      input_ = &in;
-      output_ = &out;
-      return;
-    }
+    const Eigen::Map<const RowVector> b(bias_.data(), units);
     for (Eigen::Index r = 0; r < out.rows(); ++r) {
-      Eigen::Map<RowVector>(out.data() + r * units, units) += Eigen::Map<const RowVector>(b, units);
+      Eigen::Map<RowVector>(out.data() + r * units, units) = b;
     }
+  } else {
+    out.setZero();
   }
+  forward_product_.accumulate(in, MatrixProduct::Op::none, kernel_, MatrixProduct::Op::none, out);
   if (activation_needs_input(applied_)) pre_activation_ = out;
   activation_forward(applied_, out);
   input_ = &in;
@@ -69,12 +65,20 @@ void Dense::backward(const Matrix& grad_out, Matrix* grad_in) {
     activation_backward(applied_, pre_activation_, *output_, grad_out, delta_);
     delta = &delta_;
   }
-  kernel_grad_.noalias() = input_->transpose() * (*delta);
-  if (options_.l2 > 0.0) kernel_grad_ += static_cast<float>(2.0 * options_.l2) * kernel_;
+  // d(l2 * sum(w^2))/dw = 2 l2 w, written where the product then accumulates.
+  if (options_.l2 > 0.0) {
+    kernel_grad_ = static_cast<float>(2.0 * options_.l2) * kernel_;
+  } else {
+    kernel_grad_.setZero();
+  }
+  kernel_product_.accumulate(*input_, MatrixProduct::Op::transpose, *delta, MatrixProduct::Op::none,
+                             kernel_grad_);
   if (options_.use_bias) bias_grad_.noalias() = delta->colwise().sum();
   if (grad_in != nullptr) {
     grad_in->resize(delta->rows(), kernel_.rows());
-    grad_in->noalias() = (*delta) * kernel_.transpose();
+    grad_in->setZero();
+    input_product_.accumulate(*delta, MatrixProduct::Op::none, kernel_,
+                              MatrixProduct::Op::transpose, *grad_in);
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include "engine/activations/activation.hpp"
 #include "engine/layers/layer.hpp"
+#include "engine/layers/matrix_product.hpp"
 
 namespace sweep::engine {
 
@@ -41,6 +42,7 @@ class Dense : public Layer {
   Matrix kernel_, bias_, kernel_grad_, bias_grad_;
   Matrix pre_activation_;  // kept only for activations whose derivative needs z
   Matrix delta_;           // dLoss/dz
+  MatrixProduct forward_product_, kernel_product_, input_product_;
   const Matrix* input_ = nullptr;
   const Matrix* output_ = nullptr;
 };
