@@ -17,7 +17,51 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+ParamSpec param(std::string name, ParamSpec::Kind kind, ParamValue default_value,
+                std::string help) {
+  ParamSpec spec;
+  spec.name = std::move(name);
+  spec.kind = kind;
+  spec.default_value = std::move(default_value);
+  spec.help = std::move(help);
+  return spec;
+}
+
 }  // namespace
+
+const ComponentSpec& EarlyStopping::spec() {
+  static const ComponentSpec spec = [] {
+    using Kind = ParamSpec::Kind;
+    ComponentSpec s;
+    s.name = "early_stopping";
+    s.help = "stop when a logged value stops improving";
+    s.params.push_back(
+        param("monitor", Kind::string, std::string{"val_loss"}, "the log key watched"));
+    s.params.push_back(
+        param("patience", Kind::integer, 0.0, "epochs without improvement before stopping"));
+    s.params.back().min = 0;
+    s.params.push_back(
+        param("min_delta", Kind::number, 0.0, "smallest change that counts as improvement"));
+    s.params.back().min = 0;
+    s.params.push_back(
+        param("mode", Kind::string, std::string{"auto"}, "direction of improvement"));
+    s.params.back().choices = {"auto", "min", "max"};
+    s.params.push_back(param("restore_best_weights", Kind::boolean, false,
+                             "on stopping, go back to the best epoch's weights"));
+    return s;
+  }();
+  return spec;
+}
+
+std::unique_ptr<EarlyStopping> EarlyStopping::create(const Params& params) {
+  const ParamReader reader(spec(), params);
+  return std::make_unique<EarlyStopping>(
+      EarlyStoppingOptions{.monitor = reader.string("monitor"),
+                           .patience = static_cast<int>(reader.integer("patience")),
+                           .min_delta = reader.number("min_delta"),
+                           .mode = reader.string("mode"),
+                           .restore_best_weights = reader.boolean("restore_best_weights")});
+}
 
 EarlyStopping::EarlyStopping(EarlyStoppingOptions options) : options_(std::move(options)) {
   if (options_.patience < 0) {

@@ -340,3 +340,20 @@ TEST_CASE("fit refuses what it cannot do, with exact messages", "[model][fit]") 
       fine.compile(make_optimizer({"adam", {}}), make_loss({"huber", {}}), {{"acuracy", {}}}),
       ConfigError);
 }
+
+TEST_CASE("early stopping is created from spec parameters", "[model][fit]") {
+  const auto stopping = EarlyStopping::create({{"monitor", std::string{"val_accuracy"}},
+                                               {"patience", 3.0},
+                                               {"restore_best_weights", true}});
+  CHECK(stopping->options().monitor == "val_accuracy");
+  CHECK(stopping->options().patience == 3);
+  CHECK(stopping->options().min_delta == 0.0);
+  CHECK(stopping->options().restore_best_weights);
+  CHECK(stopping->maximize());
+  CHECK_THROWS_WITH(EarlyStopping::create({{"patience", -1.0}}),
+                    "early_stopping.patience: -1 is not accepted; expected an integer >= 0");
+  CHECK_THROWS_WITH(
+      EarlyStopping::create({{"patiense", 2.0}}),
+      "early_stopping: unknown parameter \"patiense\"; did you mean \"patience\"?; known: "
+      "monitor, patience, min_delta, mode, restore_best_weights");
+}
