@@ -308,6 +308,10 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
         if (!callbacks[c]->on_batch_end(epoch + 1, static_cast<int>(b), value)) {
           history.stopped = true;
           history.stop_reason = callbacks[c]->stop_reason();
+          if (history.stop_reason.empty()) {
+            history.stop_reason = "a callback stopped training at epoch " +
+                                  std::to_string(epoch + 1) + ", batch " + std::to_string(b);
+          }
           return history;
         }
       }
@@ -346,6 +350,10 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
       if (!go_on) {
         history.stopped = true;
         history.stop_reason = callbacks[c]->stop_reason();
+        if (history.stop_reason.empty()) {
+          history.stop_reason =
+              "a callback stopped training after epoch " + std::to_string(log.epoch);
+        }
         if (callbacks[c]->wants_best_weights_restored() && !stopper_best[c].empty()) {
           paste_weights(stopper_best[c], m.params);
         }

@@ -357,3 +357,22 @@ TEST_CASE("early stopping is created from spec parameters", "[model][fit]") {
       "early_stopping: unknown parameter \"patiense\"; did you mean \"patience\"?; known: "
       "monitor, patience, min_delta, mode, restore_best_weights");
 }
+
+TEST_CASE("a callback without a reason still leaves one in the history", "[model][fit]") {
+  class Quiet : public Callback {
+   public:
+    bool on_batch_end(int epoch, int batch, double /*loss*/) override {
+      return !(epoch == 2 && batch == 1);
+    }
+  };
+  const auto data = testing::spirals(30, 0.2, 0.0, 3);
+  Rng rng(5);
+  Sequential model = testing::mlp(2, {8}, 3, rng);
+  Quiet quiet;
+  FitOptions options;
+  options.epochs = 5;
+  const History history = model.fit(data.train, nullptr, options, rng, {&quiet});
+  CHECK(history.stopped);
+  CHECK(history.stop_reason == "a callback stopped training at epoch 2, batch 1");
+  CHECK(history.epochs.size() == 1);
+}
