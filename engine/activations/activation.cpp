@@ -56,7 +56,8 @@ void softmax_rows(const Matrix& logits, Matrix& probabilities) {
 }
 
 void activation_forward(Activation activation, Matrix& values) {
-  auto v = values.array();
+  // A named view (not an expression: it owns nothing and evaluates nothing).
+  Eigen::ArrayWrapper<Matrix> v(values);
   switch (activation) {
     case Activation::linear:
       return;
@@ -91,9 +92,9 @@ void activation_forward(Activation activation, Matrix& values) {
 
 void activation_backward(Activation activation, const Matrix& z, const Matrix& a,
                          const Matrix& grad_a, Matrix& grad_z) {
-  const auto g = grad_a.array();
-  const auto out = a.array();
-  auto gz = grad_z.array();
+  const Eigen::ArrayWrapper<const Matrix> g(grad_a);
+  const Eigen::ArrayWrapper<const Matrix> out(a);
+  Eigen::ArrayWrapper<Matrix> gz(grad_z);
   switch (activation) {
     case Activation::linear:
       if (&grad_z != &grad_a) grad_z = grad_a;
