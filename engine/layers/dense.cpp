@@ -33,7 +33,7 @@ bool Dense::set_logits_output(bool on) {
   return true;
 }
 
-void Dense::forward(const Matrix& in, Matrix& out, bool /*training*/, Rng& /*rng*/) {
+void Dense::forward(const Matrix& in, Matrix& out, bool training, Rng& /*rng*/) {
   if (in.cols() != kernel_.rows()) {
     throw TrainingError("dense: input has " + std::to_string(in.cols()) + " columns; expected " +
                         std::to_string(kernel_.rows()));
@@ -51,7 +51,7 @@ void Dense::forward(const Matrix& in, Matrix& out, bool /*training*/, Rng& /*rng
     out.setZero();
   }
   forward_product_.accumulate(in, MatrixProduct::Op::none, kernel_, MatrixProduct::Op::none, out);
-  if (activation_needs_input(applied_)) pre_activation_ = out;
+  if (training && activation_needs_input(applied_)) pre_activation_ = out;
   activation_forward(applied_, out);
   input_ = &in;
   output_ = &out;

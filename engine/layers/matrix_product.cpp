@@ -32,6 +32,19 @@ MatrixProduct::~MatrixProduct() = default;
 MatrixProduct::MatrixProduct(MatrixProduct&&) noexcept = default;
 MatrixProduct& MatrixProduct::operator=(MatrixProduct&&) noexcept = default;
 
+MatrixProduct::Blocking& MatrixProduct::blocking_for(Index rows, Index cols, Index depth) {
+  for (Entry& entry : entries_) {
+    if (entry.rows == rows && entry.cols == cols && entry.depth == depth) return *entry.blocking;
+  }
+  // More shapes than a fit uses: drop the oldest rather than grow without bound.
+  constexpr std::size_t max_entries = 8;
+  if (entries_.size() == max_entries) entries_.erase(entries_.begin());
+  auto blocking = std::make_unique<Blocking>(rows, cols, depth, 1, true);
+  blocking->allocateAll();
+  entries_.push_back({rows, cols, depth, std::move(blocking)});
+  return *entries_.back().blocking;
+}
+
 void MatrixProduct::accumulate(const Matrix& a, Op op_a, const Matrix& b, Op op_b, Matrix& c,
                                float alpha) {
   const bool ta = op_a == Op::transpose;
@@ -47,14 +60,7 @@ void MatrixProduct::accumulate(const Matrix& a, Op op_a, const Matrix& b, Op op_
                         " do not match");
   }
   if (m == 0 || n == 0 || k == 0) return;
-  // The blocking's sizes bound the panels it packs; fewer rows fit in them.
-  if (!blocking_ || m > rows_ || n != cols_ || k != depth_) {
-    blocking_ = std::make_unique<Blocking>(m, n, k, 1, true);
-    blocking_->allocateAll();
-    rows_ = m;
-    cols_ = n;
-    depth_ = k;
-  }
+  Blocking& blocking = blocking_for(m, n, k);
   // A transposed row-major matrix is the same storage read column-major.
   const Index lda = a.cols();
   const Index ldb = b.cols();
@@ -62,13 +68,13 @@ void MatrixProduct::accumulate(const Matrix& a, Op op_a, const Matrix& b, Op op_
   constexpr int R = Eigen::RowMajor;
   constexpr int C = Eigen::ColMajor;
   if (!ta && !tb) {
-    gemm<R, R>(m, n, k, a.data(), lda, b.data(), ldb, c.data(), ldc, alpha, *blocking_);
+    gemm<R, R>(m, n, k, a.data(), lda, b.data(), ldb, c.data(), ldc, alpha, blocking);
   } else if (ta && !tb) {
-    gemm<C, R>(m, n, k, a.data(), lda, b.data(), ldb, c.data(), ldc, alpha, *blocking_);
+    gemm<C, R>(m, n, k, a.data(), lda, b.data(), ldb, c.data(), ldc, alpha, blocking);
   } else if (!ta && tb) {
-    gemm<R, C>(m, n, k, a.data(), lda, b.data(), ldb, c.data(), ldc, alpha, *blocking_);
+    gemm<R, C>(m, n, k, a.data(), lda, b.data(), ldb, c.data(), ldc, alpha, blocking);
   } else {
-    gemm<C, C>(m, n, k, a.data(), lda, b.data(), ldb, c.data(), ldc, alpha, *blocking_);
+    gemm<C, C>(m, n, k, a.data(), lda, b.data(), ldb, c.data(), ldc, alpha, blocking);
   }
 }
 

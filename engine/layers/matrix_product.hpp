@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "engine/tensor.hpp"
 
@@ -21,15 +22,21 @@ class MatrixProduct {
   MatrixProduct(MatrixProduct&&) noexcept;
   MatrixProduct& operator=(MatrixProduct&&) noexcept;
 
-  // c must already be op(a).rows() x op(b).cols(). The buffers are sized for
-  // the largest row count seen, so a shorter batch reuses them.
+  // c must already be op(a).rows() x op(b).cols(). Buffers are kept per
+  // shape (a fit sees at most four: training and evaluation batches, full and
+  // last), so each shape's products are computed the same way whatever ran
+  // before, and no shape allocates twice.
   void accumulate(const Matrix& a, Op op_a, const Matrix& b, Op op_b, Matrix& c,
                   float alpha = 1.0f);
 
  private:
   struct Blocking;
-  std::unique_ptr<Blocking> blocking_;
-  Eigen::Index rows_ = 0, cols_ = 0, depth_ = 0;
+  struct Entry {
+    Eigen::Index rows, cols, depth;
+    std::unique_ptr<Blocking> blocking;
+  };
+  Blocking& blocking_for(Eigen::Index rows, Eigen::Index cols, Eigen::Index depth);
+  std::vector<Entry> entries_;
 };
 
 }  // namespace sweep::engine

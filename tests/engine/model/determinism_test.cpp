@@ -45,3 +45,19 @@ TEST_CASE("the same seed gives bit-identical weights while other fits run",
   }
   CHECK(results[1][0] != alone[0]);
 }
+
+TEST_CASE("validating after each epoch leaves the training trajectory unchanged",
+          "[model][determinism]") {
+  // Evaluation runs other batch shapes through the same layers; the training
+  // products must not depend on them.
+  const auto data = testing::spirals(100, 0.2, 0.2, 7);
+  FitOptions options;
+  options.epochs = 4;
+  options.batch_size = 16;
+  Rng rng_a(3), rng_b(3);
+  Sequential a = testing::mlp(2, {32, 16}, 3, rng_a);
+  Sequential b = testing::mlp(2, {32, 16}, 3, rng_b);
+  a.fit(data.train, &data.validation, options, rng_a);
+  b.fit(data.train, nullptr, options, rng_b);
+  for (std::size_t i = 0; i < a.weights().size(); ++i) CHECK(*a.weights()[i] == *b.weights()[i]);
+}
