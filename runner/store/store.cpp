@@ -185,13 +185,27 @@ bool has_own_column(const std::string& name) {
   return false;
 }
 
+using EpochPositions = std::unordered_map<std::int64_t, std::unordered_map<int, std::size_t>>;
+
+// Where (trial, epoch) sits in load_epochs' result. Foreign keys keep every
+// metric and trace row attached to an epoch row; a file written without them
+// may hold orphans, which are skipped.
+std::optional<std::size_t> find_epoch(const EpochPositions& positions, std::int64_t trial,
+                                      int epoch) {
+  const auto found = positions.find(trial);
+  if (found == positions.end()) return std::nullopt;
+  const auto at = found->second.find(epoch);
+  if (at == found->second.end()) return std::nullopt;
+  return at->second;
+}
+
 // Epochs (with metrics and traces) of the trials that `where` selects, where
 // `where` is a condition on trial_id with one parameter ?1.
 std::unordered_map<std::int64_t, std::vector<reports::EpochRecord>> load_epochs(
     Connection& connection, const std::string& where, std::int64_t id) {
   std::unordered_map<std::int64_t, std::vector<reports::EpochRecord>> out;
   // Position of (trial, epoch) in out, for the metric and trace rows.
-  std::unordered_map<std::int64_t, std::unordered_map<int, std::size_t>> position;
+  EpochPositions position;
 
   Statement epochs(connection, (std::string("SELECT trial_id, epoch, learning_rate, seconds, loss, "
                                             "accuracy, val_loss, val_accuracy FROM epochs WHERE ") +
@@ -217,9 +231,9 @@ std::unordered_map<std::int64_t, std::vector<reports::EpochRecord>> load_epochs(
       (std::string("SELECT trial_id, epoch, name, value FROM metrics WHERE ") + where).c_str());
   metrics.bind(1, id);
   while (metrics.step()) {
-    const std::int64_t trial = metrics.column_int64(0);
-    const std::size_t at = position.at(trial).at(metrics.column_int(1));
-    out[trial][at].metrics[metrics.column_text(2)] =
+    const auto at = find_epoch(position, metrics.column_int64(0), metrics.column_int(1));
+    if (!at) continue;
+    out[metrics.column_int64(0)][*at].metrics[metrics.column_text(2)] =
         metrics.column_real_or(3, std::numeric_limits<double>::quiet_NaN());
   }
 
@@ -228,9 +242,9 @@ std::unordered_map<std::int64_t, std::vector<reports::EpochRecord>> load_epochs(
       (std::string("SELECT trial_id, epoch, points FROM loss_traces WHERE ") + where).c_str());
   traces.bind(1, id);
   while (traces.step()) {
-    const std::int64_t trial = traces.column_int64(0);
-    const std::size_t at = position.at(trial).at(traces.column_int(1));
-    out[trial][at].loss_trace = detail::decode_trace(traces.column_blob(2));
+    const auto at = find_epoch(position, traces.column_int64(0), traces.column_int(1));
+    if (!at) continue;
+    out[traces.column_int64(0)][*at].loss_trace = detail::decode_trace(traces.column_blob(2));
   }
   return out;
 }
