@@ -32,7 +32,8 @@ ProcessResult run_sweep(const std::string& args) {
 
 TempDir::TempDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "sweep-test-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a temporary folder");
+  if (mkdtemp(pattern.data()) == nullptr)
+    throw std::runtime_error("cannot create a temporary folder");
   path_ = pattern;
 }
 

@@ -14,7 +14,9 @@ TEST_CASE("an unknown subcommand exits 2 with one line on stderr", "[cli]") {
   const auto result = run_sweep("frobnicate");
   CHECK(result.exit_code == 2);
   CHECK(result.out.empty());
-  CHECK(result.err == "sweep: unknown subcommand \"frobnicate\"; known: version\n");
+  CHECK(result.err ==
+        "sweep: unknown subcommand \"frobnicate\"; known: run, resume, validate, plan, ls, show, "
+        "best, report, export, datasets\n");
 }
 
 TEST_CASE("an unknown option exits 2 with one line on stderr", "[cli]") {

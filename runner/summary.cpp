@@ -1,0 +1,95 @@
+#include "runner/summary.hpp"
+
+#include <fmt/core.h>
+
+#include <cmath>
+#include <ctime>
+#include <map>
+
+#include "reports/report_json.hpp"
+#include "runner/sweep_runner.hpp"
+
+namespace sweep::runner {
+
+using nlohmann::json;
+
+double parse_iso8601(const std::string& text) {
+  if (text.size() < 19) return 0.0;
+  std::tm tm{};
+  tm.tm_year = std::stoi(text.substr(0, 4)) - 1900;
+  tm.tm_mon = std::stoi(text.substr(5, 2)) - 1;
+  tm.tm_mday = std::stoi(text.substr(8, 2));
+  tm.tm_hour = std::stoi(text.substr(11, 2));
+  tm.tm_min = std::stoi(text.substr(14, 2));
+  tm.tm_sec = std::stoi(text.substr(17, 2));
+  double seconds = static_cast<double>(timegm(&tm));
+  if (text.size() > 20 && text[19] == '.')
+    seconds += std::stod("0" + text.substr(19, text.find('Z') - 19));
+  return seconds;
+}
+
+double trials_span_seconds(const reports::SweepRecord& record) {
+  double first = 0.0;
+  double last = 0.0;
+  for (const auto& trial : record.trials) {
+    const double start = parse_iso8601(trial.started_at);
+    const double end = parse_iso8601(trial.finished_at);
+    if (start > 0 && (first == 0 || start < first)) first = start;
+    if (end > last) last = end;
+  }
+  return first > 0 && last > first ? last - first : 0.0;
+}
+
+void print_summary(const reports::SweepRecord& record, std::FILE* out) {
+  const json report = reports::build_report(record);
+  std::map<std::string, int> by_status;
+  for (const auto& trial : record.trials) ++by_status[trial.status];
+  std::string counts;
+  for (const auto& [status, n] : by_status)
+    counts += (counts.empty() ? "" : ", ") + fmt::format("{} {}", n, status);
+  fmt::print(out, "\n{}: {} trials ({}); objective {} ({})\n", record.name, record.trials.size(),
+             counts, record.objective_metric, record.maximize ? "max" : "min");
+  std::map<std::int64_t, json> trials;
+  for (const auto& trial : report.value("trials", json::array()))
+    trials[trial.value("id", std::int64_t{0})] = trial;
+  fmt::print(out, "{:>4}  {:<44} {:>17}  {:<11} {}\n", "rank", "configuration",
+             record.objective_metric, "status", "diagnosis");
+  const json ranking = report.value("ranking", json::array());
+  for (const auto& entry : ranking) {
+    std::string value = "-";
+    if (entry.contains("mean") && entry["mean"].is_number()) {
+      value = fmt::format("{:.4f}", entry["mean"].get<double>());
+      if (entry.value("n", 1) > 1 && entry.contains("std") && entry["std"].is_number()) {
+        value += fmt::format(" ±{:.4f}", entry["std"].get<double>());
+      }
+    }
+    std::string status = "-";
+    std::string diagnosis;
+    const json ids = entry.value("trial_ids", json::array());
+    if (!ids.empty()) {
+      const json& trial = trials[ids[0].get<std::int64_t>()];
+      status = trial.value("status", "-");
+      if (trial.contains("diagnosis")) diagnosis = trial["diagnosis"].value("label", "");
+    }
+    fmt::print(out, "{:>4}  {:<44} {:>17}  {:<11} {}{}\n", entry.value("rank", 0),
+               describe_params(entry.value("config", json::object())), value, status, diagnosis,
+               entry.value("tied", false) ? " (tied)" : "");
+  }
+  if (report.contains("best") && report["best"].is_object() && report["best"].contains("config")) {
+    const json& best = report["best"];
+    std::string test;
+    const json test_metrics = best.value("test_metrics", json::object());
+    for (const auto& [name, value] : test_metrics.items()) {
+      if (value.is_number())
+        test +=
+            fmt::format("{}test {} {:.4f}", test.empty() ? "; " : ", ", name, value.get<double>());
+    }
+    const json objective = best.value("objective", json());
+    fmt::print(out, "best: {} with {} {}{}\n", describe_params(best["config"]),
+               record.objective_metric,
+               objective.is_number() ? fmt::format("{:.4f}", objective.get<double>()) : "-", test);
+  }
+  std::fflush(out);
+}
+
+}  // namespace sweep::runner

@@ -1,0 +1,20 @@
+// Terminal views of a sweep, built from the same report the files hold, so
+// `sweep show`, `sweep best` and report.json always agree.
+#pragma once
+
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "reports/records.hpp"
+
+namespace sweep::runner {
+
+// The ranked table: one row per configuration, diverged and failed visible as such.
+void print_summary(const reports::SweepRecord& record, std::FILE* out);
+// From the first trial's start to the last trial's end, in seconds.
+double trials_span_seconds(const reports::SweepRecord& record);
+// Seconds since the epoch of an ISO 8601 UTC time ("2026-11-26T07:30:00.123Z"); 0 if empty.
+double parse_iso8601(const std::string& text);
+
+}  // namespace sweep::runner

@@ -1,0 +1,257 @@
+#include "runner/sweep_runner.hpp"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "engine/datasets/dataset.hpp"
+#include "engine/errors.hpp"
+#include "reports/writer.hpp"
+#include "runner/errors.hpp"
+#include "runner/interrupt.hpp"
+#include "runner/progress.hpp"
+#include "runner/search/expansion.hpp"
+#include "runner/store/lease_keeper.hpp"
+#include "runner/summary.hpp"
+#include "runner/trial_runner.hpp"
+
+namespace sweep::runner {
+namespace {
+
+using nlohmann::json;
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+std::string format_number(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+// Loads every distinct dataset the trials use, once, before anything else
+// touches the database: a missing file must not leave a half-made sweep.
+std::map<std::string, std::shared_ptr<const engine::Dataset>> load_datasets(
+    const Spec& spec, const std::vector<TrialPlan>& plans) {
+  std::map<std::string, std::shared_ptr<const engine::Dataset>> datasets;
+  for (const auto& plan : plans) {
+    const std::string key = plan.config["dataset"].dump();
+    if (datasets.count(key) != 0) continue;
+    auto data = engine::load_dataset(to_component(plan.config["dataset"]), spec.seed);
+    const std::size_t units = output_units(plan.config["model"]);
+    const bool binary_ok = units == 1 && data->classes == 2;
+    if (units != data->classes && !binary_ok) {
+      throw SpecError(
+          spec.source,
+          {{"model.layers", fmt::format("the last layer has {} units but dataset {} has {} "
+                                        "classes; give it {} units",
+                                        units, data->name, data->classes, data->classes)}});
+    }
+    datasets.emplace(key, std::move(data));
+  }
+  return datasets;
+}
+
+}  // namespace
+
+int default_jobs() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::string default_report_dir(const std::string& name) {
+  return "sweep-reports/" + name;
+}
+
+std::string describe_params(const json& params) {
+  std::string text;
+  if (params.contains("optimizer")) text = params["optimizer"].get<std::string>();
+  if (params.contains("learning_rate"))
+    text += " lr=" + format_number(params["learning_rate"].get<double>());
+  for (const auto& [key, value] : params.items()) {
+    if (key == "optimizer" || key == "learning_rate") continue;
+    text += " " + key + "=" +
+            (value.is_number_float() ? format_number(value.get<double>())
+             : value.is_string()     ? value.get<std::string>()
+                                     : value.dump());
+  }
+  return text;
+}
+
+Spec stored_spec(const SweepInfo& info) {
+  return parse_spec(json::parse(info.spec_json), "stored spec of sweep \"" + info.name + "\"");
+}
+
+reports::SweepRecord load_record(Store& store, const SweepInfo& info) {
+  reports::SweepRecord record = store.read_sweep(info.id);
+  const Spec spec = stored_spec(info);
+  record.objective_metric = spec.objective_metric;
+  record.maximize = spec.maximize;
+  const std::size_t units = output_units(spec.resolved["model"]);
+  record.classes = static_cast<int>(units == 1 ? 2 : units);
+  record.swept = spec.swept_keys();
+  return record;
+}
+
+int run_sweep(const Spec& spec, const RunOptions& options) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const std::vector<TrialPlan> plans = expand(spec);
+  const auto datasets = load_datasets(spec, plans);
+  const int jobs = options.jobs > 0 ? std::min(options.jobs, default_jobs()) : default_jobs();
+
+  Store store(options.db_path, Store::Mode::read_write);
+  std::int64_t sweep_id = 0;
+  if (const auto existing = store.find_sweep(spec.name)) {
+    if (existing->spec_hash != spec.hash) {
+      throw UsageError("sweep \"" + spec.name +
+                       "\" exists with a different spec; use another name or --db");
+    }
+    sweep_id = existing->id;
+  } else {
+    SweepInfo info;
+    info.name = spec.name;
+    info.description = spec.description;
+    info.spec_json = spec.resolved.dump();
+    info.spec_hash = spec.hash;
+    info.status = "running";
+    info.host = host_name();
+    info.version = SWEEP_VERSION;
+    info.jobs = jobs;
+    sweep_id = store.create_sweep(info);
+  }
+  const std::string owner = lease_owner_id();
+  const LeaseResult lease = store.acquire_lease(sweep_id, owner, 30.0);
+  if (!lease.acquired) {
+    throw std::runtime_error("sweep \"" + spec.name + "\" is running elsewhere (owner " +
+                             lease.holder + "); wait for it to finish or stop it");
+  }
+  LeaseKeeper keeper(store, sweep_id, owner, 30.0);
+  store.recover_interrupted(sweep_id);
+
+  std::vector<NewTrial> rows;
+  for (const auto& plan : plans) {
+    rows.push_back({plan.index, plan.config.dump(), plan.params.dump(), plan.config_hash,
+                    plan.repeat, plan.seed, plan.cost});
+  }
+  store.add_trials(sweep_id, rows);
+  store.set_sweep_status(sweep_id, "running", jobs);
+
+  std::map<std::pair<std::string, int>, const TrialPlan*> by_identity;
+  for (const auto& plan : plans) by_identity[{plan.config_hash, plan.repeat}] = &plan;
+  struct Work {
+    TrialRow row;
+    const TrialPlan* plan;
+  };
+  std::vector<Work> work;
+  for (const auto& row : store.trials(sweep_id)) {
+    if (!needs_run(row.status)) continue;
+    const auto found = by_identity.find({row.config_hash, row.repeat});
+    if (found != by_identity.end()) work.push_back({row, found->second});
+  }
+  // The most expensive first, so the arena does not end on one long trial.
+  std::stable_sort(work.begin(), work.end(),
+                   [](const Work& a, const Work& b) { return a.plan->cost > b.plan->cost; });
+
+  int total_epochs = 0;
+  for (const auto& w : work) total_epochs += w.plan->config["training"]["epochs"].get<int>();
+  Progress progress(static_cast<int>(work.size()), total_epochs, options.terminal,
+                    spec.objective_metric, spec.maximize);
+
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::exception_ptr fatal;
+  std::mutex fatal_mutex;
+  auto worker = [&] {
+    while (!stop.load() && !interrupt_requested()) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= work.size()) return;
+      const Work& w = work[i];
+      try {
+        store.start_trial(w.row.id);
+        progress.trial_started();
+        TrialSettings settings{w.plan->config, w.plan->seed,    spec.objective_metric,
+                               spec.maximize,  spec.divergence, spec.divergence_factor};
+        TrialHooks hooks;
+        hooks.on_epoch = [&](const reports::EpochRecord& epoch) {
+          store.record_epoch(w.row.id, epoch);
+          progress.epoch_done();
+        };
+        hooks.should_stop = [&] {
+          return interrupt_requested() || stop.load(std::memory_order_relaxed);
+        };
+        const auto& data = *datasets.at(w.plan->config["dataset"].dump());
+        const TrialResult result = run_trial(settings, data, hooks);
+        TrialOutcome outcome;
+        outcome.status = result.status;
+        outcome.error = result.error;
+        outcome.divergence = result.divergence;
+        outcome.best_epoch = result.best_epoch;
+        outcome.objective = result.objective;
+        outcome.test_metrics = result.test_metrics;
+        outcome.seconds = result.seconds;
+        store.finish_trial(w.row.id, outcome);
+        progress.trial_finished(describe_params(w.plan->params),
+                                std::string{to_string(result.status)}, result.objective,
+                                result.epochs, result.seconds);
+      } catch (...) {
+        // Only the store can fail here (training problems are outcomes): stop
+        // the sweep.
+        std::lock_guard lock(fatal_mutex);
+        if (!fatal) fatal = std::current_exception();
+        stop.store(true);
+      }
+    }
+  };
+  tbb::task_arena arena(jobs);
+  arena.execute([&] {
+    tbb::task_group group;
+    for (int j = 0; j < jobs; ++j) group.run(worker);
+    group.wait();
+  });
+  progress.finish();
+  if (fatal) std::rethrow_exception(fatal);
+
+  const bool interrupted = interrupt_requested();
+  store.set_sweep_status(sweep_id, interrupted ? "interrupted" : "completed", jobs);
+  const auto info = store.find_sweep(spec.name);
+  const reports::SweepRecord record = load_record(store, *info);
+  const std::string out_dir =
+      options.out_dir.empty() ? default_report_dir(spec.name) : options.out_dir;
+  reports::write_reports(record, out_dir);
+  print_summary(record, stdout);
+  fmt::print("reports: {}/report.html, {}/report.json\n", out_dir, out_dir);
+
+  if (!options.stats_path.empty()) {
+    int epoch_rows = 0;
+    for (const auto& trial : record.trials) epoch_rows += static_cast<int>(trial.epochs.size());
+    json stats;
+    stats["wall_seconds"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    stats["trials_span_seconds"] = trials_span_seconds(record);
+    stats["store_seconds"] = store.seconds_in_store();
+    stats["epoch_rows"] = epoch_rows;
+    stats["trials"] = record.trials.size();
+    stats["jobs"] = jobs;
+    std::ofstream(options.stats_path) << stats.dump(2) << "\n";
+  }
+  return interrupted ? 130 : 0;
+}
+
+}  // namespace sweep::runner

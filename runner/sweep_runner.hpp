@@ -1,0 +1,37 @@
+// Runs a sweep: expands the spec, records the trials in the store, trains the
+// ones not done in parallel in a oneTBB arena, and writes the reports.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "reports/records.hpp"
+#include "runner/spec/spec.hpp"
+#include "runner/store/store.hpp"
+
+namespace sweep::runner {
+
+struct RunOptions {
+  std::string db_path = "sweep.db";
+  std::string out_dir;  // empty: sweep-reports/NAME
+  int jobs = 0;         // 0: all cores
+  bool terminal = false;
+  std::string stats_path;  // optional JSON with timings, for the benchmark
+};
+
+// Returns the exit code (0 ok, 130 interrupted). Throws SpecError,
+// UsageError, StorageError, engine::DatasetError for the caller to map.
+int run_sweep(const Spec& spec, const RunOptions& options);
+
+// The sweep as plain records for the reports, from the store alone.
+reports::SweepRecord load_record(Store& store, const SweepInfo& info);
+// The spec a sweep was run with, as stored.
+Spec stored_spec(const SweepInfo& info);
+// "adam lr=0.001 batch_size=32"
+std::string describe_params(const nlohmann::json& params);
+std::string default_report_dir(const std::string& name);
+int default_jobs();
+
+}  // namespace sweep::runner

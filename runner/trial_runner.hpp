@@ -1,0 +1,60 @@
+// Trains one trial on the shared engine: builds the model from the trial's
+// resolved config, fits it with the divergence check and the store's epoch
+// hook, and evaluates the best validation epoch's weights once on the test set.
+// Single-threaded; many run at once on different threads.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/datasets/dataset.hpp"
+#include "reports/records.hpp"
+#include "runner/store/trial_status.hpp"
+
+namespace sweep::runner {
+
+struct TrialSettings {
+  nlohmann::json config;  // resolved {dataset, model, training}
+  std::uint64_t seed = 0;
+  std::string objective_metric = "val_accuracy";
+  bool maximize = true;
+  bool divergence = true;
+  double divergence_factor = 4.0;
+};
+
+struct TrialHooks {
+  // Called after every epoch, before the next starts (the store commits it).
+  std::function<void(const reports::EpochRecord&)> on_epoch;
+  // Polled after every batch; true stops the trial as interrupted.
+  std::function<bool()> should_stop;
+};
+
+struct TrialResult {
+  TrialStatus status = TrialStatus::completed;
+  std::string error;
+  std::optional<reports::Divergence> divergence;
+  int best_epoch = 0;
+  std::optional<double> objective;
+  std::map<std::string, double> test_metrics;
+  int epochs = 0;
+  double seconds = 0.0;
+};
+
+// Never throws for a training problem: those are outcomes (diverged, failed).
+TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data,
+                      const TrialHooks& hooks);
+
+// The model's output width for a resolved model config (checked against the
+// dataset's classes before anything runs).
+std::size_t output_units(const nlohmann::json& model);
+
+// Converts a resolved component object ({"name": ..., params}) to the engine's form.
+engine::Component to_component(const nlohmann::json& object, const std::string& name_key = "name");
+
+}  // namespace sweep::runner

@@ -1,0 +1,16 @@
+// Read-only queries on a sweep database, for the command-line tests: they
+// check what the real binary wrote, with SQLite itself.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sweep::test {
+
+// Every row of `sql`, each column rendered as text ("NULL" for null; doubles
+// with 17 significant digits, so equal text means bit-identical values).
+std::vector<std::vector<std::string>> query(const std::string& db_path, const std::string& sql);
+// The first column of the first row.
+std::string query_one(const std::string& db_path, const std::string& sql);
+
+}  // namespace sweep::test

@@ -1,0 +1,57 @@
+#include "tests/cli/db.hpp"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <stdexcept>
+
+namespace sweep::test {
+
+std::vector<std::vector<std::string>> query(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open " + db_path + ": " + message);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
+    const std::string message = sqlite3_errmsg(db);
+    sqlite3_close(db);
+    throw std::runtime_error("bad query " + sql + ": " + message);
+  }
+  std::vector<std::vector<std::string>> rows;
+  int rc = SQLITE_OK;
+  while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+    std::vector<std::string> row;
+    for (int i = 0; i < sqlite3_column_count(statement); ++i) {
+      switch (sqlite3_column_type(statement, i)) {
+        case SQLITE_NULL:
+          row.emplace_back("NULL");
+          break;
+        case SQLITE_FLOAT: {
+          char text[40];
+          std::snprintf(text, sizeof text, "%.17g", sqlite3_column_double(statement, i));
+          row.emplace_back(text);
+          break;
+        }
+        default:
+          row.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(statement, i)));
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  if (rc != SQLITE_DONE) throw std::runtime_error("query failed: " + sql);
+  return rows;
+}
+
+std::string query_one(const std::string& db_path, const std::string& sql) {
+  const auto rows = query(db_path, sql);
+  if (rows.empty() || rows[0].empty()) throw std::runtime_error("no rows: " + sql);
+  return rows[0][0];
+}
+
+}  // namespace sweep::test
