@@ -1,7 +1,7 @@
 // Diagnosis of a trial's curves: the learning-rate lesson, automated.
 //
 // Labels, checked in this order (thresholds below, documented in
-// reports/README-diagnosis.md):
+// the README, "Diagnosis of trials"):
 //   failed       the trial raised an error (reason: its message)
 //   diverged     status diverged, or a non-finite loss anywhere: too high
 //   no_data      no epoch recorded yet

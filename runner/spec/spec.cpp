@@ -387,20 +387,17 @@ json resolve_config(const json& raw, Problems& problems) {
 }
 
 std::vector<std::string> Spec::swept_keys() const {
-  std::vector<std::string> keys;
-  if (!optimizers.empty()) keys.push_back("optimizer");
+  // optimizer and learning_rate always come first: the reports group by them.
+  std::vector<std::string> keys = {"optimizer", "learning_rate"};
+  const auto add = [&keys](const std::string& key) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+  };
+  for (const auto& axis : axes) add(axis.key);
   std::set<std::string> nested;
   for (const auto& choice : optimizers) {
     for (const auto& axis : choice.axes) nested.insert(axis.key);
   }
-  for (const auto& axis : axes) keys.push_back(axis.key);
-  for (const auto& key : nested) {
-    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
-  }
-  if (std::find(keys.begin(), keys.end(), "learning_rate") == keys.end()) {
-    keys.insert(keys.begin() + (optimizers.empty() ? 0 : 1), "learning_rate");
-  }
-  if (optimizers.empty()) keys.insert(keys.begin(), "optimizer");
+  for (const auto& key : nested) add(key);
   return keys;
 }
 
