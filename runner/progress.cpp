@@ -35,8 +35,10 @@ void Progress::epoch_done() {
 }
 
 void Progress::trial_finished(const std::string& label, const std::string& status,
-                              std::optional<double> value, int epochs, double seconds) {
+                              std::optional<double> value, int epochs, int epochs_skipped,
+                              double seconds) {
   std::lock_guard lock(mutex_);
+  epochs_ += std::max(0, epochs_skipped);
   --running_;
   ++done_;
   if (value && std::isfinite(*value) &&

@@ -207,9 +207,10 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
         outcome.test_metrics = result.test_metrics;
         outcome.seconds = result.seconds;
         store.finish_trial(w.row.id, outcome);
-        progress.trial_finished(describe_params(w.plan->params),
-                                std::string{to_string(result.status)}, result.objective,
-                                result.epochs, result.seconds);
+        progress.trial_finished(
+            describe_params(w.plan->params), std::string{to_string(result.status)},
+            result.objective, result.epochs,
+            w.plan->config["training"]["epochs"].get<int>() - result.epochs, result.seconds);
       } catch (...) {
         // Only the store can fail here (training problems are outcomes): stop
         // the sweep.
