@@ -215,13 +215,16 @@ int cmd_export(const Args& args) {
   for (const auto& trial : record.trials) {
     for (const auto& epoch : trial.epochs) {
       std::string line = std::to_string(trial.id);
-      for (const auto& key : record.swept) line += "," + csv_field(trial.params.value(key, json()));
+      for (const auto& key : record.swept) {
+        line += ',';
+        line += csv_field(trial.params.value(key, json()));
+      }
       line += fmt::format(",{},{},{},{},{}", trial.repeat, trial.status, epoch.epoch,
                           epoch.learning_rate, epoch.seconds);
       for (const auto& name : metric_names) {
         const auto found = epoch.metrics.find(name);
-        line +=
-            "," + (found == epoch.metrics.end() ? std::string{} : fmt::format("{}", found->second));
+        line += ',';
+        if (found != epoch.metrics.end()) line += fmt::format("{}", found->second);
       }
       fmt::print(out, "{}\n", line);
     }

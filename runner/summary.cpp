@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 
@@ -24,7 +25,7 @@ double parse_iso8601(const std::string& text) {
   tm.tm_sec = std::stoi(text.substr(17, 2));
   double seconds = static_cast<double>(timegm(&tm));
   if (text.size() > 20 && text[19] == '.')
-    seconds += std::stod("0" + text.substr(19, text.find('Z') - 19));
+    seconds += std::strtod(text.c_str() + 19, nullptr);  // ".123Z" -> 0.123
   return seconds;
 }
 
