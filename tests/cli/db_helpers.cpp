@@ -54,4 +54,12 @@ std::string query_one(const std::string& db_path, const std::string& sql) {
   return rows[0][0];
 }
 
+std::vector<std::vector<std::string>> epoch_rows(const std::string& db_path) {
+  return query(
+      db_path,
+      "SELECT t.config_hash, t.repeat, e.epoch, e.learning_rate, e.loss, e.accuracy, e.val_loss, "
+      "e.val_accuracy FROM epochs e JOIN trials t ON t.id = e.trial_id ORDER BY t.config_hash, "
+      "t.repeat, e.epoch");
+}
+
 }  // namespace sweep::test

@@ -1,7 +1,8 @@
 // Crash safety: a sweep killed with SIGKILL mid-run, then resumed, ends with
-// exactly the rows and values of an uninterrupted run.
+// exactly the rows and values of an uninterrupted run; Ctrl-C; the lease.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,7 +16,7 @@
 #include "tests/cli/process.hpp"
 
 using nlohmann::json;
-using sweep::test::query;
+using sweep::test::epoch_rows;
 using sweep::test::query_one;
 using sweep::test::run_sweep;
 using sweep::test::TempDir;
@@ -27,7 +28,7 @@ constexpr int kTrials = 4;
 constexpr int kEpochs = 12;
 
 json slow_spec() {
-  // Big enough that each trial runs for a while, so the kill lands mid-trial.
+  // Big enough that each trial runs for a while, so the signal lands mid-trial.
   return json::parse(R"({
     "name": "crash",
     "seed": 11,
@@ -38,15 +39,6 @@ json slow_spec() {
     "training": {"epochs": 12, "batch_size": 16, "metrics": ["accuracy"]},
     "search": {"parameters": {"optimizer": ["sgd", "adam"], "learning_rate": [0.001, 0.01]}}
   })");
-}
-
-std::vector<std::vector<std::string>> epoch_rows(const std::string& db) {
-  return query(
-      db,
-      "SELECT t.config_hash, t.repeat, e.epoch, e.learning_rate, e.loss, e.accuracy, e.val_loss, "
-      "e.val_accuracy FROM epochs e JOIN trials t ON t.id = e.trial_id ORDER BY t.config_hash, "
-      "t.repeat, "
-      "e.epoch");
 }
 
 // Trials that are running and have at least one committed epoch; 0 while the
@@ -61,53 +53,70 @@ int running_with_epochs(const std::string& db) {
   }
 }
 
+// `sweep run` of the slow spec in a child process, writing to dir/crash.db.
+struct RunningSweep {
+  TempDir dir;
+  std::string spec = dir / "spec.json";
+  std::string db = dir / "crash.db";
+  pid_t pid = -1;
+  int status = 0;
+  bool exited = false;
+
+  explicit RunningSweep(const char* jobs) {
+    write_file(spec, slow_spec().dump());
+    pid = fork();
+    if (pid == 0) {
+      // dup2, not freopen: freopen would flush the parent's buffered output twice.
+      const int null = open("/dev/null", O_WRONLY);
+      dup2(null, STDOUT_FILENO);
+      dup2(null, STDERR_FILENO);
+      execl(SWEEP_BINARY, SWEEP_BINARY, "run", spec.c_str(), "--jobs", jobs, "--db", db.c_str(),
+            "--out", (dir / "r").c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~RunningSweep() {
+    if (pid > 0 && !exited) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+    }
+  }
+  // Polls the database until `trials` trials are mid-way, each with a
+  // committed epoch; false if the process ended first or 3 minutes passed.
+  bool wait_for_running(int trials) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (running_with_epochs(db) >= trials) return true;
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling interval only
+    }
+    return false;
+  }
+  void signal_and_wait(int signal) {
+    kill(pid, signal);
+    waitpid(pid, &status, 0);
+    exited = true;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a sweep killed with SIGKILL resumes to the same result as an uninterrupted run",
           "[cli][resume]") {
-  TempDir dir;
-  const std::string spec = dir / "spec.json";
-  write_file(spec, slow_spec().dump());
-  const std::string db = dir / "crash.db";
-
-  const pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    freopen("/dev/null", "w", stdout);
-    freopen("/dev/null", "w", stderr);
-    execl(SWEEP_BINARY, SWEEP_BINARY, "run", spec.c_str(), "--jobs", "2", "--db", db.c_str(),
-          "--out", (dir / "r").c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  // Poll the database until two trials are mid-way, each with a committed epoch.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
-  bool ready = false;
-  int status = 0;
-  bool exited = false;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (running_with_epochs(db) >= 2) {
-      ready = true;
-      break;
-    }
-    if (waitpid(child, &status, WNOHANG) == child) {
-      exited = true;
-      break;
-    }
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(5));  // polling interval, not a wait for an outcome
-  }
-  if (!exited) {
-    kill(child, SIGKILL);
-    waitpid(child, &status, 0);
-  }
-  REQUIRE(ready);
-  REQUIRE(WIFSIGNALED(status));
+  RunningSweep sweep("2");
+  REQUIRE(sweep.pid > 0);
+  REQUIRE(sweep.wait_for_running(2));
+  sweep.signal_and_wait(SIGKILL);
+  REQUIRE(WIFSIGNALED(sweep.status));
+  const std::string& db = sweep.db;
   CHECK(query_one(db, "PRAGMA integrity_check") == "ok");
-  const int partial = std::stoi(query_one(db, "SELECT count(*) FROM epochs"));
-  CHECK(partial < kTrials * kEpochs);
+  CHECK(std::stoi(query_one(db, "SELECT count(*) FROM epochs")) < kTrials * kEpochs);
 
   const auto resumed =
-      run_sweep("resume crash --jobs 2 --db '" + db + "' --out '" + (dir / "r") + "'");
+      run_sweep("resume crash --jobs 2 --db '" + db + "' --out '" + (sweep.dir / "r") + "'");
   INFO(resumed.err);
   REQUIRE(resumed.exit_code == 0);
   CHECK(query_one(db, "SELECT count(*) FROM epochs") == std::to_string(kTrials * kEpochs));
@@ -115,35 +124,19 @@ TEST_CASE("a sweep killed with SIGKILL resumes to the same result as an uninterr
         std::to_string(kTrials));
   CHECK(query_one(db, "PRAGMA integrity_check") == "ok");
 
-  const auto clean = run_sweep("run '" + spec + "' --jobs 2 --db '" + (dir / "clean.db") +
-                               "' --out '" + (dir / "c") + "'");
+  const auto clean = run_sweep("run '" + sweep.spec + "' --jobs 2 --db '" +
+                               (sweep.dir / "clean.db") + "' --out '" + (sweep.dir / "c") + "'");
   REQUIRE(clean.exit_code == 0);
-  CHECK(epoch_rows(db) == epoch_rows(dir / "clean.db"));
+  CHECK(epoch_rows(db) == epoch_rows(sweep.dir / "clean.db"));
 }
 
 TEST_CASE("a second process cannot run a sweep that is running elsewhere", "[cli][lease]") {
-  TempDir dir;
-  const std::string spec = dir / "spec.json";
-  write_file(spec, slow_spec().dump());
-  const std::string db = dir / "crash.db";
-  const pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    freopen("/dev/null", "w", stdout);
-    freopen("/dev/null", "w", stderr);
-    execl(SWEEP_BINARY, SWEEP_BINARY, "run", spec.c_str(), "--jobs", "1", "--db", db.c_str(),
-          "--out", (dir / "r").c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
-  while (running_with_epochs(db) < 1 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling interval
-  }
-  const auto second = run_sweep("resume crash --db '" + db + "'");
-  const auto show = run_sweep("show crash --db '" + db + "'");
-  kill(child, SIGKILL);
-  int status = 0;
-  waitpid(child, &status, 0);
+  RunningSweep sweep("1");
+  REQUIRE(sweep.pid > 0);
+  REQUIRE(sweep.wait_for_running(1));
+  const auto second = run_sweep("resume crash --db '" + sweep.db + "'");
+  const auto show = run_sweep("show crash --db '" + sweep.db + "'");
+  sweep.signal_and_wait(SIGKILL);
   CHECK(second.exit_code == 1);
   CHECK(second.err.rfind("sweep: sweep \"crash\" is running elsewhere (owner ", 0) == 0);
   // Reading while it writes works.
@@ -153,32 +146,25 @@ TEST_CASE("a second process cannot run a sweep that is running elsewhere", "[cli
 
 TEST_CASE("Ctrl-C stops the sweep, marks running trials interrupted and exits 130",
           "[cli][interrupt]") {
-  TempDir dir;
-  const std::string spec = dir / "spec.json";
-  write_file(spec, slow_spec().dump());
-  const std::string db = dir / "crash.db";
-  const pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    freopen("/dev/null", "w", stdout);
-    freopen("/dev/null", "w", stderr);
-    execl(SWEEP_BINARY, SWEEP_BINARY, "run", spec.c_str(), "--jobs", "2", "--db", db.c_str(),
-          "--out", (dir / "r").c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
-  while (running_with_epochs(db) < 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling interval
-  }
-  kill(child, SIGINT);
-  int status = 0;
-  waitpid(child, &status, 0);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 130);
-  CHECK(query_one(db, "SELECT count(*) FROM trials WHERE status = 'interrupted'") == "2");
+  RunningSweep sweep("2");
+  REQUIRE(sweep.pid > 0);
+  REQUIRE(sweep.wait_for_running(2));
+  sweep.signal_and_wait(SIGINT);
+  REQUIRE(WIFEXITED(sweep.status));
+  CHECK(WEXITSTATUS(sweep.status) == 130);
+  const std::string& db = sweep.db;
+  // Both were mid-way at the check; one may have finished in the instant before the signal.
+  const int interrupted =
+      std::stoi(query_one(db, "SELECT count(*) FROM trials WHERE status = 'interrupted'"));
+  CHECK(interrupted >= 1);
+  CHECK(interrupted <= 2);
+  CHECK(query_one(db,
+                  "SELECT count(*) FROM trials WHERE status IN ('pending', 'interrupted', "
+                  "'completed')") == "4");
   CHECK(query_one(db, "SELECT count(*) FROM trials WHERE status = 'running'") == "0");
   CHECK(query_one(db, "SELECT status FROM sweeps") == "interrupted");
-  const auto resumed = run_sweep("resume crash --db '" + db + "' --out '" + (dir / "r") + "'");
+  const auto resumed =
+      run_sweep("resume crash --db '" + db + "' --out '" + (sweep.dir / "r") + "'");
   CHECK(resumed.exit_code == 0);
   CHECK(query_one(db, "SELECT count(*) FROM epochs") == std::to_string(kTrials * kEpochs));
 }

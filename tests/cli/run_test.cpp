@@ -10,6 +10,7 @@
 #include "tests/cli/process.hpp"
 
 using nlohmann::json;
+using sweep::test::epoch_rows;
 using sweep::test::query;
 using sweep::test::query_one;
 using sweep::test::read_file;
@@ -41,16 +42,6 @@ std::string write_spec(const TempDir& dir, const json& spec,
 
 std::string in(const TempDir& dir) {
   return " --db '" + (dir / "s.db") + "' --out '" + (dir / "reports") + "'";
-}
-
-// Every epoch row of a database in a stable order, values at full precision.
-std::vector<std::vector<std::string>> epoch_rows(const std::string& db) {
-  return query(
-      db,
-      "SELECT t.config_hash, t.repeat, e.epoch, e.learning_rate, e.loss, e.accuracy, e.val_loss, "
-      "e.val_accuracy FROM epochs e JOIN trials t ON t.id = e.trial_id ORDER BY t.config_hash, "
-      "t.repeat, "
-      "e.epoch");
 }
 
 }  // namespace
