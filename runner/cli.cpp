@@ -209,7 +209,7 @@ int cmd_export(const Args& args) {
   }
   std::string header = "trial";
   for (const auto& key : record.swept) header += "," + key;
-  header += ",repeat,status,epoch,learning_rate,seconds";
+  header += ",repeat,status,epoch,epoch_learning_rate,seconds";
   for (const auto& name : metric_names) header += "," + name;
   fmt::print(out, "{}\n", header);
   for (const auto& trial : record.trials) {

@@ -22,9 +22,13 @@ void Adagrad::update(std::size_t slot, Matrix& param, const Matrix& grad, double
   detail::check_slot(name(), slot, shapes_, param, grad);
   const auto lr = static_cast<float>(learning_rate);
   const auto epsilon = static_cast<float>(options_.epsilon);
-  Matrix& accumulator = accumulators_[slot];
-  accumulator.array() += grad.array().square();
-  param.array() -= grad.array() * lr / (accumulator.array() + epsilon).sqrt();
+  Matrix& accumulator_all = accumulators_[slot];
+  detail::in_chunks(param.size(), [&](Eigen::Index first, Eigen::Index count) {
+    const auto g = detail::piece(grad, first, count);
+    auto accumulator = detail::piece(accumulator_all, first, count);
+    accumulator += g.square();
+    detail::piece(param, first, count) -= g * lr / (accumulator + epsilon).sqrt();
+  });
 }
 
 ComponentSpec Adagrad::spec() {

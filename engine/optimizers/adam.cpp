@@ -34,14 +34,25 @@ void Adam::update(std::size_t slot, Matrix& param, const Matrix& grad, double le
   const auto one_minus_beta_1 = static_cast<float>(1.0 - options_.beta_1);
   const auto one_minus_beta_2 = static_cast<float>(1.0 - options_.beta_2);
   const auto epsilon = static_cast<float>(options_.epsilon);
-  Matrix& m = momentums_[slot];
-  Matrix& v = velocities_[slot];
-  m.array() += (grad.array() - m.array()) * one_minus_beta_1;
-  v.array() += (grad.array().square() - v.array()) * one_minus_beta_2;
-  // AMSGrad divides by the running maximum of v instead of v itself.
-  Matrix& second_moment = options_.amsgrad ? velocity_hats_[slot] : v;
-  if (options_.amsgrad) second_moment = second_moment.cwiseMax(v);
-  param.array() -= m.array() * alpha / (second_moment.array().sqrt() + epsilon);
+  Matrix& m_all = momentums_[slot];
+  Matrix& v_all = velocities_[slot];
+  Matrix* v_hat_all = options_.amsgrad ? &velocity_hats_[slot] : nullptr;
+  detail::in_chunks(param.size(), [&](Eigen::Index first, Eigen::Index count) {
+    const auto g = detail::piece(grad, first, count);
+    auto m = detail::piece(m_all, first, count);
+    auto v = detail::piece(v_all, first, count);
+    auto p = detail::piece(param, first, count);
+    m += (g - m) * one_minus_beta_1;
+    v += (g.square() - v) * one_minus_beta_2;
+    if (v_hat_all == nullptr) {
+      p -= m * alpha / (v.sqrt() + epsilon);
+    } else {
+      // AMSGrad divides by the running maximum of v instead of v itself.
+      auto v_hat = detail::piece(*v_hat_all, first, count);
+      v_hat = v_hat.max(v);
+      p -= m * alpha / (v_hat.sqrt() + epsilon);
+    }
+  });
 }
 
 std::vector<ParamSpec> Adam::param_specs(double default_weight_decay) {

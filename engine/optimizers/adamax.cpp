@@ -28,11 +28,16 @@ void Adamax::update(std::size_t slot, Matrix& param, const Matrix& grad, double 
   const auto one_minus_beta_1 = static_cast<float>(1.0 - options_.beta_1);
   const auto beta_2 = static_cast<float>(options_.beta_2);
   const auto epsilon = static_cast<float>(options_.epsilon);
-  Matrix& m = momentums_[slot];
-  Matrix& u = norms_[slot];
-  m.array() += (grad.array() - m.array()) * one_minus_beta_1;
-  u.array() = (u.array() * beta_2).max(grad.array().abs());
-  param.array() -= m.array() * rate / (u.array() + epsilon);
+  Matrix& m_all = momentums_[slot];
+  Matrix& u_all = norms_[slot];
+  detail::in_chunks(param.size(), [&](Eigen::Index first, Eigen::Index count) {
+    const auto g = detail::piece(grad, first, count);
+    auto m = detail::piece(m_all, first, count);
+    auto u = detail::piece(u_all, first, count);
+    m += (g - m) * one_minus_beta_1;
+    u = (u * beta_2).max(g.abs());
+    detail::piece(param, first, count) -= m * rate / (u + epsilon);
+  });
 }
 
 ComponentSpec Adamax::spec() {

@@ -47,12 +47,17 @@ void Nadam::update(std::size_t slot, Matrix& param, const Matrix& grad, double l
   const auto one_minus_beta_1 = static_cast<float>(1.0 - options_.beta_1);
   const auto one_minus_beta_2 = static_cast<float>(1.0 - options_.beta_2);
   const auto epsilon = static_cast<float>(options_.epsilon);
-  Matrix& m = momentums_[slot];
-  Matrix& v = velocities_[slot];
-  m.array() += (grad.array() - m.array()) * one_minus_beta_1;
-  v.array() += (grad.array().square() - v.array()) * one_minus_beta_2;
-  param.array() -= (m.array() * m_coefficient + grad.array() * g_coefficient) * lr /
-                   ((v.array() * v_coefficient).sqrt() + epsilon);
+  Matrix& m_all = momentums_[slot];
+  Matrix& v_all = velocities_[slot];
+  detail::in_chunks(param.size(), [&](Eigen::Index first, Eigen::Index count) {
+    const auto g = detail::piece(grad, first, count);
+    auto m = detail::piece(m_all, first, count);
+    auto v = detail::piece(v_all, first, count);
+    m += (g - m) * one_minus_beta_1;
+    v += (g.square() - v) * one_minus_beta_2;
+    detail::piece(param, first, count) -=
+        (m * m_coefficient + g * g_coefficient) * lr / ((v * v_coefficient).sqrt() + epsilon);
+  });
 }
 
 ComponentSpec Nadam::spec() {

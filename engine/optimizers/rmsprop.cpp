@@ -27,29 +27,35 @@ void RMSprop::update(std::size_t slot, Matrix& param, const Matrix& grad, double
   const auto rho = static_cast<float>(options_.rho);
   const auto one_minus_rho = static_cast<float>(1.0 - options_.rho);
   const auto epsilon = static_cast<float>(options_.epsilon);
-  Matrix& v = velocities_[slot];
-  v.array() = v.array() * rho + grad.array().square() * one_minus_rho;
-  // `param` receives the increment lr g / sqrt(d) either directly or through
-  // the momentum buffer; each branch is one fused expression, no temporary.
-  if (options_.centered) {
-    Matrix& a = average_gradients_[slot];
-    a.array() = a.array() * rho + grad.array() * one_minus_rho;
-    if (momentums_.empty()) {
-      param.array() -= grad.array() * lr / (v.array() - a.array().square() + epsilon).sqrt();
+  Matrix& v_all = velocities_[slot];
+  Matrix* a_all = options_.centered ? &average_gradients_[slot] : nullptr;
+  Matrix* mom_all = momentums_.empty() ? nullptr : &momentums_[slot];
+  const auto momentum = static_cast<float>(options_.momentum);
+  detail::in_chunks(param.size(), [&](Eigen::Index first, Eigen::Index count) {
+    const auto g = detail::piece(grad, first, count);
+    auto v = detail::piece(v_all, first, count);
+    auto p = detail::piece(param, first, count);
+    v = v * rho + g.square() * one_minus_rho;
+    // `param` receives the increment lr g / sqrt(d) either directly or through
+    // the momentum buffer; each branch is one fused expression, no temporary.
+    if (a_all != nullptr) {
+      auto a = detail::piece(*a_all, first, count);
+      a = a * rho + g * one_minus_rho;
+      if (mom_all == nullptr) {
+        p -= g * lr / (v - a.square() + epsilon).sqrt();
+      } else {
+        auto mom = detail::piece(*mom_all, first, count);
+        mom = mom * momentum + g * lr / (v - a.square() + epsilon).sqrt();
+        p -= mom;
+      }
+    } else if (mom_all == nullptr) {
+      p -= g * lr / (v + epsilon).sqrt();
     } else {
-      Matrix& mom = momentums_[slot];
-      mom.array() = mom.array() * static_cast<float>(options_.momentum) +
-                    grad.array() * lr / (v.array() - a.array().square() + epsilon).sqrt();
-      param -= mom;
+      auto mom = detail::piece(*mom_all, first, count);
+      mom = mom * momentum + g * lr / (v + epsilon).sqrt();
+      p -= mom;
     }
-  } else if (momentums_.empty()) {
-    param.array() -= grad.array() * lr / (v.array() + epsilon).sqrt();
-  } else {
-    Matrix& mom = momentums_[slot];
-    mom.array() = mom.array() * static_cast<float>(options_.momentum) +
-                  grad.array() * lr / (v.array() + epsilon).sqrt();
-    param -= mom;
-  }
+  });
 }
 
 ComponentSpec RMSprop::spec() {

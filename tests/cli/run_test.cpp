@@ -107,7 +107,7 @@ TEST_CASE("sweep run trains every trial, stores every epoch and writes both repo
   SECTION("sweep export --csv writes one row per trial and epoch") {
     const auto csv = run_sweep("export tiny --csv --db '" + db + "'");
     REQUIRE(csv.exit_code == 0);
-    CHECK(csv.out.rfind("trial,optimizer,learning_rate,repeat,status,epoch,learning_rate,seconds,",
+    CHECK(csv.out.rfind("trial,optimizer,learning_rate,repeat,status,epoch,epoch_learning_rate,seconds,",
                         0) == 0);
     const auto rows = std::count(csv.out.begin(), csv.out.end(), '\n') - 1;
     CHECK(rows == std::stol(query_one(db, "SELECT count(*) FROM epochs")));
