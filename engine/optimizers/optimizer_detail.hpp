@@ -37,7 +37,8 @@ void check_slot(const std::string& optimizer, std::size_t slot,
 template <class F>
 void in_chunks(Eigen::Index size, F&& f) {
   constexpr Eigen::Index chunk = 1024;  // 4 KiB per float tensor
-  for (Eigen::Index first = 0; first < size; first += chunk) f(first, std::min(chunk, size - first));
+  for (Eigen::Index first = 0; first < size; first += chunk)
+    f(first, std::min(chunk, size - first));
 }
 
 // The piece [first, first + count) of a tensor, as a flat array.
