@@ -200,60 +200,60 @@ std::optional<std::size_t> find_epoch(const EpochPositions& positions, std::int6
 }
 
 // Epochs (with metrics and traces) of the trials that `where` selects, where
-// `where` is a condition on trial_id with one parameter ?1.
+// `where` is a condition on trial_id with one parameter ?1. `where` is one of
+// the callers' fixed texts: it keys the connection's statement cache.
 std::unordered_map<std::int64_t, std::vector<reports::EpochRecord>> load_epochs(
     Connection& connection, const std::string& where, std::int64_t id) {
   std::unordered_map<std::int64_t, std::vector<reports::EpochRecord>> out;
   // Position of (trial, epoch) in out, for the metric and trace rows.
   EpochPositions position;
 
-  Statement epochs(connection, (std::string("SELECT trial_id, epoch, learning_rate, seconds, loss, "
-                                            "accuracy, val_loss, val_accuracy FROM epochs WHERE ") +
-                                where + " ORDER BY trial_id, epoch")
-                                   .c_str());
-  epochs.bind(1, id);
-  while (epochs.step()) {
-    const std::int64_t trial = epochs.column_int64(0);
+  auto epochs =
+      connection.cached((std::string("SELECT trial_id, epoch, learning_rate, seconds, loss, "
+                                     "accuracy, val_loss, val_accuracy FROM epochs WHERE ") +
+                         where + " ORDER BY trial_id, epoch")
+                            .c_str());
+  epochs->bind(1, id);
+  while (epochs->step()) {
+    const std::int64_t trial = epochs->column_int64(0);
     reports::EpochRecord record;
-    record.epoch = epochs.column_int(1);
-    record.learning_rate = epochs.column_real_or(2, 0.0);
-    record.seconds = epochs.column_real_or(3, 0.0);
+    record.epoch = epochs->column_int(1);
+    record.learning_rate = epochs->column_real_or(2, 0.0);
+    record.seconds = epochs->column_real_or(3, 0.0);
     for (int i = 0; i < 4; ++i) {
-      if (const auto value = epochs.column_real(4 + i)) record.metrics[kEpochColumns[i]] = *value;
+      if (const auto value = epochs->column_real(4 + i)) record.metrics[kEpochColumns[i]] = *value;
     }
     auto& list = out[trial];
     position[trial][record.epoch] = list.size();
     list.push_back(std::move(record));
   }
 
-  Statement metrics(
-      connection,
+  auto metrics = connection.cached(
       (std::string("SELECT trial_id, epoch, name, value FROM metrics WHERE ") + where).c_str());
-  metrics.bind(1, id);
-  while (metrics.step()) {
-    const auto at = find_epoch(position, metrics.column_int64(0), metrics.column_int(1));
+  metrics->bind(1, id);
+  while (metrics->step()) {
+    const auto at = find_epoch(position, metrics->column_int64(0), metrics->column_int(1));
     if (!at) continue;
-    out[metrics.column_int64(0)][*at].metrics[metrics.column_text(2)] =
-        metrics.column_real_or(3, std::numeric_limits<double>::quiet_NaN());
+    out[metrics->column_int64(0)][*at].metrics[metrics->column_text(2)] =
+        metrics->column_real_or(3, std::numeric_limits<double>::quiet_NaN());
   }
 
-  Statement traces(
-      connection,
+  auto traces = connection.cached(
       (std::string("SELECT trial_id, epoch, points FROM loss_traces WHERE ") + where).c_str());
-  traces.bind(1, id);
-  while (traces.step()) {
-    const auto at = find_epoch(position, traces.column_int64(0), traces.column_int(1));
+  traces->bind(1, id);
+  while (traces->step()) {
+    const auto at = find_epoch(position, traces->column_int64(0), traces->column_int(1));
     if (!at) continue;
-    out[traces.column_int64(0)][*at].loss_trace = detail::decode_trace(traces.column_blob(2));
+    out[traces->column_int64(0)][*at].loss_trace = detail::decode_trace(traces->column_blob(2));
   }
   return out;
 }
 
 TrialStatus current_status(Connection& connection, std::int64_t trial_id) {
-  Statement select(connection, "SELECT status FROM trials WHERE id = ?1");
-  select.bind(1, trial_id);
-  if (!select.step()) throw std::logic_error(fmt::format("no trial with id {}", trial_id));
-  return status_column(select, 0);
+  auto select = connection.cached("SELECT status FROM trials WHERE id = ?1");
+  select->bind(1, trial_id);
+  if (!select->step()) throw std::logic_error(fmt::format("no trial with id {}", trial_id));
+  return status_column(*select, 0);
 }
 
 void check_transition(std::int64_t trial_id, TrialStatus from, TrialStatus to) {
@@ -270,23 +270,31 @@ struct Store::Impl {
   bool read_only = false;
   std::unique_ptr<Connection> connection;
   std::mutex mutex;
-  std::atomic<std::int64_t> nanoseconds{0};
+  // Summed under the mutex, read without it (seconds_in_store).
+  std::atomic<std::int64_t> working_ns{0};
+  std::atomic<std::int64_t> waiting_ns{0};
 
-  // Runs body(connection) under the mutex, timed, turning SQLite's failures
-  // into a StorageError that says what failed: "cannot DESCRIBE in PATH: why".
+  // Runs body(connection) under the mutex, turning SQLite's failures into a
+  // StorageError that says what failed: "cannot DESCRIBE in PATH: why". The
+  // time to take the mutex and the time holding it are summed apart.
   template <class Describe, class Body>
   auto call(Describe&& describe, Body&& body) {
-    const auto start = std::chrono::steady_clock::now();
+    using Clock = std::chrono::steady_clock;
+    const auto asked = Clock::now();
+    std::lock_guard lock(mutex);
+    // Declared after the lock, so it stops the clock before the unlock.
     struct Timer {
       std::atomic<std::int64_t>& total;
-      std::chrono::steady_clock::time_point start;
+      Clock::time_point start;
       ~Timer() {
-        total += std::chrono::duration_cast<std::chrono::nanoseconds>(
-                     std::chrono::steady_clock::now() - start)
-                     .count();
+        total.fetch_add(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count(),
+            std::memory_order_relaxed);
       }
-    } timer{nanoseconds, start};
-    std::lock_guard lock(mutex);
+    } timer{working_ns, Clock::now()};
+    waiting_ns.fetch_add(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(timer.start - asked).count(),
+        std::memory_order_relaxed);
     try {
       return body(*connection);
     } catch (const SqliteFailure& failure) {
@@ -339,16 +347,15 @@ Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>(
 Store::~Store() = default;
 
 std::optional<SweepInfo> Store::find_sweep(const std::string& name) {
-  return impl_->call(
-      [&] { return fmt::format("find sweep \"{}\"", name); },
-      [&](Connection& connection) -> std::optional<SweepInfo> {
-        Statement select(
-            connection,
-            fmt::format("SELECT {} FROM sweeps WHERE name = ?1", kSweepColumns).c_str());
-        select.bind(1, name);
-        if (!select.step()) return std::nullopt;
-        return read_sweep_info(select, detail::unix_seconds());
-      });
+  return impl_->call([&] { return fmt::format("find sweep \"{}\"", name); },
+                     [&](Connection& connection) -> std::optional<SweepInfo> {
+                       static const std::string select_sql =
+                           fmt::format("SELECT {} FROM sweeps WHERE name = ?1", kSweepColumns);
+                       auto select = connection.cached(select_sql);
+                       select->bind(1, name);
+                       if (!select->step()) return std::nullopt;
+                       return read_sweep_info(*select, detail::unix_seconds());
+                     });
 }
 
 std::int64_t Store::create_sweep(const SweepInfo& info) {
@@ -358,41 +365,41 @@ std::int64_t Store::create_sweep(const SweepInfo& info) {
       [&] { return fmt::format("create sweep \"{}\"", info.name); },
       [&](Connection& connection) {
         Transaction transaction(connection);
-        Statement exists(connection, "SELECT 1 FROM sweeps WHERE name = ?1");
-        exists.bind(1, info.name);
-        if (exists.step()) {
+        auto exists = connection.cached("SELECT 1 FROM sweeps WHERE name = ?1");
+        exists->bind(1, info.name);
+        if (exists->step()) {
           throw StorageError(
               fmt::format("sweep \"{}\" already exists in {}", info.name, impl_->path));
         }
         const double now = detail::unix_seconds();
-        Statement insert(connection,
-                         "INSERT INTO sweeps (name, description, spec_json, spec_hash, status, "
-                         "created_at, finished_at, duration_seconds, active_since, host, version, "
-                         "jobs, owner, lease_expires) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
-        insert.bind(1, info.name);
-        insert.bind(2, info.description);
-        insert.bind(3, info.spec_json);
-        insert.bind(4, info.spec_hash);
-        insert.bind(5, status);
-        insert.bind(6, info.created_at.empty() ? detail::iso8601_utc(now) : info.created_at);
-        insert.bind_text_or_null(7, info.finished_at);
-        insert.bind_real(8, info.duration_seconds);
+        auto insert = connection.cached(
+            "INSERT INTO sweeps (name, description, spec_json, spec_hash, status, "
+            "created_at, finished_at, duration_seconds, active_since, host, version, "
+            "jobs, owner, lease_expires) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+        insert->bind(1, info.name);
+        insert->bind(2, info.description);
+        insert->bind(3, info.spec_json);
+        insert->bind(4, info.spec_hash);
+        insert->bind(5, status);
+        insert->bind(6, info.created_at.empty() ? detail::iso8601_utc(now) : info.created_at);
+        insert->bind_text_or_null(7, info.finished_at);
+        insert->bind_real(8, info.duration_seconds);
         if (status == "running") {
-          insert.bind_real(9, now);
+          insert->bind_real(9, now);
         } else {
-          insert.bind_null(9);
+          insert->bind_null(9);
         }
-        insert.bind(10, info.host);
-        insert.bind(11, info.version);
-        insert.bind(12, info.jobs);
-        insert.bind_text_or_null(13, info.owner);
+        insert->bind(10, info.host);
+        insert->bind(11, info.version);
+        insert->bind(12, info.jobs);
+        insert->bind_text_or_null(13, info.owner);
         if (info.owner.empty()) {
-          insert.bind_null(14);
+          insert->bind_null(14);
         } else {
-          insert.bind_real(14, now + kDefaultLeaseSeconds);
+          insert->bind_real(14, now + kDefaultLeaseSeconds);
         }
-        insert.run();
+        insert->run();
         const std::int64_t id = connection.last_insert_rowid();
         transaction.commit();
         return id;
@@ -405,33 +412,33 @@ void Store::set_sweep_status(std::int64_t sweep_id, const std::string& status, i
       [&] { return fmt::format("set sweep {} {}", sweep_id, status); },
       [&](Connection& connection) {
         Transaction transaction(connection);
-        Statement select(connection, "SELECT active_since FROM sweeps WHERE id = ?1");
-        select.bind(1, sweep_id);
-        if (!select.step()) {
+        auto select = connection.cached("SELECT active_since FROM sweeps WHERE id = ?1");
+        select->bind(1, sweep_id);
+        if (!select->step()) {
           throw StorageError(fmt::format("no sweep with id {} in {}", sweep_id, impl_->path));
         }
-        const std::optional<double> since = select.column_real(0);
+        const std::optional<double> since = select->column_real(0);
         const double now = detail::unix_seconds();
         if (status == "running") {
-          Statement update(connection,
-                           "UPDATE sweeps SET status = ?2, jobs = ?3, finished_at = NULL, "
-                           "active_since = COALESCE(active_since, ?4) WHERE id = ?1");
-          update.bind(1, sweep_id);
-          update.bind(2, status);
-          update.bind(3, jobs);
-          update.bind_real(4, now);
-          update.run();
+          auto update = connection.cached(
+              "UPDATE sweeps SET status = ?2, jobs = ?3, finished_at = NULL, "
+              "active_since = COALESCE(active_since, ?4) WHERE id = ?1");
+          update->bind(1, sweep_id);
+          update->bind(2, status);
+          update->bind(3, jobs);
+          update->bind_real(4, now);
+          update->run();
         } else {
-          Statement update(connection,
-                           "UPDATE sweeps SET status = ?2, jobs = ?3, finished_at = ?4, "
-                           "duration_seconds = duration_seconds + ?5, active_since = NULL "
-                           "WHERE id = ?1");
-          update.bind(1, sweep_id);
-          update.bind(2, status);
-          update.bind(3, jobs);
-          update.bind(4, detail::iso8601_utc(now));
-          update.bind_real(5, since ? std::max(0.0, now - *since) : 0.0);
-          update.run();
+          auto update = connection.cached(
+              "UPDATE sweeps SET status = ?2, jobs = ?3, finished_at = ?4, "
+              "duration_seconds = duration_seconds + ?5, active_since = NULL "
+              "WHERE id = ?1");
+          update->bind(1, sweep_id);
+          update->bind(2, status);
+          update->bind(3, jobs);
+          update->bind(4, detail::iso8601_utc(now));
+          update->bind_real(5, since ? std::max(0.0, now - *since) : 0.0);
+          update->run();
         }
         transaction.commit();
       });
@@ -440,12 +447,12 @@ void Store::set_sweep_status(std::int64_t sweep_id, const std::string& status, i
 std::vector<SweepInfo> Store::list_sweeps() {
   return impl_->call([] { return std::string("list sweeps"); },
                      [&](Connection& connection) {
-                       Statement select(
-                           connection,
-                           fmt::format("SELECT {} FROM sweeps ORDER BY id", kSweepColumns).c_str());
+                       static const std::string select_sql =
+                           fmt::format("SELECT {} FROM sweeps ORDER BY id", kSweepColumns);
+                       auto select = connection.cached(select_sql);
                        std::vector<SweepInfo> out;
                        const double now = detail::unix_seconds();
-                       while (select.step()) out.push_back(read_sweep_info(select, now));
+                       while (select->step()) out.push_back(read_sweep_info(*select, now));
                        return out;
                      });
 }
@@ -456,22 +463,21 @@ void Store::add_trials(std::int64_t sweep_id, const std::vector<NewTrial>& trial
                 Transaction transaction(connection);
                 // Only the identity constraint is resolved by doing nothing; any other
                 // violation (an unknown sweep, say) still fails the whole call.
-                Statement insert(
-                    connection,
+                auto insert = connection.cached(
                     "INSERT INTO trials (sweep_id, idx, config_json, params_json, config_hash, "
                     "repeat, seed, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
                     "ON CONFLICT (sweep_id, config_hash, repeat) DO NOTHING");
                 for (const NewTrial& trial : trials) {
-                  insert.reset();
-                  insert.bind(1, sweep_id);
-                  insert.bind(2, trial.index);
-                  insert.bind(3, trial.config_json);
-                  insert.bind(4, trial.params_json);
-                  insert.bind(5, trial.config_hash);
-                  insert.bind(6, trial.repeat);
-                  insert.bind(7, detail::seed_to_sql(trial.seed));
-                  insert.bind_real(8, trial.cost);
-                  insert.run();
+                  insert->reset();
+                  insert->bind(1, sweep_id);
+                  insert->bind(2, trial.index);
+                  insert->bind(3, trial.config_json);
+                  insert->bind(4, trial.params_json);
+                  insert->bind(5, trial.config_hash);
+                  insert->bind(6, trial.repeat);
+                  insert->bind(7, detail::seed_to_sql(trial.seed));
+                  insert->bind_real(8, trial.cost);
+                  insert->run();
                 }
                 transaction.commit();
               });
@@ -480,14 +486,14 @@ void Store::add_trials(std::int64_t sweep_id, const std::vector<NewTrial>& trial
 std::vector<TrialRow> Store::trials(std::int64_t sweep_id) {
   return impl_->call([&] { return fmt::format("read the trials of sweep {}", sweep_id); },
                      [&](Connection& connection) {
-                       Statement select(connection,
-                                        fmt::format("SELECT {} FROM trials WHERE sweep_id = ?1 "
-                                                    "ORDER BY idx, repeat, id",
-                                                    kTrialColumns)
-                                            .c_str());
-                       select.bind(1, sweep_id);
+                       static const std::string select_sql = fmt::format(
+                           "SELECT {} FROM trials WHERE sweep_id = ?1 "
+                           "ORDER BY idx, repeat, id",
+                           kTrialColumns);
+                       auto select = connection.cached(select_sql);
+                       select->bind(1, sweep_id);
                        std::vector<TrialRow> out;
-                       while (select.step()) out.push_back(read_trial_row(select));
+                       while (select->step()) out.push_back(read_trial_row(*select));
                        return out;
                      });
 }
@@ -502,18 +508,18 @@ void Store::start_trial(std::int64_t trial_id) {
                 for (const char* sql : {"DELETE FROM loss_traces WHERE trial_id = ?1",
                                         "DELETE FROM metrics WHERE trial_id = ?1",
                                         "DELETE FROM epochs WHERE trial_id = ?1"}) {
-                  Statement remove(connection, sql);
-                  remove.bind(1, trial_id);
-                  remove.run();
+                  auto remove = connection.cached(sql);
+                  remove->bind(1, trial_id);
+                  remove->run();
                 }
-                Statement update(connection,
-                                 "UPDATE trials SET status = 'running', started_at = ?2, "
-                                 "finished_at = NULL, error = '', seconds = 0, best_epoch = 0, "
-                                 "objective = NULL, test_metrics_json = NULL, div_epoch = NULL, "
-                                 "div_batch = NULL, div_loss = NULL WHERE id = ?1");
-                update.bind(1, trial_id);
-                update.bind(2, detail::iso8601_utc_now());
-                update.run();
+                auto update = connection.cached(
+                    "UPDATE trials SET status = 'running', started_at = ?2, "
+                    "finished_at = NULL, error = '', seconds = 0, best_epoch = 0, "
+                    "objective = NULL, test_metrics_json = NULL, div_epoch = NULL, "
+                    "div_batch = NULL, div_loss = NULL WHERE id = ?1");
+                update->bind(1, trial_id);
+                update->bind(2, detail::iso8601_utc_now());
+                update->run();
                 transaction.commit();
               });
 }
@@ -522,51 +528,52 @@ void Store::record_epoch(std::int64_t trial_id, const reports::EpochRecord& epoc
   impl_->call([&] { return fmt::format("record epoch {} of trial {}", epoch.epoch, trial_id); },
               [&](Connection& connection) {
                 Transaction transaction(connection);
-                const TrialStatus status = current_status(connection, trial_id);
-                if (status != TrialStatus::running) {
+                // The status check is folded into the insert (one statement
+                // instead of two on the hot path); only when no row went in
+                // does the status get read, to say why.
+                auto insert = connection.cached(
+                    "INSERT INTO epochs (trial_id, epoch, learning_rate, seconds, loss, "
+                    "accuracy, val_loss, val_accuracy) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
+                    "FROM trials WHERE id = ?1 AND status = 'running'");
+                insert->bind(1, trial_id);
+                insert->bind(2, epoch.epoch);
+                insert->bind_real(3, epoch.learning_rate);
+                insert->bind_real(4, epoch.seconds);
+                for (int i = 0; i < 4; ++i) {
+                  const auto found = epoch.metrics.find(kEpochColumns[i]);
+                  if (found == epoch.metrics.end()) {
+                    insert->bind_null(5 + i);
+                  } else {
+                    insert->bind_real(5 + i, found->second);
+                  }
+                }
+                insert->run();
+                if (connection.changes() == 0) {
+                  const TrialStatus status = current_status(connection, trial_id);
                   throw std::logic_error(
                       fmt::format("cannot record epoch {} of trial {}: it is {}, not running",
                                   epoch.epoch, trial_id, to_string(status)));
                 }
-                Statement insert(
-                    connection,
-                    "INSERT INTO epochs (trial_id, epoch, learning_rate, seconds, loss, "
-                    "accuracy, val_loss, val_accuracy) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-                insert.bind(1, trial_id);
-                insert.bind(2, epoch.epoch);
-                insert.bind_real(3, epoch.learning_rate);
-                insert.bind_real(4, epoch.seconds);
-                for (int i = 0; i < 4; ++i) {
-                  const auto found = epoch.metrics.find(kEpochColumns[i]);
-                  if (found == epoch.metrics.end()) {
-                    insert.bind_null(5 + i);
-                  } else {
-                    insert.bind_real(5 + i, found->second);
-                  }
-                }
-                insert.run();
 
-                Statement metric(
-                    connection,
+                auto metric = connection.cached(
                     "INSERT INTO metrics (trial_id, epoch, name, value) VALUES (?1, ?2, ?3, ?4)");
                 for (const auto& [name, value] : epoch.metrics) {
                   if (has_own_column(name)) continue;
-                  metric.reset();
-                  metric.bind(1, trial_id);
-                  metric.bind(2, epoch.epoch);
-                  metric.bind(3, name);
-                  metric.bind_real(4, value);
-                  metric.run();
+                  metric->reset();
+                  metric->bind(1, trial_id);
+                  metric->bind(2, epoch.epoch);
+                  metric->bind(3, name);
+                  metric->bind_real(4, value);
+                  metric->run();
                 }
 
                 if (!epoch.loss_trace.empty()) {
-                  Statement trace(
-                      connection,
+                  auto trace = connection.cached(
                       "INSERT INTO loss_traces (trial_id, epoch, points) VALUES (?1, ?2, ?3)");
-                  trace.bind(1, trial_id);
-                  trace.bind(2, epoch.epoch);
-                  trace.bind_blob(3, detail::encode_trace(epoch.loss_trace));
-                  trace.run();
+                  trace->bind(1, trial_id);
+                  trace->bind(2, epoch.epoch);
+                  trace->bind_blob(3, detail::encode_trace(epoch.loss_trace));
+                  trace->run();
                 }
                 transaction.commit();
               });
@@ -578,33 +585,32 @@ void Store::finish_trial(std::int64_t trial_id, const TrialOutcome& outcome) {
       [&](Connection& connection) {
         Transaction transaction(connection);
         check_transition(trial_id, current_status(connection, trial_id), outcome.status);
-        Statement update(
-            connection,
+        auto update = connection.cached(
             "UPDATE trials SET status = ?2, error = ?3, finished_at = ?4, seconds = ?5, "
             "best_epoch = ?6, objective = ?7, test_metrics_json = ?8, div_epoch = ?9, "
             "div_batch = ?10, div_loss = ?11 WHERE id = ?1");
-        update.bind(1, trial_id);
-        update.bind(2, to_string(outcome.status));
-        update.bind(3, outcome.error);
-        update.bind(4, detail::iso8601_utc_now());
-        update.bind_real(5, outcome.seconds);
-        update.bind(6, outcome.best_epoch);
-        update.bind_real(7, outcome.objective);
+        update->bind(1, trial_id);
+        update->bind(2, to_string(outcome.status));
+        update->bind(3, outcome.error);
+        update->bind(4, detail::iso8601_utc_now());
+        update->bind_real(5, outcome.seconds);
+        update->bind(6, outcome.best_epoch);
+        update->bind_real(7, outcome.objective);
         if (outcome.test_metrics.empty()) {
-          update.bind_null(8);
+          update->bind_null(8);
         } else {
-          update.bind(8, detail::encode_metrics_json(outcome.test_metrics));
+          update->bind(8, detail::encode_metrics_json(outcome.test_metrics));
         }
         if (outcome.divergence) {
-          update.bind(9, outcome.divergence->epoch);
-          update.bind(10, outcome.divergence->batch);
-          update.bind_real(11, outcome.divergence->loss);
+          update->bind(9, outcome.divergence->epoch);
+          update->bind(10, outcome.divergence->batch);
+          update->bind_real(11, outcome.divergence->loss);
         } else {
-          update.bind_null(9);
-          update.bind_null(10);
-          update.bind_null(11);
+          update->bind_null(9);
+          update->bind_null(10);
+          update->bind_null(11);
         }
-        update.run();
+        update->run();
         transaction.commit();
       });
 }
@@ -613,11 +619,11 @@ int Store::recover_interrupted(std::int64_t sweep_id) {
   return impl_->call([&] { return fmt::format("recover the trials of sweep {}", sweep_id); },
                      [&](Connection& connection) {
                        Transaction transaction(connection);
-                       Statement update(connection,
-                                        "UPDATE trials SET status = 'interrupted' "
-                                        "WHERE sweep_id = ?1 AND status = 'running'");
-                       update.bind(1, sweep_id);
-                       update.run();
+                       auto update = connection.cached(
+                           "UPDATE trials SET status = 'interrupted' "
+                           "WHERE sweep_id = ?1 AND status = 'running'");
+                       update->bind(1, sweep_id);
+                       update->run();
                        const int changed = connection.changes();
                        transaction.commit();
                        return changed;
@@ -636,19 +642,20 @@ reports::SweepRecord Store::read_sweep(std::int64_t sweep_id) {
           ~EndRead() { sqlite3_exec(connection.handle(), "COMMIT", nullptr, nullptr, nullptr); }
         } end_read{connection};
 
-        Statement sweep(connection,
-                        fmt::format("SELECT {} FROM sweeps WHERE id = ?1", kSweepColumns).c_str());
-        sweep.bind(1, sweep_id);
-        if (!sweep.step()) {
+        static const std::string sweep_sql =
+            fmt::format("SELECT {} FROM sweeps WHERE id = ?1", kSweepColumns);
+        auto sweep = connection.cached(sweep_sql);
+        sweep->bind(1, sweep_id);
+        if (!sweep->step()) {
           throw StorageError(fmt::format("no sweep with id {} in {}", sweep_id, impl_->path));
         }
-        const SweepInfo info = read_sweep_info(sweep, detail::unix_seconds());
+        const SweepInfo info = read_sweep_info(*sweep, detail::unix_seconds());
         reports::SweepRecord record;
         record.id = info.id;
         record.name = info.name;
         record.description = info.description;
         record.status = info.status;
-        record.spec = json_column(sweep, 3, "the sweep's spec");
+        record.spec = json_column(*sweep, 3, "the sweep's spec");
         record.spec_hash = info.spec_hash;
         record.started_at = info.created_at;
         record.finished_at = info.finished_at;
@@ -659,27 +666,28 @@ reports::SweepRecord Store::read_sweep(std::int64_t sweep_id) {
 
         auto epochs = load_epochs(
             connection, "trial_id IN (SELECT id FROM trials WHERE sweep_id = ?1)", sweep_id);
-        Statement trials(connection, fmt::format("SELECT {} FROM trials WHERE sweep_id = ?1 "
-                                                 "ORDER BY idx, repeat, id",
-                                                 kTrialColumns)
-                                         .c_str());
-        trials.bind(1, sweep_id);
-        while (trials.step()) {
-          const TrialRow row = read_trial_row(trials);
+        static const std::string trials_sql = fmt::format(
+            "SELECT {} FROM trials WHERE sweep_id = ?1 "
+            "ORDER BY idx, repeat, id",
+            kTrialColumns);
+        auto trials = connection.cached(trials_sql);
+        trials->bind(1, sweep_id);
+        while (trials->step()) {
+          const TrialRow row = read_trial_row(*trials);
           reports::TrialRecord trial;
           trial.id = row.id;
-          trial.params = json_column(trials, 4, "a trial's parameters");
-          trial.config = json_column(trials, 3, "a trial's config");
+          trial.params = json_column(*trials, 4, "a trial's parameters");
+          trial.config = json_column(*trials, 3, "a trial's config");
           trial.config_hash = row.config_hash;
           trial.repeat = row.repeat;
           trial.seed = row.seed;
           trial.status = std::string(to_string(row.status));
           trial.error = row.error;
-          if (!trials.column_is_null(18)) {
-            trial.divergence = reports::Divergence{trials.column_int(18), trials.column_int(19),
-                                                   trials.column_real_or(20, 0.0)};
+          if (!trials->column_is_null(18)) {
+            trial.divergence = reports::Divergence{trials->column_int(18), trials->column_int(19),
+                                                   trials->column_real_or(20, 0.0)};
           }
-          trial.test_metrics = detail::decode_metrics_json(trials.column_text(17));
+          trial.test_metrics = detail::decode_metrics_json(trials->column_text(17));
           trial.started_at = row.started_at;
           trial.finished_at = row.finished_at;
           trial.seconds = row.seconds;
@@ -715,23 +723,23 @@ LeaseResult Store::acquire_lease(std::int64_t sweep_id, const std::string& owner
       [&] { return fmt::format("take the lease on sweep {}", sweep_id); },
       [&](Connection& connection) {
         Transaction transaction(connection);
-        Statement select(connection, "SELECT owner, lease_expires FROM sweeps WHERE id = ?1");
-        select.bind(1, sweep_id);
-        if (!select.step()) {
+        auto select = connection.cached("SELECT owner, lease_expires FROM sweeps WHERE id = ?1");
+        select->bind(1, sweep_id);
+        if (!select->step()) {
           throw StorageError(fmt::format("no sweep with id {} in {}", sweep_id, impl_->path));
         }
-        const std::string holder = select.column_text(0);
-        const std::optional<double> expires = select.column_real(1);
+        const std::string holder = select->column_text(0);
+        const std::optional<double> expires = select->column_real(1);
         const double now = detail::unix_seconds();
         const bool free = holder.empty() || holder == owner || !expires || now > *expires ||
                           detail::owner_is_gone(holder);
         if (!free) return LeaseResult{false, holder};
-        Statement update(connection,
-                         "UPDATE sweeps SET owner = ?2, lease_expires = ?3 WHERE id = ?1");
-        update.bind(1, sweep_id);
-        update.bind(2, owner);
-        update.bind_real(3, now + ttl_seconds);
-        update.run();
+        auto update =
+            connection.cached("UPDATE sweeps SET owner = ?2, lease_expires = ?3 WHERE id = ?1");
+        update->bind(1, sweep_id);
+        update->bind(2, owner);
+        update->bind_real(3, now + ttl_seconds);
+        update->run();
         transaction.commit();
         return LeaseResult{true, owner};
       });
@@ -742,21 +750,21 @@ void Store::renew_lease(std::int64_t sweep_id, const std::string& owner, double 
       [&] { return fmt::format("renew the lease on sweep {}", sweep_id); },
       [&](Connection& connection) {
         Transaction transaction(connection);
-        Statement update(connection,
-                         "UPDATE sweeps SET lease_expires = ?3 WHERE id = ?1 AND owner = ?2");
-        update.bind(1, sweep_id);
-        update.bind(2, owner);
-        update.bind_real(3, detail::unix_seconds() + ttl_seconds);
-        update.run();
+        auto update =
+            connection.cached("UPDATE sweeps SET lease_expires = ?3 WHERE id = ?1 AND owner = ?2");
+        update->bind(1, sweep_id);
+        update->bind(2, owner);
+        update->bind_real(3, detail::unix_seconds() + ttl_seconds);
+        update->run();
         if (connection.changes() == 0) {
-          Statement select(connection, "SELECT name, owner FROM sweeps WHERE id = ?1");
-          select.bind(1, sweep_id);
-          if (!select.step()) {
+          auto select = connection.cached("SELECT name, owner FROM sweeps WHERE id = ?1");
+          select->bind(1, sweep_id);
+          if (!select->step()) {
             throw StorageError(fmt::format("no sweep with id {} in {}", sweep_id, impl_->path));
           }
-          const std::string holder = select.column_text(1);
+          const std::string holder = select->column_text(1);
           throw StorageError(fmt::format(
-              "{} lost the lease on sweep \"{}\" in {}; {}", owner, select.column_text(0),
+              "{} lost the lease on sweep \"{}\" in {}; {}", owner, select->column_text(0),
               impl_->path,
               holder.empty() ? std::string("no one holds it") : "it is held by " + holder));
         }
@@ -768,18 +776,22 @@ void Store::release_lease(std::int64_t sweep_id, const std::string& owner) {
   impl_->call([&] { return fmt::format("release the lease on sweep {}", sweep_id); },
               [&](Connection& connection) {
                 Transaction transaction(connection);
-                Statement update(connection,
-                                 "UPDATE sweeps SET owner = NULL, lease_expires = NULL "
-                                 "WHERE id = ?1 AND owner = ?2");
-                update.bind(1, sweep_id);
-                update.bind(2, owner);
-                update.run();
+                auto update = connection.cached(
+                    "UPDATE sweeps SET owner = NULL, lease_expires = NULL "
+                    "WHERE id = ?1 AND owner = ?2");
+                update->bind(1, sweep_id);
+                update->bind(2, owner);
+                update->run();
                 transaction.commit();
               });
 }
 
 double Store::seconds_in_store() const {
-  return static_cast<double>(impl_->nanoseconds) * 1e-9;
+  return static_cast<double>(impl_->working_ns.load(std::memory_order_relaxed)) * 1e-9;
+}
+
+double Store::seconds_waiting() const {
+  return static_cast<double>(impl_->waiting_ns.load(std::memory_order_relaxed)) * 1e-9;
 }
 
 const std::string& Store::path() const {

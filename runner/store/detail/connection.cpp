@@ -1,5 +1,9 @@
 #include "runner/store/detail/connection.hpp"
 
+#include <stdexcept>
+
+#include <fmt/format.h>
+
 #include "runner/store/detail/sqlite_failure.hpp"
 #include "runner/store/detail/statement.hpp"
 
@@ -20,9 +24,25 @@ Connection::Connection(const std::string& path, int flags) {
 }
 
 Connection::~Connection() {
-  // Every Statement is finalised before its Connection goes (they are scoped
-  // inside Store's calls), so close cannot find busy statements.
+  // Cached statements first: sqlite3_close refuses (SQLITE_BUSY) while any
+  // statement is unfinalised. Every other Statement is scoped inside a Store
+  // call and already gone.
+  cache_.clear();
   sqlite3_close(db_);
+}
+
+CachedStatement Connection::cached(std::string_view sql) {
+  auto found = cache_.find(sql);
+  if (found == cache_.end()) {
+    const std::string text(sql);
+    auto entry = std::make_unique<Entry>(*this, text.c_str());
+    found = cache_.emplace(text, std::move(entry)).first;
+  }
+  Entry& entry = *found->second;
+  if (entry.busy) {
+    throw std::logic_error(fmt::format("statement already in use: {}", sql));
+  }
+  return CachedStatement(entry.statement, entry.busy);
 }
 
 void Connection::exec(const char* sql) {

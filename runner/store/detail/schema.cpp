@@ -143,18 +143,19 @@ void check_schema(const SchemaState& state, const std::string& path, bool read_o
 }
 
 int migrate(Connection& connection) {
+  if (connection.query_int("PRAGMA user_version") >= latest_schema_version()) return 0;
+  Transaction transaction(connection);
+  // Another process may have applied steps while we waited for the lock.
+  const long long current = connection.query_int("PRAGMA user_version");
   int applied = 0;
   for (const Migration& step : kMigrations) {
-    if (connection.query_int("PRAGMA user_version") >= step.version) continue;
-    Transaction transaction(connection);
-    // Another process may have applied this step while we waited for the lock.
-    if (connection.query_int("PRAGMA user_version") >= step.version) continue;
+    if (current >= step.version) continue;
     connection.exec(step.sql);
     // PRAGMA takes no bound parameters; the version is our own constant.
     connection.exec(fmt::format("PRAGMA user_version = {}", step.version).c_str());
-    transaction.commit();
     ++applied;
   }
+  transaction.commit();
   return applied;
 }
 

@@ -1,7 +1,8 @@
 // The store's schema as ordered migrations. A database's PRAGMA user_version
 // is the number of the last step applied; opening a database applies the
-// missing steps in order, each in its own transaction, so a crash between
-// steps leaves a valid older version that the next open finishes upgrading.
+// missing steps in order, all in one transaction (one commit for a new file,
+// not one per step), so a crash leaves the file at its old version, which the
+// next open upgrades.
 // PRAGMA application_id marks the file as sweep's, so that a foreign SQLite
 // database is recognised and never altered.
 #pragma once
@@ -43,7 +44,7 @@ SchemaState inspect_schema(Connection& connection);
 // schema, or (read-only) needs a migration it cannot get. Reads only.
 void check_schema(const SchemaState& state, const std::string& path, bool read_only);
 
-// Applies the missing steps, each in a BEGIN IMMEDIATE transaction that first
+// Applies the missing steps in one BEGIN IMMEDIATE transaction that first
 // re-reads user_version (two processes opening one new file at once). Returns
 // the number of steps applied.
 int migrate(Connection& connection);

@@ -12,8 +12,10 @@ constexpr std::string_view kNanText = "nan";
 
 }  // namespace
 
-Statement::Statement(Connection& connection, const char* sql) : db_(connection.handle()) {
-  const int rc = sqlite3_prepare_v2(db_, sql, -1, &statement_, nullptr);
+Statement::Statement(Connection& connection, const char* sql, bool persistent)
+    : db_(connection.handle()) {
+  const int rc = sqlite3_prepare_v3(db_, sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0,
+                                    &statement_, nullptr);
   if (rc != SQLITE_OK) connection.fail(rc);
 }
 
@@ -84,7 +86,7 @@ void Statement::run() {
   }
 }
 
-void Statement::reset() {
+void Statement::reset() noexcept {
   sqlite3_reset(statement_);
   sqlite3_clear_bindings(statement_);
 }

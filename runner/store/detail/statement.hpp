@@ -21,7 +21,9 @@ class Connection;
 
 class Statement {
  public:
-  Statement(Connection& connection, const char* sql);
+  // persistent: the statement is kept and reused (Connection's cache), so
+  // SQLite is told to place it outside its short-lived lookaside memory.
+  Statement(Connection& connection, const char* sql, bool persistent = false);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -43,8 +45,9 @@ class Statement {
   bool step();
   // Steps a statement that returns no rows.
   void run();
-  // Ready for another run with new bindings.
-  void reset();
+  // Ready for another run with new bindings: resets and clears every
+  // binding. Never throws (the last step's error was already thrown).
+  void reset() noexcept;
 
   bool column_is_null(int column) const;
   std::int64_t column_int64(int column) const;

@@ -5,7 +5,9 @@
 namespace sweep::runner::detail {
 
 Transaction::Transaction(Connection& connection) : connection_(connection) {
-  connection_.exec("BEGIN IMMEDIATE");
+  // Cached: BEGIN and COMMIT run once per write call, and sqlite3_exec would
+  // parse them every time.
+  connection_.cached("BEGIN IMMEDIATE")->run();
 }
 
 Transaction::~Transaction() {
@@ -16,7 +18,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  connection_.exec("COMMIT");
+  connection_.cached("COMMIT")->run();
   done_ = true;
 }
 
