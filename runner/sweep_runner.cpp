@@ -247,6 +247,7 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     stats["trials_span_seconds"] = trials_span_seconds(record);
     stats["store_seconds"] = store.seconds_in_store();
+    stats["store_wait_seconds"] = store.seconds_waiting();
     stats["epoch_rows"] = epoch_rows;
     stats["trials"] = record.trials.size();
     stats["jobs"] = jobs;

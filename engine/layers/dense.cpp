@@ -4,6 +4,7 @@
 
 #include "engine/errors.hpp"
 #include "engine/initializers/initializer.hpp"
+#include "engine/layers/weight_gradient.hpp"
 
 namespace sweep::engine {
 
@@ -65,14 +66,17 @@ void Dense::backward(const Matrix& grad_out, Matrix* grad_in) {
     activation_backward(applied_, pre_activation_, *output_, grad_out, delta_);
     delta = &delta_;
   }
-  // d(l2 * sum(w^2))/dw = 2 l2 w, written where the product then accumulates.
-  if (options_.l2 > 0.0) {
-    kernel_grad_ = static_cast<float>(2.0 * options_.l2) * kernel_;
-  } else {
-    kernel_grad_.setZero();
+  // d(l2 * sum(w^2))/dw = 2 l2 w, added to x^T delta.
+  const auto l2_scale = static_cast<float>(2.0 * options_.l2);
+  if (!weight_gradient(*input_, *delta, l2_scale, kernel_, kernel_grad_)) {
+    if (options_.l2 > 0.0) {
+      kernel_grad_ = l2_scale * kernel_;
+    } else {
+      kernel_grad_.setZero();
+    }
+    kernel_product_.accumulate(*input_, MatrixProduct::Op::transpose, *delta,
+                               MatrixProduct::Op::none, kernel_grad_);
   }
-  kernel_product_.accumulate(*input_, MatrixProduct::Op::transpose, *delta, MatrixProduct::Op::none,
-                             kernel_grad_);
   if (options_.use_bias) bias_grad_.noalias() = delta->colwise().sum();
   if (grad_in != nullptr) {
     grad_in->resize(delta->rows(), kernel_.rows());
