@@ -4,6 +4,7 @@
 
 #include "engine/errors.hpp"
 #include "engine/initializers/initializer.hpp"
+#include "engine/layers/forward_product.hpp"
 #include "engine/layers/weight_gradient.hpp"
 
 namespace sweep::engine {
@@ -51,7 +52,9 @@ void Dense::forward(const Matrix& in, Matrix& out, bool training, Rng& /*rng*/) 
   } else {
     out.setZero();
   }
-  forward_product_.accumulate(in, MatrixProduct::Op::none, kernel_, MatrixProduct::Op::none, out);
+  if (!forward_product(in, kernel_, out)) {
+    forward_product_.accumulate(in, MatrixProduct::Op::none, kernel_, MatrixProduct::Op::none, out);
+  }
   if (training && activation_needs_input(applied_)) pre_activation_ = out;
   activation_forward(applied_, out);
   input_ = &in;
