@@ -11,7 +11,7 @@ constexpr Index width = packet_traits<float>::size;
 // Rows [i, i + R) and packet columns [j, j + P * width) of out: R x P
 // accumulators stay in registers over the whole batch; the batch is summed
 // in order, so the result does not depend on anything but the inputs.
-template <int R, int P>
+template <int R, int P, bool Scaled>
 void block(const Matrix& x, const Matrix& delta, float scale, const Matrix& kernel, Matrix& out,
            Index i, Index j) {
   const Index batch = x.rows();
@@ -40,7 +40,8 @@ void block(const Matrix& x, const Matrix& delta, float scale, const Matrix& kern
   }
   for (int r = 0; r < R; ++r) {
     float* o = out.data() + (i + r) * units + j;
-    if (scale != 0.0f) {
+    // A compile-time branch: a run-time one makes GCC spill the accumulators.
+    if constexpr (Scaled) {
       const float* k = kernel.data() + (i + r) * units + j;
       const Packet s = pset1<Packet>(scale);
       for (int p = 0; p < P; ++p) {
@@ -58,15 +59,49 @@ void block(const Matrix& x, const Matrix& delta, float scale, const Matrix& kern
 constexpr int rows_per_block = 3;
 constexpr int packets_per_block = 8;
 
-template <int P>
+template <int P, bool Scaled>
 void column_block(const Matrix& x, const Matrix& delta, float scale, const Matrix& kernel,
                   Matrix& out, Index j) {
   const Index in = x.cols();
   Index i = 0;
   for (; i + rows_per_block <= in; i += rows_per_block) {
-    block<rows_per_block, P>(x, delta, scale, kernel, out, i, j);
+    block<rows_per_block, P, Scaled>(x, delta, scale, kernel, out, i, j);
   }
-  for (; i < in; ++i) block<1, P>(x, delta, scale, kernel, out, i, j);
+  for (; i < in; ++i) block<1, P, Scaled>(x, delta, scale, kernel, out, i, j);
+}
+
+template <bool Scaled>
+void all_blocks(const Matrix& x, const Matrix& delta, float scale, const Matrix& kernel,
+                Matrix& out) {
+  const Index units = delta.cols();
+  for (Index j = 0; j < units; j += packets_per_block * width) {
+    switch (std::min<Index>(packets_per_block, (units - j) / width)) {
+      case 8:
+        column_block<8, Scaled>(x, delta, scale, kernel, out, j);
+        break;
+      case 7:
+        column_block<7, Scaled>(x, delta, scale, kernel, out, j);
+        break;
+      case 6:
+        column_block<6, Scaled>(x, delta, scale, kernel, out, j);
+        break;
+      case 5:
+        column_block<5, Scaled>(x, delta, scale, kernel, out, j);
+        break;
+      case 4:
+        column_block<4, Scaled>(x, delta, scale, kernel, out, j);
+        break;
+      case 3:
+        column_block<3, Scaled>(x, delta, scale, kernel, out, j);
+        break;
+      case 2:
+        column_block<2, Scaled>(x, delta, scale, kernel, out, j);
+        break;
+      default:
+        column_block<1, Scaled>(x, delta, scale, kernel, out, j);
+        break;
+    }
+  }
 }
 
 }  // namespace
@@ -78,33 +113,10 @@ bool weight_gradient(const Matrix& x, const Matrix& delta, float scale, const Ma
       out.cols() != units) {
     return false;
   }
-  for (Index j = 0; j < units; j += packets_per_block * width) {
-    switch (std::min<Index>(packets_per_block, (units - j) / width)) {
-      case 8:
-        column_block<8>(x, delta, scale, kernel, out, j);
-        break;
-      case 7:
-        column_block<7>(x, delta, scale, kernel, out, j);
-        break;
-      case 6:
-        column_block<6>(x, delta, scale, kernel, out, j);
-        break;
-      case 5:
-        column_block<5>(x, delta, scale, kernel, out, j);
-        break;
-      case 4:
-        column_block<4>(x, delta, scale, kernel, out, j);
-        break;
-      case 3:
-        column_block<3>(x, delta, scale, kernel, out, j);
-        break;
-      case 2:
-        column_block<2>(x, delta, scale, kernel, out, j);
-        break;
-      default:
-        column_block<1>(x, delta, scale, kernel, out, j);
-        break;
-    }
+  if (scale != 0.0f) {
+    all_blocks<true>(x, delta, scale, kernel, out);
+  } else {
+    all_blocks<false>(x, delta, scale, kernel, out);
   }
   return true;
 }
