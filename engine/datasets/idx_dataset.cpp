@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <optional>
 
 #include "engine/datasets/idx.hpp"
@@ -105,12 +106,24 @@ Dataset load(const std::string& what, const IdxDatasetOptions& o, std::size_t cl
     throw DatasetError(what + ": neither " + missing + ".gz nor " + missing + " found");
   }
 
+  // The test pair is decompressed on a second thread while the training pair
+  // is: loading is the one serial part of a sweep before its trials start.
+  std::future<std::vector<Part>> test_future;
+  if (!paths[2].empty()) {
+    test_future = std::async(std::launch::async, [&] {
+      return read_pair(what, paths[2], paths[3], o.test_limit, 0.0, false, classes, 0);
+    });
+  }
   auto train =
       read_pair(what, paths[0], paths[1], o.train_limit, o.validation_split, true, classes, 0);
   std::vector<Part> test;
-  if (!paths[2].empty()) {
-    test =
-        read_pair(what, paths[2], paths[3], o.test_limit, 0.0, false, classes, train[0].features);
+  if (test_future.valid()) {
+    test = test_future.get();
+    if (test[0].features != train[0].features) {
+      throw DatasetError(what + ": " + paths[2] + " holds images of " +
+                         std::to_string(test[0].features) + " pixels; expected " +
+                         std::to_string(train[0].features) + " pixels as in the training images");
+    }
   }
 
   Dataset dataset;

@@ -62,9 +62,9 @@ TEST_CASE("idx folders with missing or mismatched files", "[datasets][idx_datase
   CHECK_THROWS_WITH(load_dataset({"idx", {{"path", folder.str()}}}, 0),
                     "idx: neither " + test_images + ".gz nor " + test_images + " found");
   t::write_raw(test_images, t::idx_images(3, 3, 3));
-  CHECK_THROWS_WITH(
-      load_dataset({"idx", {{"path", folder.str()}}}, 0),
-      "idx: " + test_images + " holds 3 x 3 images; expected 6 pixels as in the training images");
+  CHECK_THROWS_WITH(load_dataset({"idx", {{"path", folder.str()}}}, 0),
+                    "idx: " + test_images +
+                        " holds images of 9 pixels; expected 6 pixels as in the training images");
   CHECK_THROWS_WITH(load_dataset({"idx", {}}, 0), "idx: path is required (a folder of IDX files)");
 }
 
