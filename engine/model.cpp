@@ -60,6 +60,8 @@ struct Sequential::Impl {
 
   std::vector<Matrix*> params;
   std::vector<Matrix*> grads;
+  std::vector<std::size_t> first_slots;  // [i] = layer i's first parameter slot
+  std::vector<bool> updated;             // slots a fused backward already updated this step
 
   Pass train;
   Pass eval;
@@ -186,10 +188,13 @@ void Sequential::build(std::size_t input_features, Rng& rng) {
   m.input_features = input_features;
   m.params.clear();
   m.grads.clear();
+  m.first_slots.clear();
   for (auto& layer : m.layers) {
+    m.first_slots.push_back(m.params.size());
     for (Matrix* p : layer->params()) m.params.push_back(p);
     for (Matrix* g : layer->grads()) m.grads.push_back(g);
   }
+  m.updated.assign(m.params.size(), false);
   m.built = true;
   m.optimizer_built = false;
   m.has_best = false;
@@ -289,13 +294,17 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
       for (auto& metric : m.metrics) {
         metric->update(output, std::span<const std::int32_t>(m.train.labels.data(), count));
       }
-      for (std::size_t i = m.layers.size(); i-- > 0;) {
-        m.layers[i]->backward(m.grad_activations[i + 1], i == 0 ? nullptr : &m.grad_activations[i]);
-      }
+      // The rate first: a layer may apply the update during its backward.
       learning_rate = options.schedule
                           ? options.schedule->learning_rate(m.optimizer->iterations(), epoch)
                           : m.optimizer->common().learning_rate;
-      m.optimizer->step(m.params, m.grads, learning_rate);
+      std::fill(m.updated.begin(), m.updated.end(), false);
+      for (std::size_t i = m.layers.size(); i-- > 0;) {
+        m.layers[i]->backward_and_update(m.grad_activations[i + 1],
+                                         i == 0 ? nullptr : &m.grad_activations[i], *m.optimizer,
+                                         m.first_slots[i], learning_rate, m.updated);
+      }
+      m.optimizer->step(m.params, m.grads, learning_rate, &m.updated);
 
       loss_sum += value * static_cast<double>(count);
       window_sum += value;

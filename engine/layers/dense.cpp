@@ -1,11 +1,13 @@
 #include "engine/layers/dense.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "engine/errors.hpp"
 #include "engine/initializers/initializer.hpp"
 #include "engine/layers/forward_product.hpp"
 #include "engine/layers/weight_gradient.hpp"
+#include "engine/optimizers/optimizer.hpp"
 
 namespace sweep::engine {
 
@@ -61,32 +63,67 @@ void Dense::forward(const Matrix& in, Matrix& out, bool training, Rng& /*rng*/) 
   output_ = &out;
 }
 
-void Dense::backward(const Matrix& grad_out, Matrix* grad_in) {
+const Matrix& Dense::compute_delta(const Matrix& grad_out) {
   if (input_ == nullptr) throw TrainingError("dense: backward called before forward");
-  const Matrix* delta = &grad_out;
-  if (applied_ != Activation::linear) {
-    delta_.resize(grad_out.rows(), grad_out.cols());
-    activation_backward(applied_, pre_activation_, *output_, grad_out, delta_);
-    delta = &delta_;
-  }
+  if (applied_ == Activation::linear) return grad_out;
+  delta_.resize(grad_out.rows(), grad_out.cols());
+  activation_backward(applied_, pre_activation_, *output_, grad_out, delta_);
+  return delta_;
+}
+
+void Dense::input_gradient(const Matrix& delta, Matrix* grad_in) {
+  if (grad_in == nullptr) return;
+  grad_in->resize(delta.rows(), kernel_.rows());
+  grad_in->setZero();
+  input_product_.accumulate(delta, MatrixProduct::Op::none, kernel_, MatrixProduct::Op::transpose,
+                            *grad_in);
+}
+
+void Dense::backward(const Matrix& grad_out, Matrix* grad_in) {
+  const Matrix& delta = compute_delta(grad_out);
   // d(l2 * sum(w^2))/dw = 2 l2 w, added to x^T delta.
   const auto l2_scale = static_cast<float>(2.0 * options_.l2);
-  if (!weight_gradient(*input_, *delta, l2_scale, kernel_, kernel_grad_)) {
+  if (!weight_gradient(*input_, delta, l2_scale, kernel_, kernel_grad_)) {
     if (options_.l2 > 0.0) {
       kernel_grad_ = l2_scale * kernel_;
     } else {
       kernel_grad_.setZero();
     }
-    kernel_product_.accumulate(*input_, MatrixProduct::Op::transpose, *delta,
+    kernel_product_.accumulate(*input_, MatrixProduct::Op::transpose, delta,
                                MatrixProduct::Op::none, kernel_grad_);
   }
-  if (options_.use_bias) bias_grad_.noalias() = delta->colwise().sum();
-  if (grad_in != nullptr) {
-    grad_in->resize(delta->rows(), kernel_.rows());
-    grad_in->setZero();
-    input_product_.accumulate(*delta, MatrixProduct::Op::none, kernel_,
-                              MatrixProduct::Op::transpose, *grad_in);
+  if (options_.use_bias) bias_grad_.noalias() = delta.colwise().sum();
+  input_gradient(delta, grad_in);
+}
+
+void Dense::backward_and_update(const Matrix& grad_out, Matrix* grad_in, Optimizer& optimizer,
+                                std::size_t first_slot, double learning_rate,
+                                std::vector<bool>& updated) {
+  if (input_ == nullptr || !optimizer.can_update_rows(first_slot) ||
+      !weight_gradient_supported(*input_, grad_out)) {
+    backward(grad_out, grad_in);
+    return;
   }
+  const Matrix& delta = compute_delta(grad_out);
+  if (options_.use_bias) bias_grad_.noalias() = delta.colwise().sum();
+  // Before the kernel changes: grad_in is computed from the old kernel.
+  input_gradient(delta, grad_in);
+  // The first layer's kernel, its gradient and the optimizer's state for it
+  // do not fit in L2 together: each block of gradient rows is used by the
+  // update while still in cache instead of being written out whole and read
+  // back by step(). 24 rows (a multiple of the gradient kernel's 3-row
+  // blocks) of 256 units is 24 KiB, within L1.
+  constexpr Eigen::Index rows_per_update = 24;
+  const Eigen::Index in = kernel_.rows();
+  const Eigen::Index units = kernel_.cols();
+  grad_rows_.resize(std::min(rows_per_update, in), units);  // no-op after the first step
+  const auto l2_scale = static_cast<float>(2.0 * options_.l2);
+  for (Eigen::Index first = 0; first < in; first += rows_per_update) {
+    const Eigen::Index rows = std::min(rows_per_update, in - first);
+    weight_gradient_rows(*input_, delta, l2_scale, kernel_, first, rows, grad_rows_.data());
+    optimizer.update_rows(first_slot, kernel_, grad_rows_.data(), first, rows, learning_rate);
+  }
+  updated[first_slot] = true;
 }
 
 std::vector<Matrix*> Dense::params() {

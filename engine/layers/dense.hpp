@@ -27,6 +27,9 @@ class Dense : public Layer {
   std::size_t output_width() const override { return options_.units; }
   void forward(const Matrix& in, Matrix& out, bool training, Rng& rng) override;
   void backward(const Matrix& grad_out, Matrix* grad_in) override;
+  void backward_and_update(const Matrix& grad_out, Matrix* grad_in, Optimizer& optimizer,
+                           std::size_t first_slot, double learning_rate,
+                           std::vector<bool>& updated) override;
   std::vector<Matrix*> params() override;
   std::vector<Matrix*> grads() override;
   double l2_penalty() const override;
@@ -42,9 +45,13 @@ class Dense : public Layer {
   Matrix kernel_, bias_, kernel_grad_, bias_grad_;
   Matrix pre_activation_;  // kept only for activations whose derivative needs z
   Matrix delta_;           // dLoss/dz
+  Matrix grad_rows_;       // backward_and_update's kernel gradient, a block of rows at a time
   MatrixProduct forward_product_, kernel_product_, input_product_;
   const Matrix* input_ = nullptr;
   const Matrix* output_ = nullptr;
+
+  const Matrix& compute_delta(const Matrix& grad_out);
+  void input_gradient(const Matrix& delta, Matrix* grad_in);
 };
 
 }  // namespace sweep::engine

@@ -21,6 +21,8 @@
 
 namespace sweep::engine {
 
+class Optimizer;
+
 class Layer {
  public:
   virtual ~Layer() = default;
@@ -38,6 +40,19 @@ class Layer {
   // grad_in is not null, writes dLoss/din (the first layer passes null: its
   // input gradient is never needed).
   virtual void backward(const Matrix& grad_out, Matrix* grad_in) = 0;
+
+  // backward() fused with the optimizer's update of this layer's parameters
+  // (slots first_slot, first_slot + 1, ... in `optimizer`), where the layer
+  // and optimizer can do it with the same result as backward() then
+  // optimizer.step(): a layer sets updated[slot] for each slot it updated
+  // (step() then skips it; its grads() entry is not meaningful). Called last
+  // to first like backward(); a layer must read its parameters for grad_in
+  // before updating them. The default is backward() alone.
+  virtual void backward_and_update(const Matrix& grad_out, Matrix* grad_in,
+                                   Optimizer& /*optimizer*/, std::size_t /*first_slot*/,
+                                   double /*learning_rate*/, std::vector<bool>& /*updated*/) {
+    backward(grad_out, grad_in);
+  }
 
   virtual std::vector<Matrix*> params() { return {}; }
   virtual std::vector<Matrix*> grads() { return {}; }

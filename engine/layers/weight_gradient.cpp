@@ -12,8 +12,8 @@ constexpr Index width = packet_traits<float>::size;
 // accumulators stay in registers over the whole batch; the batch is summed
 // in order, so the result does not depend on anything but the inputs.
 template <int R, int P, bool Scaled>
-void block(const Matrix& x, const Matrix& delta, float scale, const Matrix& kernel, Matrix& out,
-           Index i, Index j) {
+void block(const Matrix& x, const Matrix& delta, float scale, const Matrix& kernel, float* out,
+           Index out_first, Index i, Index j) {
   const Index batch = x.rows();
   const Index in = x.cols();
   const Index units = delta.cols();
@@ -39,7 +39,7 @@ void block(const Matrix& x, const Matrix& delta, float scale, const Matrix& kern
     }
   }
   for (int r = 0; r < R; ++r) {
-    float* o = out.data() + (i + r) * units + j;
+    float* o = out + (i + r - out_first) * units + j;
     // A compile-time branch: a run-time one makes GCC spill the accumulators.
     if constexpr (Scaled) {
       const float* k = kernel.data() + (i + r) * units + j;
@@ -59,46 +59,49 @@ void block(const Matrix& x, const Matrix& delta, float scale, const Matrix& kern
 constexpr int rows_per_block = 3;
 constexpr int packets_per_block = 8;
 
+// Output rows [first, last) of packet columns [j, j + P * width); `out`
+// holds row `first` onwards.
 template <int P, bool Scaled>
 void column_block(const Matrix& x, const Matrix& delta, float scale, const Matrix& kernel,
-                  Matrix& out, Index j) {
-  const Index in = x.cols();
-  Index i = 0;
-  for (; i + rows_per_block <= in; i += rows_per_block) {
-    block<rows_per_block, P, Scaled>(x, delta, scale, kernel, out, i, j);
+                  float* out, Index first, Index last, Index j) {
+  Index i = first;
+  for (; i + rows_per_block <= last; i += rows_per_block) {
+    block<rows_per_block, P, Scaled>(x, delta, scale, kernel, out, first, i, j);
   }
-  for (; i < in; ++i) block<1, P, Scaled>(x, delta, scale, kernel, out, i, j);
+  for (; i < last; ++i) {
+    block<1, P, Scaled>(x, delta, scale, kernel, out, first, i, j);
+  }
 }
 
 template <bool Scaled>
-void all_blocks(const Matrix& x, const Matrix& delta, float scale, const Matrix& kernel,
-                Matrix& out) {
+void all_blocks(const Matrix& x, const Matrix& delta, float scale, const Matrix& kernel, float* out,
+                Index first, Index last) {
   const Index units = delta.cols();
   for (Index j = 0; j < units; j += packets_per_block * width) {
     switch (std::min<Index>(packets_per_block, (units - j) / width)) {
       case 8:
-        column_block<8, Scaled>(x, delta, scale, kernel, out, j);
+        column_block<8, Scaled>(x, delta, scale, kernel, out, first, last, j);
         break;
       case 7:
-        column_block<7, Scaled>(x, delta, scale, kernel, out, j);
+        column_block<7, Scaled>(x, delta, scale, kernel, out, first, last, j);
         break;
       case 6:
-        column_block<6, Scaled>(x, delta, scale, kernel, out, j);
+        column_block<6, Scaled>(x, delta, scale, kernel, out, first, last, j);
         break;
       case 5:
-        column_block<5, Scaled>(x, delta, scale, kernel, out, j);
+        column_block<5, Scaled>(x, delta, scale, kernel, out, first, last, j);
         break;
       case 4:
-        column_block<4, Scaled>(x, delta, scale, kernel, out, j);
+        column_block<4, Scaled>(x, delta, scale, kernel, out, first, last, j);
         break;
       case 3:
-        column_block<3, Scaled>(x, delta, scale, kernel, out, j);
+        column_block<3, Scaled>(x, delta, scale, kernel, out, first, last, j);
         break;
       case 2:
-        column_block<2, Scaled>(x, delta, scale, kernel, out, j);
+        column_block<2, Scaled>(x, delta, scale, kernel, out, first, last, j);
         break;
       default:
-        column_block<1, Scaled>(x, delta, scale, kernel, out, j);
+        column_block<1, Scaled>(x, delta, scale, kernel, out, first, last, j);
         break;
     }
   }
@@ -114,11 +117,24 @@ bool weight_gradient(const Matrix& x, const Matrix& delta, float scale, const Ma
     return false;
   }
   if (scale != 0.0f) {
-    all_blocks<true>(x, delta, scale, kernel, out);
+    all_blocks<true>(x, delta, scale, kernel, out.data(), 0, x.cols());
   } else {
-    all_blocks<false>(x, delta, scale, kernel, out);
+    all_blocks<false>(x, delta, scale, kernel, out.data(), 0, x.cols());
   }
   return true;
+}
+
+bool weight_gradient_supported(const Matrix& x, const Matrix& delta) {
+  return delta.cols() % width == 0 && x.rows() == delta.rows();
+}
+
+void weight_gradient_rows(const Matrix& x, const Matrix& delta, float scale, const Matrix& kernel,
+                          Index first, Index rows, float* out) {
+  if (scale != 0.0f) {
+    all_blocks<true>(x, delta, scale, kernel, out, first, first + rows);
+  } else {
+    all_blocks<false>(x, delta, scale, kernel, out, first, first + rows);
+  }
 }
 
 }  // namespace sweep::engine

@@ -16,4 +16,12 @@ namespace sweep::engine {
 bool weight_gradient(const Matrix& x, const Matrix& delta, float scale, const Matrix& kernel,
                      Matrix& out);
 
+// Whether weight_gradient_rows() covers these shapes (as weight_gradient()).
+bool weight_gradient_supported(const Matrix& x, const Matrix& delta);
+// Rows [first, first + rows) of the same gradient into `out`, rows x
+// delta.cols() row-major, with the same arithmetic per element as
+// weight_gradient(): a caller can consume the gradient a block at a time.
+void weight_gradient_rows(const Matrix& x, const Matrix& delta, float scale, const Matrix& kernel,
+                          Eigen::Index first, Eigen::Index rows, float* out);
+
 }  // namespace sweep::engine

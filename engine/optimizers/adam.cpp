@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "engine/errors.hpp"
 #include "engine/optimizers/optimizer_detail.hpp"
 
 namespace sweep::engine {
@@ -24,46 +25,84 @@ void Adam::build(const std::vector<std::pair<int, int>>& shapes) {
   }
 }
 
+namespace {
+
+using Eigen::Index;
+using Packet = Eigen::internal::packet_traits<float>::type;
+constexpr Index packet_width = Eigen::internal::packet_traits<float>::size;
+
+struct AdamFactors {
+  float alpha, one_minus_beta_1, one_minus_beta_2, epsilon;
+};
+
+AdamFactors factors(const AdamOptions& options, double learning_rate, long long t) {
+  const double step = static_cast<double>(t);
+  return {static_cast<float>(learning_rate * std::sqrt(1.0 - std::pow(options.beta_2, step)) /
+                             (1.0 - std::pow(options.beta_1, step))),
+          static_cast<float>(1.0 - options.beta_1), static_cast<float>(1.0 - options.beta_2),
+          static_cast<float>(options.epsilon)};
+}
+
+// One pass over the four tensors, a SIMD packet at a time, with the same
+// per-element arithmetic (Eigen's packet functions) as the expressions in
+// update()'s tail. It is memory-bound when the four tensors do not fit in
+// L2 (software prefetch, 2 and 8 KiB ahead, measured no better). Shared by
+// update() and update_row_block(), so both do the same operations per
+// element. Returns how many of the `size` elements it did (whole packets).
+Index adam_packets(const AdamFactors& f, const float* g, float* m, float* v, float* p, Index size) {
+  using namespace Eigen::internal;
+  const Packet b1 = pset1<Packet>(f.one_minus_beta_1);
+  const Packet b2 = pset1<Packet>(f.one_minus_beta_2);
+  const Packet a = pset1<Packet>(f.alpha);
+  const Packet e = pset1<Packet>(f.epsilon);
+  Index done = 0;
+  for (; done + packet_width <= size; done += packet_width) {
+    const Packet gp = ploadu<Packet>(g + done);
+    Packet mp = ploadu<Packet>(m + done);
+    Packet vp = ploadu<Packet>(v + done);
+    mp = padd(mp, pmul(psub(gp, mp), b1));
+    vp = padd(vp, pmul(psub(pmul(gp, gp), vp), b2));
+    pstoreu(m + done, mp);
+    pstoreu(v + done, vp);
+    pstoreu(p + done, psub(ploadu<Packet>(p + done), pdiv(pmul(mp, a), padd(psqrt(vp), e))));
+  }
+  return done;
+}
+
+}  // namespace
+
+bool Adam::rows_supported(std::size_t slot) const {
+  // Whole rows are whole packets, so update() has no scalar tail for this
+  // slot either and both paths run only adam_packets().
+  return !options_.amsgrad && slot < shapes_.size() && shapes_[slot].second % packet_width == 0;
+}
+
+void Adam::update_row_block(std::size_t slot, Matrix& param, const float* grad_rows,
+                            Eigen::Index first_row, Eigen::Index rows, double learning_rate,
+                            long long t) {
+  if (param.rows() != shapes_[slot].first || param.cols() != shapes_[slot].second) {
+    throw TrainingError(name() + ": parameter slot " + std::to_string(slot) +
+                        " does not have the shape build() gave it");
+  }
+  const Index offset = first_row * param.cols();
+  adam_packets(factors(options_, learning_rate, t), grad_rows, momentums_[slot].data() + offset,
+               velocities_[slot].data() + offset, param.data() + offset, rows * param.cols());
+}
+
 void Adam::update(std::size_t slot, Matrix& param, const Matrix& grad, double learning_rate,
                   long long t) {
   detail::check_slot(name(), slot, shapes_, param, grad);
-  const double step = static_cast<double>(t);
-  const auto alpha =
-      static_cast<float>(learning_rate * std::sqrt(1.0 - std::pow(options_.beta_2, step)) /
-                         (1.0 - std::pow(options_.beta_1, step)));
-  const auto one_minus_beta_1 = static_cast<float>(1.0 - options_.beta_1);
-  const auto one_minus_beta_2 = static_cast<float>(1.0 - options_.beta_2);
-  const auto epsilon = static_cast<float>(options_.epsilon);
+  const AdamFactors f = factors(options_, learning_rate, t);
+  const float alpha = f.alpha;
+  const float one_minus_beta_1 = f.one_minus_beta_1;
+  const float one_minus_beta_2 = f.one_minus_beta_2;
+  const float epsilon = f.epsilon;
   Matrix& m_all = momentums_[slot];
   Matrix& v_all = velocities_[slot];
   const Eigen::Index size = param.size();
   Eigen::Index done = 0;
   if (!options_.amsgrad) {
-    // One pass over the four tensors, a SIMD packet at a time, with the same
-    // per-element arithmetic (Eigen's packet functions) as the expressions
-    // below. It is memory-bound: the first layer's four tensors do not fit in
-    // L2 (software prefetch, 2 and 8 KiB ahead, measured no better).
-    using namespace Eigen::internal;
-    using Packet = packet_traits<float>::type;
-    constexpr Eigen::Index width = packet_traits<float>::size;
-    const float* g = grad.data();
-    float* m = m_all.data();
-    float* v = v_all.data();
-    float* p = param.data();
-    const Packet b1 = pset1<Packet>(one_minus_beta_1);
-    const Packet b2 = pset1<Packet>(one_minus_beta_2);
-    const Packet a = pset1<Packet>(alpha);
-    const Packet e = pset1<Packet>(epsilon);
-    for (; done + width <= size; done += width) {
-      const Packet gp = ploadu<Packet>(g + done);
-      Packet mp = ploadu<Packet>(m + done);
-      Packet vp = ploadu<Packet>(v + done);
-      mp = padd(mp, pmul(psub(gp, mp), b1));
-      vp = padd(vp, pmul(psub(pmul(gp, gp), vp), b2));
-      pstoreu(m + done, mp);
-      pstoreu(v + done, vp);
-      pstoreu(p + done, psub(ploadu<Packet>(p + done), pdiv(pmul(mp, a), padd(psqrt(vp), e))));
-    }
+    done = adam_packets(f, grad.data(), m_all.data(), v_all.data(), param.data(), size);
   }
   Matrix* v_hat_all = options_.amsgrad ? &velocity_hats_[slot] : nullptr;
   detail::in_chunks(size - done, [&](Eigen::Index offset, Eigen::Index count) {

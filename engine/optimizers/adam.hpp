@@ -29,7 +29,6 @@ class Adam : public Optimizer {
   explicit Adam(OptimizerCommon common = {}, AdamOptions options = {});
   void build(const std::vector<std::pair<int, int>>& shapes) override;
   const AdamOptions& options() const { return options_; }
-
   static ComponentSpec spec();
   static std::unique_ptr<Optimizer> create(const ParamReader& reader);
 
@@ -38,6 +37,10 @@ class Adam : public Optimizer {
   Adam(std::string name, OptimizerCommon common, AdamOptions options);
   void update(std::size_t slot, Matrix& param, const Matrix& grad, double learning_rate,
               long long t) override;
+  bool rows_supported(std::size_t slot) const override;
+  void update_row_block(std::size_t slot, Matrix& param, const float* grad_rows,
+                        Eigen::Index first_row, Eigen::Index rows, double learning_rate,
+                        long long t) override;
   // Adam's parameters with the given default weight decay (Adam 0, AdamW 0.004).
   static std::vector<ParamSpec> param_specs(double default_weight_decay);
   static AdamOptions read_options(const ParamReader& reader);

@@ -35,8 +35,27 @@ const std::vector<Entry>& entries() {
 
 }  // namespace
 
+bool Optimizer::can_update_rows(std::size_t slot) const {
+  return common_.clipvalue == 0.0 && common_.clipnorm == 0.0 && common_.weight_decay == 0.0 &&
+         rows_supported(slot);
+}
+
+void Optimizer::update_rows(std::size_t slot, Matrix& param, const float* grad_rows,
+                            Eigen::Index first_row, Eigen::Index rows, double learning_rate) {
+  if (!can_update_rows(slot)) {
+    throw TrainingError(name_ + ": row updates are not supported for slot " + std::to_string(slot) +
+                        "; expected a slot for which can_update_rows()");
+  }
+  if (first_row < 0 || rows < 0 || first_row + rows > param.rows()) {
+    throw TrainingError(name_ + ": rows [" + std::to_string(first_row) + ", " +
+                        std::to_string(first_row + rows) + ") are outside the parameter's " +
+                        std::to_string(param.rows()) + " rows");
+  }
+  update_row_block(slot, param, grad_rows, first_row, rows, learning_rate, iterations_ + 1);
+}
+
 void Optimizer::step(const std::vector<Matrix*>& params, std::vector<Matrix*>& grads,
-                     double learning_rate) {
+                     double learning_rate, const std::vector<bool>* updated) {
   if (params.size() != grads.size()) {
     throw TrainingError(name_ + ": " + std::to_string(params.size()) + " parameters but " +
                         std::to_string(grads.size()) + " gradients");
@@ -50,6 +69,7 @@ void Optimizer::step(const std::vector<Matrix*>& params, std::vector<Matrix*>& g
   const double clipnorm = common_.clipnorm;
   const auto decay = static_cast<float>(common_.weight_decay * learning_rate);
   for (std::size_t slot = 0; slot < params.size(); ++slot) {
+    if (updated != nullptr && slot < updated->size() && (*updated)[slot]) continue;
     Matrix& param = *params[slot];
     Matrix& grad = *grads[slot];
     if (clipvalue > 0.0F) grad = grad.cwiseMax(-clipvalue).cwiseMin(clipvalue);

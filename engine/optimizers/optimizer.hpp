@@ -32,7 +32,23 @@ class Optimizer {
   // Updates every params[i] in place from grads[i]; grads may be modified
   // (clipping). `learning_rate` is the schedule's rate for this step;
   // iterations() counts completed steps since build().
-  void step(const std::vector<Matrix*>& params, std::vector<Matrix*>& grads, double learning_rate);
+  // `updated` (optional, one entry per slot) marks slots already updated for
+  // this step by update_rows(); step() leaves those alone.
+  void step(const std::vector<Matrix*>& params, std::vector<Matrix*>& grads, double learning_rate,
+            const std::vector<bool>* updated = nullptr);
+  // Fused backward + update: a layer may compute a slot's gradient a block of
+  // rows at a time and apply the rule to each block while it is still in
+  // cache, instead of writing the whole gradient and reading it back in
+  // step(). Offered only when the result is the same, element for element:
+  // no clipping or weight decay (they need the whole tensor, or run first)
+  // and a rule that supports it for this slot.
+  bool can_update_rows(std::size_t slot) const;
+  // Applies this step's rule (step number iterations() + 1, as step() will
+  // use) to rows [first_row, first_row + rows) of `param`; `grad_rows` holds
+  // those rows' gradients, row-major. The caller then passes the slot as
+  // updated to step(), which counts the step.
+  void update_rows(std::size_t slot, Matrix& param, const float* grad_rows, Eigen::Index first_row,
+                   Eigen::Index rows, double learning_rate);
   long long iterations() const { return iterations_; }
   const OptimizerCommon& common() const { return common_; }
   const std::string& name() const { return name_; }
@@ -45,6 +61,11 @@ class Optimizer {
   // `t` is the 1-based step number.
   virtual void update(std::size_t slot, Matrix& param, const Matrix& grad, double learning_rate,
                       long long t) = 0;
+  // update_rows()'s rule (rows already checked); rows_supported() says for which slots it exists.
+  virtual bool rows_supported(std::size_t /*slot*/) const { return false; }
+  virtual void update_row_block(std::size_t /*slot*/, Matrix& /*param*/, const float* /*grad_rows*/,
+                                Eigen::Index /*first_row*/, Eigen::Index /*rows*/,
+                                double /*learning_rate*/, long long /*t*/) {}
 
  private:
   std::string name_;
