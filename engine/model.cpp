@@ -11,6 +11,7 @@
 
 #include "engine/activations/activation.hpp"
 #include "engine/callbacks/early_stopping.hpp"
+#include "engine/denormal_guard.hpp"
 #include "engine/errors.hpp"
 #include "engine/initializers/random.hpp"
 
@@ -224,6 +225,7 @@ void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<L
 
 History Sequential::fit(const Split& train, const Split* validation, const FitOptions& options,
                         Rng& rng, const std::vector<Callback*>& callbacks) {
+  const DenormalGuard denormals;  // subnormal Adam moments would otherwise cost ~1/3 of the time
   Impl& m = *impl_;
   m.require_compiled("fit");
   if (options.epochs < 0) {
