@@ -56,10 +56,12 @@ SweepInfo find_or_fail(Store& store, const std::string& name) {
   throw UsageError(message);
 }
 
+RunOptions run_options(const Args& args) {
+  return {args.db, args.out, args.jobs, isatty(STDERR_FILENO) == 1, args.stats};
+}
+
 int cmd_run(const Args& args) {
-  const Spec spec = load_spec(args.spec, args.overrides);
-  RunOptions options{args.db, args.out, args.jobs, isatty(STDERR_FILENO) == 1, args.stats};
-  return run_sweep(spec, options);
+  return run_sweep(load_spec(args.spec, args.overrides), run_options(args));
 }
 
 int cmd_resume(const Args& args) {
@@ -68,8 +70,7 @@ int cmd_resume(const Args& args) {
     Store store(args.db, Store::Mode::read_only);
     spec = stored_spec(find_or_fail(store, args.name));
   }
-  RunOptions options{args.db, args.out, args.jobs, isatty(STDERR_FILENO) == 1, args.stats};
-  return run_sweep(spec, options);
+  return run_sweep(spec, run_options(args));
 }
 
 int cmd_validate(const Args& args) {
@@ -276,6 +277,13 @@ int run_cli(int argc, char** argv) {
                     "KEY=VALUES overrides: optimizer=adam,sgd "
                     "learning_rate=1e-4:1e-1:log4 training.epochs=3");
   };
+  // What run and resume share: where reports go, parallelism, timings.
+  const auto add_run_options = [&](CLI::App* sub) {
+    sub->add_option("--out", args.out, "report folder (default ./sweep-reports/NAME)");
+    sub->add_option("--jobs,-j", args.jobs, "trials in parallel (default: all cores)")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--stats", args.stats, "write timings as JSON to this file (for benchmarks)");
+  };
   int (*command)(const Args&) = nullptr;
   const auto on = [&](CLI::App* sub, int (*fn)(const Args&)) {
     sub->callback([&command, fn] { command = fn; });
@@ -286,19 +294,13 @@ int run_cli(int argc, char** argv) {
   run->add_option("spec", args.spec, "the sweep spec (JSON)")->required();
   add_overrides(run);
   add_db(run);
-  run->add_option("--out", args.out, "report folder (default ./sweep-reports/NAME)");
-  run->add_option("--jobs,-j", args.jobs, "trials in parallel (default: all cores)")
-      ->check(CLI::PositiveNumber);
-  run->add_option("--stats", args.stats, "write timings as JSON to this file (for benchmarks)");
+  add_run_options(run);
   on(run, cmd_run);
 
   auto* resume = app.add_subcommand("resume", "finish the trials of a sweep that are not done");
   resume->add_option("name", args.name, "the sweep's name")->required();
   add_db(resume);
-  resume->add_option("--out", args.out, "report folder (default ./sweep-reports/NAME)");
-  resume->add_option("--jobs,-j", args.jobs, "trials in parallel (default: all cores)")
-      ->check(CLI::PositiveNumber);
-  resume->add_option("--stats", args.stats, "write timings as JSON to this file");
+  add_run_options(resume);
   on(resume, cmd_resume);
 
   auto* validate = app.add_subcommand("validate", "check a spec without running it");

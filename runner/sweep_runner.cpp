@@ -197,19 +197,12 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
         };
         const auto& data = *datasets.at(w.plan->config["dataset"].dump());
         const TrialResult result = run_trial(settings, data, hooks);
-        TrialOutcome outcome;
-        outcome.status = result.status;
-        outcome.error = result.error;
-        outcome.divergence = result.divergence;
-        outcome.best_epoch = result.best_epoch;
-        outcome.objective = result.objective;
-        outcome.test_metrics = result.test_metrics;
-        outcome.seconds = result.seconds;
+        const TrialOutcome& outcome = result.outcome;
         store.finish_trial(w.row.id, outcome);
         progress.trial_finished(
-            describe_params(w.plan->params), std::string{to_string(result.status)},
-            result.objective, result.epochs,
-            w.plan->config["training"]["epochs"].get<int>() - result.epochs, result.seconds);
+            describe_params(w.plan->params), std::string{to_string(outcome.status)},
+            outcome.objective, result.epochs,
+            w.plan->config["training"]["epochs"].get<int>() - result.epochs, outcome.seconds);
       } catch (...) {
         // Only the store can fail here (training problems are outcomes): stop
         // the sweep.

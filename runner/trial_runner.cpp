@@ -145,33 +145,34 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
     const engine::Split* validation = data.validation.rows() > 0 ? &data.validation : nullptr;
     const engine::History history = model.fit(data.train, validation, options, rng, callbacks);
     result.epochs = static_cast<int>(history.epochs.size());
-    result.best_epoch = history.best_epoch;
+    result.outcome.best_epoch = history.best_epoch;
     if (history.best_epoch > 0) {
       const auto& values = history.epochs[static_cast<std::size_t>(history.best_epoch - 1)].values;
       if (const auto found = values.find(settings.objective_metric); found != values.end()) {
-        result.objective = found->second;
+        result.outcome.objective = found->second;
       }
     }
     if (divergence.divergence()) {
-      result.status = TrialStatus::diverged;
-      result.divergence = divergence.divergence();
+      result.outcome.status = TrialStatus::diverged;
+      result.outcome.divergence = divergence.divergence();
     } else if (hook.interrupted()) {
-      result.status = TrialStatus::interrupted;
+      result.outcome.status = TrialStatus::interrupted;
     } else {
-      result.status = TrialStatus::completed;
+      result.outcome.status = TrialStatus::completed;
       if (data.test.rows() > 0) {
         if (model.has_best_weights()) model.restore_best_weights();
-        result.test_metrics = model.evaluate(data.test);
+        result.outcome.test_metrics = model.evaluate(data.test);
       }
     }
   } catch (const std::exception& e) {
-    result.status = TrialStatus::failed;
-    result.error = e.what();
+    result.outcome.status = TrialStatus::failed;
+    result.outcome.error = e.what();
   } catch (...) {
-    result.status = TrialStatus::failed;
-    result.error = "unknown error";
+    result.outcome.status = TrialStatus::failed;
+    result.outcome.error = "unknown error";
   }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.outcome.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

@@ -15,7 +15,7 @@
 
 #include "engine/datasets/dataset.hpp"
 #include "reports/records.hpp"
-#include "runner/store/trial_status.hpp"
+#include "runner/store/store.hpp"
 
 namespace sweep::runner {
 
@@ -35,15 +35,10 @@ struct TrialHooks {
   std::function<bool()> should_stop;
 };
 
+// What the store records of a trial, and how many epochs it ran.
 struct TrialResult {
-  TrialStatus status = TrialStatus::completed;
-  std::string error;
-  std::optional<reports::Divergence> divergence;
-  int best_epoch = 0;
-  std::optional<double> objective;
-  std::map<std::string, double> test_metrics;
+  TrialOutcome outcome;
   int epochs = 0;
-  double seconds = 0.0;
 };
 
 // Never throws for a training problem: those are outcomes (diverged, failed).
