@@ -272,6 +272,7 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
   if (!options.best_monitor.empty()) m.has_best = false;
 
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
+    for (Callback* callback : callbacks) callback->on_epoch_begin(epoch + 1);
     const auto started = std::chrono::steady_clock::now();
     auto& order = m.train.indices;
     for (std::size_t i = 0; i < rows; ++i) order[i] = i;

@@ -14,6 +14,8 @@ class Callback {
  public:
   virtual ~Callback() = default;
   virtual void on_train_begin() {}
+  // Before every epoch's first batch, `epoch` 1-based (Keras's on_epoch_begin).
+  virtual void on_epoch_begin(int /*epoch*/) {}
   // After every batch: `epoch` 1-based, `batch` 0-based, `loss` that batch's
   // training loss, computed before its update. Return false to stop.
   virtual bool on_batch_end(int /*epoch*/, int /*batch*/, double /*loss*/) { return true; }

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <string>
+#include <vector>
 
 #include "engine/callbacks/early_stopping.hpp"
 #include "engine/callbacks/terminate_on_nan.hpp"
@@ -24,18 +26,22 @@ std::vector<Matrix> snapshot(const Sequential& model) {
 
 class BatchRecorder : public Callback {
  public:
+  void on_epoch_begin(int epoch) override { events.push_back("begin " + std::to_string(epoch)); }
   bool on_batch_end(int epoch, int batch, double loss) override {
     epochs.push_back(epoch);
     batches.push_back(batch);
     losses.push_back(loss);
+    events.push_back("batch");
     return true;
   }
   bool on_epoch_end(const EpochLog& log) override {
     epoch_ends.push_back(log.epoch);
+    events.push_back("end " + std::to_string(log.epoch));
     return true;
   }
   std::vector<int> epochs, batches, epoch_ends;
   std::vector<double> losses;
+  std::vector<std::string> events;  // the calls in order
 };
 
 class StopAfter : public Callback {
@@ -83,6 +89,8 @@ TEST_CASE("fit logs Keras's sample-weighted loss, metrics and validation", "[mod
   CHECK(recorder.batches == std::vector<int>{0, 1, 2, 0, 1, 2});
   CHECK(recorder.epochs == std::vector<int>{1, 1, 1, 2, 2, 2});
   CHECK(recorder.epoch_ends == std::vector<int>{1, 2});
+  CHECK(recorder.events == std::vector<std::string>{"begin 1", "batch", "batch", "batch", "end 1",
+                                                    "begin 2", "batch", "batch", "batch", "end 2"});
   const EpochLog& first = history.epochs[0];
   CHECK(first.epoch == 1);
   const double weighted =
