@@ -4,6 +4,7 @@
 #include <cmath>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "engine/callbacks/early_stopping.hpp"
@@ -38,10 +39,19 @@ class DivergenceCheck : public engine::Callback {
   std::optional<reports::Divergence> divergence_;
 };
 
-// Hands every finished epoch to the runner and polls for Ctrl-C.
+// Hands every finished epoch to the runner when the next one begins, and polls
+// for Ctrl-C. The epoch that no other follows stays in `last`: the runner
+// records it with the trial's outcome, one transaction instead of two.
 class RunnerHook : public engine::Callback {
  public:
-  explicit RunnerHook(const TrialHooks& hooks) : hooks_(hooks) {}
+  RunnerHook(const TrialHooks& hooks, std::optional<reports::EpochRecord>& last)
+      : hooks_(hooks), last_(last) {}
+  void on_epoch_begin(int) override {
+    if (!last_) return;
+    const reports::EpochRecord record = std::move(*last_);
+    last_.reset();
+    if (hooks_.on_epoch) hooks_.on_epoch(record);
+  }
   bool on_batch_end(int, int, double) override {
     if (hooks_.should_stop && hooks_.should_stop()) {
       interrupted_ = true;
@@ -50,15 +60,12 @@ class RunnerHook : public engine::Callback {
     return true;
   }
   bool on_epoch_end(const engine::EpochLog& log) override {
-    if (hooks_.on_epoch) {
-      reports::EpochRecord record;
-      record.epoch = log.epoch;
-      record.learning_rate = log.learning_rate;
-      record.seconds = log.seconds;
-      record.metrics = log.values;
-      record.loss_trace = log.loss_trace;
-      hooks_.on_epoch(record);
-    }
+    reports::EpochRecord& record = last_.emplace();
+    record.epoch = log.epoch;
+    record.learning_rate = log.learning_rate;
+    record.seconds = log.seconds;
+    record.metrics = log.values;
+    record.loss_trace = log.loss_trace;
     return true;
   }
   std::string stop_reason() const override { return "interrupted"; }
@@ -66,6 +73,7 @@ class RunnerHook : public engine::Callback {
 
  private:
   const TrialHooks& hooks_;
+  std::optional<reports::EpochRecord>& last_;
   bool interrupted_ = false;
 };
 
@@ -125,7 +133,7 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
                                              steps_per_epoch);
 
     DivergenceCheck divergence(settings.divergence_factor);
-    RunnerHook hook(hooks);
+    RunnerHook hook(hooks, result.outcome.final_epoch);
     std::unique_ptr<engine::EarlyStopping> early_stopping;
     std::vector<engine::Callback*> callbacks;
     if (settings.divergence) callbacks.push_back(&divergence);

@@ -29,7 +29,9 @@ struct TrialSettings {
 };
 
 struct TrialHooks {
-  // Called after every epoch, before the next starts (the store commits it).
+  // Called with every epoch before the next starts (the store commits it).
+  // The trial's last epoch is not passed here: it comes back in
+  // TrialOutcome::final_epoch, for the store to commit with the outcome.
   std::function<void(const reports::EpochRecord&)> on_epoch;
   // Polled after every batch; true stops the trial as interrupted.
   std::function<bool()> should_stop;

@@ -35,7 +35,6 @@ static_assert(Store::kSchemaVersion == 2, "kSchemaVersion must equal the last mi
 
 constexpr char kSqliteHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
                                     'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
-constexpr double kDefaultLeaseSeconds = 30.0;
 constexpr const char* kSweepStatuses[] = {"running", "completed", "interrupted", "failed"};
 
 std::string lower_first(std::string text) {
@@ -263,6 +262,122 @@ void check_transition(std::int64_t trial_id, TrialStatus from, TrialStatus to) {
   }
 }
 
+// record_epoch's work inside the caller's transaction.
+void record_in(Connection& connection, std::int64_t trial_id, const reports::EpochRecord& epoch) {
+  // The status check is folded into the insert (one statement instead of two
+  // on the hot path); only when no row went in does the status get read, to
+  // say why.
+  auto insert = connection.cached(
+      "INSERT INTO epochs (trial_id, epoch, learning_rate, seconds, loss, "
+      "accuracy, val_loss, val_accuracy) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
+      "FROM trials WHERE id = ?1 AND status = 'running'");
+  insert->bind(1, trial_id);
+  insert->bind(2, epoch.epoch);
+  insert->bind_real(3, epoch.learning_rate);
+  insert->bind_real(4, epoch.seconds);
+  for (int i = 0; i < 4; ++i) {
+    const auto found = epoch.metrics.find(kEpochColumns[i]);
+    if (found == epoch.metrics.end()) {
+      insert->bind_null(5 + i);
+    } else {
+      insert->bind_real(5 + i, found->second);
+    }
+  }
+  insert->run();
+  if (connection.changes() == 0) {
+    const TrialStatus status = current_status(connection, trial_id);
+    throw std::logic_error(fmt::format("cannot record epoch {} of trial {}: it is {}, not running",
+                                       epoch.epoch, trial_id, to_string(status)));
+  }
+
+  auto metric = connection.cached(
+      "INSERT INTO metrics (trial_id, epoch, name, value) VALUES (?1, ?2, ?3, ?4)");
+  for (const auto& [name, value] : epoch.metrics) {
+    if (has_own_column(name)) continue;
+    metric->reset();
+    metric->bind(1, trial_id);
+    metric->bind(2, epoch.epoch);
+    metric->bind(3, name);
+    metric->bind_real(4, value);
+    metric->run();
+  }
+
+  if (!epoch.loss_trace.empty()) {
+    auto trace =
+        connection.cached("INSERT INTO loss_traces (trial_id, epoch, points) VALUES (?1, ?2, ?3)");
+    trace->bind(1, trial_id);
+    trace->bind(2, epoch.epoch);
+    trace->bind_blob(3, detail::encode_trace(epoch.loss_trace));
+    trace->run();
+  }
+}
+
+// start_trial's work inside the caller's transaction: deletes the partial
+// rows of an earlier run and marks the trial running.
+void start_in(Connection& connection, std::int64_t trial_id) {
+  const TrialStatus from = current_status(connection, trial_id);
+  check_transition(trial_id, from, TrialStatus::running);
+  // A pending trial has never recorded anything; any other ran before and its
+  // partial rows go (children first, although the foreign keys would cascade).
+  if (from != TrialStatus::pending) {
+    for (const char* sql :
+         {"DELETE FROM loss_traces WHERE trial_id = ?1", "DELETE FROM metrics WHERE trial_id = ?1",
+          "DELETE FROM epochs WHERE trial_id = ?1"}) {
+      auto remove = connection.cached(sql);
+      remove->bind(1, trial_id);
+      remove->run();
+    }
+  }
+  auto update = connection.cached(
+      "UPDATE trials SET status = 'running', started_at = ?2, "
+      "finished_at = NULL, error = '', seconds = 0, best_epoch = 0, "
+      "objective = NULL, test_metrics_json = NULL, div_epoch = NULL, "
+      "div_batch = NULL, div_loss = NULL WHERE id = ?1");
+  update->bind(1, trial_id);
+  update->bind(2, detail::iso8601_utc_now());
+  update->run();
+}
+
+// finish_trial's work inside the caller's transaction.
+void finish_in(Connection& connection, std::int64_t trial_id, const TrialOutcome& outcome) {
+  if (!can_transition(TrialStatus::running, outcome.status)) {
+    throw std::logic_error(
+        fmt::format("trial {} cannot finish as {}", trial_id, to_string(outcome.status)));
+  }
+  if (outcome.final_epoch) record_in(connection, trial_id, *outcome.final_epoch);
+  // Only a running trial can finish: the check is folded into the update, and
+  // the status is read only to say why nothing changed.
+  auto update = connection.cached(
+      "UPDATE trials SET status = ?2, error = ?3, finished_at = ?4, seconds = ?5, "
+      "best_epoch = ?6, objective = ?7, test_metrics_json = ?8, div_epoch = ?9, "
+      "div_batch = ?10, div_loss = ?11 WHERE id = ?1 AND status = 'running'");
+  update->bind(1, trial_id);
+  update->bind(2, to_string(outcome.status));
+  update->bind(3, outcome.error);
+  update->bind(4, detail::iso8601_utc_now());
+  update->bind_real(5, outcome.seconds);
+  update->bind(6, outcome.best_epoch);
+  update->bind_real(7, outcome.objective);
+  if (outcome.test_metrics.empty()) {
+    update->bind_null(8);
+  } else {
+    update->bind(8, detail::encode_metrics_json(outcome.test_metrics));
+  }
+  if (outcome.divergence) {
+    update->bind(9, outcome.divergence->epoch);
+    update->bind(10, outcome.divergence->batch);
+    update->bind_real(11, outcome.divergence->loss);
+  } else {
+    update->bind_null(9);
+    update->bind_null(10);
+    update->bind_null(11);
+  }
+  update->run();
+  if (connection.changes() == 0) {
+    check_transition(trial_id, current_status(connection, trial_id), outcome.status);
+  }
+}
+
 }  // namespace
 
 struct Store::Impl {
@@ -397,7 +512,7 @@ std::int64_t Store::create_sweep(const SweepInfo& info) {
         if (info.owner.empty()) {
           insert->bind_null(14);
         } else {
-          insert->bind_real(14, now + kDefaultLeaseSeconds);
+          insert->bind_real(14, now + Store::kLeaseSeconds);
         }
         insert->run();
         const std::int64_t id = connection.last_insert_rowid();
@@ -502,24 +617,7 @@ void Store::start_trial(std::int64_t trial_id) {
   impl_->call([&] { return fmt::format("start trial {}", trial_id); },
               [&](Connection& connection) {
                 Transaction transaction(connection);
-                check_transition(trial_id, current_status(connection, trial_id),
-                                 TrialStatus::running);
-                // Children first, although the foreign keys would cascade.
-                for (const char* sql : {"DELETE FROM loss_traces WHERE trial_id = ?1",
-                                        "DELETE FROM metrics WHERE trial_id = ?1",
-                                        "DELETE FROM epochs WHERE trial_id = ?1"}) {
-                  auto remove = connection.cached(sql);
-                  remove->bind(1, trial_id);
-                  remove->run();
-                }
-                auto update = connection.cached(
-                    "UPDATE trials SET status = 'running', started_at = ?2, "
-                    "finished_at = NULL, error = '', seconds = 0, best_epoch = 0, "
-                    "objective = NULL, test_metrics_json = NULL, div_epoch = NULL, "
-                    "div_batch = NULL, div_loss = NULL WHERE id = ?1");
-                update->bind(1, trial_id);
-                update->bind(2, detail::iso8601_utc_now());
-                update->run();
+                start_in(connection, trial_id);
                 transaction.commit();
               });
 }
@@ -528,53 +626,7 @@ void Store::record_epoch(std::int64_t trial_id, const reports::EpochRecord& epoc
   impl_->call([&] { return fmt::format("record epoch {} of trial {}", epoch.epoch, trial_id); },
               [&](Connection& connection) {
                 Transaction transaction(connection);
-                // The status check is folded into the insert (one statement
-                // instead of two on the hot path); only when no row went in
-                // does the status get read, to say why.
-                auto insert = connection.cached(
-                    "INSERT INTO epochs (trial_id, epoch, learning_rate, seconds, loss, "
-                    "accuracy, val_loss, val_accuracy) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
-                    "FROM trials WHERE id = ?1 AND status = 'running'");
-                insert->bind(1, trial_id);
-                insert->bind(2, epoch.epoch);
-                insert->bind_real(3, epoch.learning_rate);
-                insert->bind_real(4, epoch.seconds);
-                for (int i = 0; i < 4; ++i) {
-                  const auto found = epoch.metrics.find(kEpochColumns[i]);
-                  if (found == epoch.metrics.end()) {
-                    insert->bind_null(5 + i);
-                  } else {
-                    insert->bind_real(5 + i, found->second);
-                  }
-                }
-                insert->run();
-                if (connection.changes() == 0) {
-                  const TrialStatus status = current_status(connection, trial_id);
-                  throw std::logic_error(
-                      fmt::format("cannot record epoch {} of trial {}: it is {}, not running",
-                                  epoch.epoch, trial_id, to_string(status)));
-                }
-
-                auto metric = connection.cached(
-                    "INSERT INTO metrics (trial_id, epoch, name, value) VALUES (?1, ?2, ?3, ?4)");
-                for (const auto& [name, value] : epoch.metrics) {
-                  if (has_own_column(name)) continue;
-                  metric->reset();
-                  metric->bind(1, trial_id);
-                  metric->bind(2, epoch.epoch);
-                  metric->bind(3, name);
-                  metric->bind_real(4, value);
-                  metric->run();
-                }
-
-                if (!epoch.loss_trace.empty()) {
-                  auto trace = connection.cached(
-                      "INSERT INTO loss_traces (trial_id, epoch, points) VALUES (?1, ?2, ?3)");
-                  trace->bind(1, trial_id);
-                  trace->bind(2, epoch.epoch);
-                  trace->bind_blob(3, detail::encode_trace(epoch.loss_trace));
-                  trace->run();
-                }
+                record_in(connection, trial_id, epoch);
                 transaction.commit();
               });
 }
@@ -584,33 +636,22 @@ void Store::finish_trial(std::int64_t trial_id, const TrialOutcome& outcome) {
       [&] { return fmt::format("finish trial {} as {}", trial_id, to_string(outcome.status)); },
       [&](Connection& connection) {
         Transaction transaction(connection);
-        check_transition(trial_id, current_status(connection, trial_id), outcome.status);
-        auto update = connection.cached(
-            "UPDATE trials SET status = ?2, error = ?3, finished_at = ?4, seconds = ?5, "
-            "best_epoch = ?6, objective = ?7, test_metrics_json = ?8, div_epoch = ?9, "
-            "div_batch = ?10, div_loss = ?11 WHERE id = ?1");
-        update->bind(1, trial_id);
-        update->bind(2, to_string(outcome.status));
-        update->bind(3, outcome.error);
-        update->bind(4, detail::iso8601_utc_now());
-        update->bind_real(5, outcome.seconds);
-        update->bind(6, outcome.best_epoch);
-        update->bind_real(7, outcome.objective);
-        if (outcome.test_metrics.empty()) {
-          update->bind_null(8);
-        } else {
-          update->bind(8, detail::encode_metrics_json(outcome.test_metrics));
-        }
-        if (outcome.divergence) {
-          update->bind(9, outcome.divergence->epoch);
-          update->bind(10, outcome.divergence->batch);
-          update->bind_real(11, outcome.divergence->loss);
-        } else {
-          update->bind_null(9);
-          update->bind_null(10);
-          update->bind_null(11);
-        }
-        update->run();
+        finish_in(connection, trial_id, outcome);
+        transaction.commit();
+      });
+}
+
+void Store::finish_and_start(std::int64_t finished_id, const TrialOutcome& outcome,
+                             std::int64_t next_id) {
+  impl_->call(
+      [&] {
+        return fmt::format("finish trial {} as {} and start trial {}", finished_id,
+                           to_string(outcome.status), next_id);
+      },
+      [&](Connection& connection) {
+        Transaction transaction(connection);
+        finish_in(connection, finished_id, outcome);
+        start_in(connection, next_id);
         transaction.commit();
       });
 }

@@ -10,7 +10,10 @@
 // - Writers: only the holder of a sweep's lease may start, record or finish
 //   its trials; the store records the lease but the runner enforces it.
 // - Durability: WAL journal with synchronous=NORMAL. Each write call is one
-//   transaction, committed before the call returns. A committed epoch survives
+//   transaction, committed before the call returns. The runner records each
+//   epoch before the next starts, and a trial's last epoch with its outcome
+//   (TrialOutcome::final_epoch), so that a worker moving on to its next trial
+//   commits once (finish_and_start). A committed epoch survives
 //   a crash or kill -9 of the process; an OS crash or power loss can lose the
 //   last few commits (not yet checkpointed to disk) but never corrupts the
 //   file, which reopens at its last durable commit.
@@ -87,6 +90,9 @@ struct TrialOutcome {
   std::optional<double> objective;
   std::map<std::string, double> test_metrics;
   double seconds = 0;
+  // The trial's last epoch when it has not been recorded yet: finishing the
+  // trial records it (as record_epoch would) in the same transaction.
+  std::optional<reports::EpochRecord> final_epoch;
 };
 
 struct LeaseResult {
@@ -110,11 +116,14 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   static constexpr int kSchemaVersion = 2;
+  // A lease's time to live: what create_sweep gives its owner, and what the
+  // runner asks for (its LeaseKeeper renews every third of it).
+  static constexpr double kLeaseSeconds = 30.0;
 
   std::optional<SweepInfo> find_sweep(const std::string& name);
   // Inserts a sweep (status defaults to running, created_at to now) and
   // returns its id. When info.owner is set the sweep starts leased to it for
-  // 30 s; call acquire_lease to set the real time-to-live. Throws StorageError
+  // kLeaseSeconds. Throws StorageError
   // when the name is taken.
   std::int64_t create_sweep(const SweepInfo& info);
   // Sets status and jobs; leaving running also sets finished_at and adds the
@@ -135,8 +144,15 @@ class Store {
   // One transaction, committed before returning. Throws std::logic_error when
   // the trial is not running.
   void record_epoch(std::int64_t trial_id, const reports::EpochRecord& epoch);
-  // Throws std::logic_error unless can_transition(current, outcome.status).
+  // One transaction: records outcome.final_epoch when there is one, then sets
+  // the outcome. Throws std::logic_error unless can_transition(current,
+  // outcome.status) and outcome.status is one a running trial ends in.
   void finish_trial(std::int64_t trial_id, const TrialOutcome& outcome);
+  // finish_trial(finished_id, outcome) then start_trial(next_id) in one
+  // transaction: a worker moving on to its next trial commits once, not
+  // twice. Either both happen or neither does.
+  void finish_and_start(std::int64_t finished_id, const TrialOutcome& outcome,
+                        std::int64_t next_id);
   // After a crash, once the lease is ours: running -> interrupted. Returns
   // how many trials changed.
   int recover_interrupted(std::int64_t sweep_id);

@@ -323,6 +323,12 @@ TEST_CASE("store: finish_trial follows the transition table", "[store]") {
   CHECK_THROWS_WITH(store.finish_trial(done, failure),
                     "trial " + done_text + " cannot go from completed to failed");
   CHECK(store.trials(id)[0].status == TrialStatus::completed);
+  // Only a finished status finishes a trial.
+  TrialOutcome unfinished;
+  unfinished.status = TrialStatus::running;
+  CHECK_THROWS_WITH(store.finish_trial(waiting, unfinished),
+                    "trial " + std::to_string(waiting) + " cannot finish as running");
+  CHECK(store.trials(id)[2].status == TrialStatus::pending);
 
   // failed -> running is allowed: the trial runs again, its error cleared.
   store.start_trial(broken);
@@ -334,6 +340,67 @@ TEST_CASE("store: finish_trial follows the transition table", "[store]") {
   CHECK(store.trials(id)[1].status == TrialStatus::running);
   CHECK(store.trials(id)[1].error.empty());
   CHECK(store.trials(id)[1].finished_at.empty());
+}
+
+TEST_CASE("store: a trial's last epoch is recorded with its outcome, or not at all", "[store]") {
+  TempDir dir;
+  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto id = store.create_sweep(sample_sweep("fashion"));
+  store.add_trials(id, sample_trials(2));
+  const auto rows = store.trials(id);
+  const auto trial = rows[0].id;
+  const auto waiting = rows[1].id;
+
+  store.start_trial(trial);
+  store.record_epoch(trial, sample_epoch(1));
+  TrialOutcome outcome = completed(2, 0.5);
+  outcome.final_epoch = sample_epoch(2);
+  store.finish_trial(trial, outcome);
+  CHECK(store.trials(id)[0].status == TrialStatus::completed);
+  const auto epochs = store.epochs(trial);
+  REQUIRE(epochs.size() == 2);
+  CHECK(epochs[1].epoch == 2);
+  CHECK(epochs[1].metrics == sample_epoch(2).metrics);
+  CHECK(epochs[1].loss_trace == sample_epoch(2).loss_trace);
+
+  // A trial that is not running gets neither its epoch nor its outcome.
+  outcome.final_epoch = sample_epoch(1);
+  CHECK_THROWS_WITH(
+      store.finish_trial(waiting, outcome),
+      "cannot record epoch 1 of trial " + std::to_string(waiting) + ": it is pending, not running");
+  CHECK(store.trials(id)[1].status == TrialStatus::pending);
+  CHECK(store.epochs(waiting).empty());
+}
+
+TEST_CASE("store: finish_and_start moves a worker on in one transaction", "[store]") {
+  TempDir dir;
+  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto id = store.create_sweep(sample_sweep("fashion"));
+  store.add_trials(id, sample_trials(3));
+  const auto rows = store.trials(id);
+  const auto first = rows[0].id;
+  const auto second = rows[1].id;
+  const auto third = rows[2].id;
+
+  store.start_trial(first);
+  TrialOutcome outcome = completed(1, 0.5);
+  outcome.final_epoch = sample_epoch(1);
+  store.finish_and_start(first, outcome, second);
+  CHECK(store.trials(id)[0].status == TrialStatus::completed);
+  CHECK(store.epochs(first).size() == 1);
+  CHECK(store.trials(id)[1].status == TrialStatus::running);
+  CHECK(is_iso8601_ms(store.trials(id)[1].started_at));
+
+  // When the next trial cannot start (it is finished), the finish is rolled
+  // back too, epoch included.
+  CHECK_THROWS_WITH(store.finish_and_start(second, outcome, first),
+                    "trial " + std::to_string(first) + " cannot go from completed to running");
+  CHECK(store.trials(id)[1].status == TrialStatus::running);
+  CHECK(store.epochs(second).empty());
+  store.finish_and_start(second, outcome, third);
+  CHECK(store.trials(id)[1].status == TrialStatus::completed);
+  CHECK(store.epochs(second).size() == 1);
+  CHECK(store.trials(id)[2].status == TrialStatus::running);
 }
 
 TEST_CASE("store: recover_interrupted marks only this sweep's running trials", "[store]") {
