@@ -324,6 +324,15 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
             history.stop_reason = "a callback stopped training at epoch " +
                                   std::to_string(epoch + 1) + ", batch " + std::to_string(b);
           }
+          // The cut-short epoch, so a stopped trial's curve shows how it ended.
+          if (window_count > 0)
+            log.loss_trace.push_back(window_sum / static_cast<double>(window_count));
+          log.learning_rate = learning_rate;
+          log.values["loss"] = loss_sum / static_cast<double>(first + count);
+          for (const auto& metric : m.metrics) log.values[metric->name()] = metric->result();
+          log.seconds =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+          history.partial_epoch = std::move(log);
           return history;
         }
       }

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,9 +50,13 @@ struct EpochLog {
 
 struct History {
   std::vector<EpochLog> epochs;
-  bool stopped = false;      // a callback stopped training
-  std::string stop_reason;   // its reason
-  int best_epoch = 0;        // 1-based, 0 = none (FitOptions::best_monitor)
+  bool stopped = false;     // a callback stopped training
+  std::string stop_reason;  // its reason
+  // When a callback stopped training after a batch: the epoch it cut short,
+  // over the batches run so far (loss, training metrics, the loss trace up to
+  // the stop; no val_* values). Not part of `epochs`.
+  std::optional<EpochLog> partial_epoch;
+  int best_epoch = 0;  // 1-based, 0 = none (FitOptions::best_monitor)
 };
 
 class Sequential {
