@@ -26,8 +26,10 @@ struct EpochRecord {
   std::vector<double> loss_trace;
 };
 
-// Where a diverged trial stopped: the batch whose loss was not finite or
-// exceeded divergence_factor x the first batch's loss.
+// Where a diverged trial stopped: the batch whose loss was not finite, or the
+// last of the batches in a row whose loss stayed above divergence_factor x the
+// first batch's loss. The epoch it cut short is the trial's last EpochRecord
+// (partial: no val_* values).
 struct Divergence {
   int epoch = 0;  // 1-based
   int batch = 0;  // 0-based within the epoch
@@ -63,7 +65,7 @@ struct SweepRecord {
   std::int64_t id = 0;
   std::string name;
   std::string description;
-  std::string status;  // running, completed, interrupted, failed
+  std::string status;                              // running, completed, interrupted, failed
   nlohmann::json spec = nlohmann::json::object();  // the resolved spec
   std::string spec_hash;
   std::string started_at;   // ISO 8601 UTC
@@ -76,6 +78,10 @@ struct SweepRecord {
   std::string objective_metric = "val_accuracy";
   bool maximize = true;
   int classes = 0;  // number of classes; chance-level loss is ln(classes)
+  // Facts the runner recorded when it loaded the data: "validation_rows"
+  // (smallest over the sweep's datasets), "validation_classes" (classes
+  // present in the validation part), ...; empty when unknown.
+  nlohmann::json data = nlohmann::json::object();
   // Names of the swept parameters in spec order ("optimizer", "learning_rate", ...).
   std::vector<std::string> swept;
   std::vector<TrialRecord> trials;

@@ -31,7 +31,7 @@ using detail::SqliteFailure;
 using detail::Statement;
 using detail::Transaction;
 
-static_assert(Store::kSchemaVersion == 2, "kSchemaVersion must equal the last migration step");
+static_assert(Store::kSchemaVersion == 3, "kSchemaVersion must equal the last migration step");
 
 constexpr char kSqliteHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
                                     'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
@@ -128,7 +128,7 @@ nlohmann::json json_column(const Statement& statement, int column, const char* w
 
 constexpr const char* kSweepColumns =
     "id, name, description, spec_json, spec_hash, status, created_at, finished_at, host, version, "
-    "jobs, owner, duration_seconds, active_since";
+    "jobs, owner, duration_seconds, active_since, data_json";
 
 SweepInfo read_sweep_info(const Statement& s, double now) {
   SweepInfo info;
@@ -146,6 +146,7 @@ SweepInfo read_sweep_info(const Statement& s, double now) {
   info.owner = s.column_text(11);
   info.duration_seconds = s.column_real_or(12, 0.0);
   if (const auto since = s.column_real(13)) info.duration_seconds += std::max(0.0, now - *since);
+  info.data_json = s.column_text(14);
   return info;
 }
 
@@ -572,6 +573,22 @@ std::vector<SweepInfo> Store::list_sweeps() {
                      });
 }
 
+void Store::set_sweep_data(std::int64_t sweep_id, const std::string& data_json) {
+  impl_->call(
+      [&] { return fmt::format("set the data facts of sweep {}", sweep_id); },
+      [&](Connection& connection) {
+        Transaction transaction(connection);
+        auto update = connection.cached("UPDATE sweeps SET data_json = ?2 WHERE id = ?1");
+        update->bind(1, sweep_id);
+        update->bind(2, data_json);
+        update->run();
+        if (sqlite3_changes(connection.handle()) == 0) {
+          throw StorageError(fmt::format("no sweep with id {} in {}", sweep_id, impl_->path));
+        }
+        transaction.commit();
+      });
+}
+
 void Store::add_trials(std::int64_t sweep_id, const std::vector<NewTrial>& trials) {
   impl_->call([&] { return fmt::format("add {} trials to sweep {}", trials.size(), sweep_id); },
               [&](Connection& connection) {
@@ -704,6 +721,7 @@ reports::SweepRecord Store::read_sweep(std::int64_t sweep_id) {
         record.jobs = info.jobs;
         record.version = info.version;
         record.host = info.host;
+        record.data = json_column(*sweep, 14, "the sweep's data facts");
 
         auto epochs = load_epochs(
             connection, "trial_id IN (SELECT id FROM trials WHERE sweep_id = ?1)", sweep_id);

@@ -52,6 +52,9 @@ struct SweepInfo {
   std::string owner;  // the lease holder ("host:pid"), empty when none
   // Time spent running, summed over the original run and every resume.
   double duration_seconds = 0;
+  // Facts about the loaded data, as JSON ({"validation_rows": ..., ...}); "{}"
+  // when never recorded (set_sweep_data).
+  std::string data_json = "{}";
 };
 
 struct NewTrial {
@@ -115,7 +118,7 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
   // A lease's time to live: what create_sweep gives its owner, and what the
   // runner asks for (its LeaseKeeper renews every third of it).
   static constexpr double kLeaseSeconds = 30.0;
@@ -130,6 +133,9 @@ class Store {
   // time since the sweep last became running to duration_seconds.
   void set_sweep_status(std::int64_t sweep_id, const std::string& status, int jobs);
   std::vector<SweepInfo> list_sweeps();  // in creation order
+  // Replaces the sweep's data facts (a JSON object; read back as
+  // SweepRecord::data). The runner writes them each time it loads the data.
+  void set_sweep_data(std::int64_t sweep_id, const std::string& data_json);
 
   // One transaction; a trial whose (config_hash, repeat) the sweep already
   // has is left as it is (INSERT OR IGNORE), so re-running a spec adds only

@@ -90,9 +90,17 @@ CREATE TABLE loss_traces (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// Version 3: what the runner learnt of the sweep's data when it loaded it
+// (JSON: validation rows and classes present), which the reports' margins and
+// warnings need and the spec alone cannot tell.
+constexpr const char* kVersion3 = R"sql(
+ALTER TABLE sweeps ADD COLUMN data_json TEXT NOT NULL DEFAULT '{}';
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "sweeps, trials, epochs, metrics", kVersion1},
     {2, "loss traces, trial cost", kVersion2},
+    {3, "facts about the sweep's data", kVersion3},
 }};
 
 }  // namespace

@@ -106,6 +106,21 @@ TEST_CASE("store: sweeps are created, found and listed", "[store]") {
                     "sweep \"fashion\" already exists in " + dir.file("sweep.db"));
 }
 
+TEST_CASE("store: a sweep's data facts are replaced and read back with it", "[store]") {
+  TempDir dir;
+  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto id = store.create_sweep(sample_sweep("fashion"));
+  CHECK(store.find_sweep("fashion")->data_json == "{}");
+  CHECK(store.read_sweep(id).data.empty());
+  store.set_sweep_data(id, R"({"validation_rows":2000,"validation_classes":10})");
+  store.set_sweep_data(id, R"({"validation_rows":1500,"validation_classes":10})");
+  CHECK(store.find_sweep("fashion")->data_json ==
+        R"({"validation_rows":1500,"validation_classes":10})");
+  CHECK(store.read_sweep(id).data.at("validation_rows") == 1500);
+  CHECK_THROWS_WITH(store.set_sweep_data(id + 7, "{}"),
+                    "no sweep with id " + std::to_string(id + 7) + " in " + dir.file("sweep.db"));
+}
+
 TEST_CASE("store: leaving running sets finished_at and the duration", "[store]") {
   TempDir dir;
   Store store(dir.file("sweep.db"), Store::Mode::read_write);

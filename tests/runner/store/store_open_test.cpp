@@ -60,7 +60,7 @@ TEST_CASE("store open: a new file gets the latest schema, in WAL mode", "[store]
     CHECK(store.path() == path);
   }
   CHECK(Store::kSchemaVersion == sweep::runner::detail::latest_schema_version());
-  CHECK(raw_query(path, "PRAGMA user_version") == "2");
+  CHECK(raw_query(path, "PRAGMA user_version") == "3");
   CHECK(raw_query(path, "PRAGMA application_id") == std::to_string(0x53574550));
   CHECK(raw_query(path, "PRAGMA journal_mode") == "wal");
   CHECK(raw_query(path,
@@ -85,12 +85,12 @@ TEST_CASE("store open: a version 1 database is migrated with its data", "[store]
   // A reader cannot migrate, and says how to.
   check_refused(path, Store::Mode::read_only,
                 path +
-                    " has schema version 1, older than this sweep's (2); run or resume a sweep "
+                    " has schema version 1, older than this sweep's (3); run or resume a sweep "
                     "on it to upgrade it");
   REQUIRE(raw_query(path, "PRAGMA user_version") == "1");
 
   Store store(path, Store::Mode::read_write);
-  CHECK(raw_query(path, "PRAGMA user_version") == "2");
+  CHECK(raw_query(path, "PRAGMA user_version") == "3");
   CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
   const auto sweep = store.find_sweep("old");
   REQUIRE(sweep);
@@ -100,6 +100,7 @@ TEST_CASE("store open: a version 1 database is migrated with its data", "[store]
   REQUIRE(trials.size() == 1);
   CHECK(trials[0].seed == 0xFFFFFFFFFFFFFFFFULL);  // stored as -1
   CHECK(trials[0].cost == 0.0);                    // the v2 column's default
+  CHECK(sweep->data_json == "{}");                 // the v3 column's default
   CHECK(trials[0].status == TrialStatus::completed);
   CHECK(trials[0].epochs_done == 1);
   const auto epochs = store.epochs(10);
@@ -176,7 +177,7 @@ TEST_CASE("store open: a newer schema is refused", "[store]") {
   { Store store(path, Store::Mode::read_write); }
   raw_exec(path, "PRAGMA user_version = 7");
   const std::string message =
-      path + " has schema version 7, newer than this sweep understands (2); upgrade sweep";
+      path + " has schema version 7, newer than this sweep understands (3); upgrade sweep";
   check_refused(path, Store::Mode::read_write, message);
   check_refused(path, Store::Mode::read_only, message);
   CHECK(raw_query(path, "PRAGMA user_version") == "7");
@@ -198,7 +199,7 @@ TEST_CASE("store open: an empty file becomes a database, but not for a reader", 
   write_bytes(path, "");
   check_refused(path, Store::Mode::read_only, path + " is not a sweep database (it is empty)");
   Store store(path, Store::Mode::read_write);
-  CHECK(raw_query(path, "PRAGMA user_version") == "2");
+  CHECK(raw_query(path, "PRAGMA user_version") == "3");
 }
 
 TEST_CASE("store open: a folder is not a database", "[store]") {
