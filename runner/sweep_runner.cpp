@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -68,6 +69,30 @@ std::map<std::string, std::shared_ptr<const engine::Dataset>> load_datasets(
     datasets.emplace(key, std::move(data));
   }
   return datasets;
+}
+
+// What the reports need to know of the loaded data and the spec cannot tell:
+// the smallest validation part (it sets how small a difference is noise) and
+// how many classes it holds. Warns, once per dataset, of a validation part
+// that holds a single class: every validation metric would be meaningless.
+json data_facts(const std::map<std::string, std::shared_ptr<const engine::Dataset>>& datasets) {
+  std::size_t rows = 0;
+  std::size_t classes = 0;
+  bool first = true;
+  for (const auto& [key, data] : datasets) {
+    const auto labels = data->validation.labels();
+    std::set<std::int32_t> present(labels.begin(), labels.end());
+    if (!labels.empty() && present.size() == 1)
+      fmt::print(stderr,
+                 "sweep: warning: the validation part of dataset {} ({} rows) holds only class "
+                 "{}; its metrics cannot rank the trials (shuffle the rows or give a validation "
+                 "file)\n",
+                 data->name, labels.size(), *present.begin());
+    if (first || labels.size() < rows) rows = labels.size();
+    if (first || present.size() < classes) classes = present.size();
+    first = false;
+  }
+  return json{{"validation_rows", rows}, {"validation_classes", classes}};
 }
 
 }  // namespace
@@ -147,6 +172,7 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   }
   LeaseKeeper keeper(store, sweep_id, owner, Store::kLeaseSeconds);
   if (existing) store.recover_interrupted(sweep_id);
+  store.set_sweep_data(sweep_id, data_facts(datasets).dump());
 
   std::vector<NewTrial> rows;
   for (const auto& plan : plans) {
@@ -217,8 +243,9 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
         done.reset();
         if (w == nullptr) return;
         progress.trial_started();
-        TrialSettings settings{w->plan->config, w->plan->seed,   spec.objective_metric,
-                               spec.maximize,   spec.divergence, spec.divergence_factor};
+        TrialSettings settings{w->plan->config,         w->plan->seed,   spec.objective_metric,
+                               spec.maximize,           spec.divergence, spec.divergence_factor,
+                               spec.divergence_patience};
         TrialHooks hooks;
         hooks.on_epoch = [&](const reports::EpochRecord& epoch) {
           store.record_epoch(w->row.id, epoch);

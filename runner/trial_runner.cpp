@@ -1,11 +1,14 @@
 #include "runner/trial_runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <exception>
 #include <memory>
 #include <optional>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "engine/callbacks/early_stopping.hpp"
 #include "engine/layers/layer.hpp"
@@ -17,14 +20,32 @@ namespace {
 
 using nlohmann::json;
 
-// Stops a trial whose loss is not finite or exceeds factor x the first
-// batch's loss (computed before any update): the lesson's "too high".
+// The divergence rule. A non-finite batch loss stops the trial at once (it
+// never recovers: the weights are no longer finite); on the first batch,
+// before any update, it is a setup error, not a learning rate. A finite loss
+// stops it only when `patience` batches in a row each exceeded factor x the
+// first batch's loss: one spiking batch is not divergence, a loss that
+// exploded and stayed there is.
 class DivergenceCheck : public engine::Callback {
  public:
-  explicit DivergenceCheck(double factor) : factor_(factor) {}
+  DivergenceCheck(bool finite_rule, double factor, int patience)
+      : finite_rule_(finite_rule), factor_(factor), patience_(std::max(1, patience)) {}
   bool on_batch_end(int epoch, int batch, double loss) override {
-    if (!first_loss_) first_loss_ = loss;
-    if (!std::isfinite(loss) || (std::isfinite(*first_loss_) && loss > factor_ * *first_loss_)) {
+    if (!first_loss_) {
+      first_loss_ = loss;
+      if (!std::isfinite(loss)) {
+        setup_error_ = true;
+        divergence_ = reports::Divergence{epoch, batch, loss};
+        return false;
+      }
+    }
+    if (!std::isfinite(loss)) {
+      divergence_ = reports::Divergence{epoch, batch, loss};
+      return false;
+    }
+    if (!finite_rule_) return true;
+    above_ = loss > factor_ * *first_loss_ ? above_ + 1 : 0;
+    if (above_ >= patience_) {
       divergence_ = reports::Divergence{epoch, batch, loss};
       return false;
     }
@@ -32,12 +53,27 @@ class DivergenceCheck : public engine::Callback {
   }
   std::string stop_reason() const override { return "diverged"; }
   const std::optional<reports::Divergence>& divergence() const { return divergence_; }
+  bool setup_error() const { return setup_error_; }
 
  private:
+  bool finite_rule_;
   double factor_;
+  int patience_;
+  int above_ = 0;
+  bool setup_error_ = false;
   std::optional<double> first_loss_;
   std::optional<reports::Divergence> divergence_;
 };
+
+reports::EpochRecord to_record(const engine::EpochLog& log) {
+  reports::EpochRecord record;
+  record.epoch = log.epoch;
+  record.learning_rate = log.learning_rate;
+  record.seconds = log.seconds;
+  record.metrics = log.values;
+  record.loss_trace = log.loss_trace;
+  return record;
+}
 
 // Hands every finished epoch to the runner when the next one begins, and polls
 // for Ctrl-C. The epoch that no other follows stays in `last`: the runner
@@ -60,12 +96,7 @@ class RunnerHook : public engine::Callback {
     return true;
   }
   bool on_epoch_end(const engine::EpochLog& log) override {
-    reports::EpochRecord& record = last_.emplace();
-    record.epoch = log.epoch;
-    record.learning_rate = log.learning_rate;
-    record.seconds = log.seconds;
-    record.metrics = log.values;
-    record.loss_trace = log.loss_trace;
+    last_ = to_record(log);
     return true;
   }
   std::string stop_reason() const override { return "interrupted"; }
@@ -78,6 +109,11 @@ class RunnerHook : public engine::Callback {
 };
 
 }  // namespace
+
+int divergence_patience(int patience, long long steps_per_epoch) {
+  if (patience > 0) return patience;
+  return static_cast<int>(std::clamp<long long>(steps_per_epoch / 2, 10, 50));
+}
 
 engine::Component to_component(const json& object, const std::string& name_key) {
   engine::Component component;
@@ -132,11 +168,12 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
                                              training["optimizer"]["learning_rate"].get<double>(),
                                              steps_per_epoch);
 
-    DivergenceCheck divergence(settings.divergence_factor);
+    DivergenceCheck divergence(settings.divergence, settings.divergence_factor,
+                               divergence_patience(settings.divergence_patience, steps_per_epoch));
     RunnerHook hook(hooks, result.outcome.final_epoch);
     std::unique_ptr<engine::EarlyStopping> early_stopping;
     std::vector<engine::Callback*> callbacks;
-    if (settings.divergence) callbacks.push_back(&divergence);
+    callbacks.push_back(&divergence);
     callbacks.push_back(&hook);
     if (training.contains("early_stopping")) {
       const json& es = training["early_stopping"];
@@ -160,9 +197,17 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
         result.outcome.objective = found->second;
       }
     }
-    if (divergence.divergence()) {
+    if (divergence.setup_error()) {
+      result.outcome.status = TrialStatus::failed;
+      result.outcome.error = fmt::format(
+          "the loss was {} on the first batch, before any update: the model and loss do not fit "
+          "(check the output layer's activation against the loss), not a learning-rate problem",
+          std::isnan(divergence.divergence()->loss) ? "nan" : "inf");
+    } else if (divergence.divergence()) {
       result.outcome.status = TrialStatus::diverged;
       result.outcome.divergence = divergence.divergence();
+      // The epoch the stop cut short, so the report draws how the loss exploded.
+      if (history.partial_epoch) result.outcome.final_epoch = to_record(*history.partial_epoch);
     } else if (hook.interrupted()) {
       result.outcome.status = TrialStatus::interrupted;
     } else {

@@ -24,8 +24,10 @@ struct TrialSettings {
   std::uint64_t seed = 0;
   std::string objective_metric = "val_accuracy";
   bool maximize = true;
+  // Divergence pruning of finite losses (a non-finite loss always stops a trial).
   bool divergence = true;
   double divergence_factor = 4.0;
+  int divergence_patience = 0;  // batches in a row above the factor; 0 = auto
 };
 
 struct TrialHooks {
@@ -50,6 +52,11 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
 // The model's output width for a resolved model config (checked against the
 // dataset's classes before anything runs).
 std::size_t output_units(const nlohmann::json& model);
+
+// The batches in a row a finite loss must stay above divergence_factor x the
+// first batch's loss to count as divergence: `patience` when given (> 0), else
+// half an epoch, at least 10 and at most 50 batches.
+int divergence_patience(int patience, long long steps_per_epoch);
 
 // Converts a resolved component object ({"name": ..., params}) to the engine's form.
 engine::Component to_component(const nlohmann::json& object, const std::string& name_key = "name");

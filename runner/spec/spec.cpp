@@ -704,7 +704,8 @@ Spec parse_spec(const json& spec, const std::string& source) {
   // pruning
   const json pruning = spec.value("pruning", json::object());
   if (expect_object(pruning, "pruning", problems)) {
-    check_keys(pruning, "pruning", {"divergence", "divergence_factor"}, problems);
+    check_keys(pruning, "pruning", {"divergence", "divergence_factor", "divergence_patience"},
+               problems);
     if (pruning.contains("divergence") && !pruning["divergence"].is_boolean()) {
       problems.push_back({"pruning.divergence",
                           "got " + show(pruning["divergence"]) + "; expected true or false"});
@@ -719,6 +720,18 @@ Spec parse_spec(const json& spec, const std::string& source) {
              "got " + show(pruning["divergence_factor"]) + "; expected a number > 1"});
       } else {
         out.divergence_factor = pruning["divergence_factor"].get<double>();
+      }
+    }
+    if (pruning.contains("divergence_patience")) {
+      const json& patience = pruning["divergence_patience"];
+      if (!patience.is_number_integer() || patience.get<long long>() < 0 ||
+          patience.get<long long>() > 1000000) {
+        problems.push_back({"pruning.divergence_patience",
+                            "got " + show(patience) +
+                                "; expected an integer from 0 (auto: half an epoch, 10 to 50 "
+                                "batches) to 1000000"});
+      } else {
+        out.divergence_patience = patience.get<int>();
       }
     }
   }
@@ -751,8 +764,9 @@ Spec parse_spec(const json& spec, const std::string& source) {
   out.resolved["search"] = resolved_search;
   out.resolved["objective"] =
       json{{"metric", out.objective_metric}, {"direction", out.maximize ? "max" : "min"}};
-  out.resolved["pruning"] =
-      json{{"divergence", out.divergence}, {"divergence_factor", out.divergence_factor}};
+  out.resolved["pruning"] = json{{"divergence", out.divergence},
+                                 {"divergence_factor", out.divergence_factor},
+                                 {"divergence_patience", out.divergence_patience}};
   out.resolved = canonical(out.resolved);
   out.hash = hash_json(out.resolved);
   return out;

@@ -49,6 +49,7 @@ struct Spec {
   bool maximize = true;
   bool divergence = true;
   double divergence_factor = 4.0;
+  int divergence_patience = 0;  // 0 = auto (see runner::divergence_patience)
   // Keys of the swept parameters, in display order ("optimizer", "learning_rate", ...).
   std::vector<std::string> swept_keys() const;
 };
