@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <optional>
 
 #include <fmt/format.h>
 
@@ -15,55 +14,18 @@ namespace sweep::reports {
 namespace {
 
 using namespace diagnosis_thresholds;
+using nlohmann::json;
 
-// The best objective value reached at each learning rate of one optimizer,
-// over every rankable configuration, sorted by rate.
-struct Peer {
-  double learning_rate = 0.0;
-  double value = 0.0;
-};
-using PeerTable = std::map<std::string, std::vector<Peer>>;
-
-PeerTable build_peers(const SweepRecord& sweep) {
-  PeerTable table;
-  for (const RankEntry& entry : rank_configurations(sweep)) {
-    if (!is_rankable(entry)) continue;
-    const auto optimizer = entry.config.find("optimizer");
-    const auto rate = entry.config.find("learning_rate");
-    if (optimizer == entry.config.end() || !optimizer->is_string()) continue;
-    if (rate == entry.config.end() || !rate->is_number()) continue;
-    std::vector<Peer>& peers = table[optimizer->get<std::string>()];
-    const double lr = rate->get<double>();
-    auto it = std::find_if(peers.begin(), peers.end(),
-                           [&](const Peer& p) { return p.learning_rate == lr; });
-    if (it == peers.end()) {
-      peers.push_back({lr, entry.mean});
-    } else if (sweep.maximize ? entry.mean > it->value : entry.mean < it->value) {
-      it->value = entry.mean;
-    }
-  }
-  for (auto& [name, peers] : table)
-    std::sort(peers.begin(), peers.end(),
-              [](const Peer& a, const Peer& b) { return a.learning_rate < b.learning_rate; });
-  return table;
+bool better(double a, double b, bool maximize) {
+  return maximize ? a > b : a < b;
 }
 
-// a is better than b by more than the noise margin.
-bool clearly_better(double a, double b, bool maximize) {
-  const double margin = kBetterMargin * std::max(std::fabs(a), std::fabs(b));
-  return maximize ? (a > b && a - b >= margin) : (a < b && b - a >= margin);
-}
-
-// The best peer on one side of `rate` that clearly beats `value`.
-std::optional<Peer> better_peer(const std::vector<Peer>& peers, double rate, double value,
-                                bool maximize, bool higher) {
-  std::optional<Peer> best;
-  for (const Peer& peer : peers) {
-    if (higher ? !(peer.learning_rate > rate) : !(peer.learning_rate < rate)) continue;
-    if (!clearly_better(peer.value, value, maximize)) continue;
-    if (!best || (maximize ? peer.value > best->value : peer.value < best->value)) best = peer;
-  }
-  return best;
+// Objectives that are proportions of the validation rows (their sampling
+// noise is binomial) and their chance level 1/K.
+bool proportion_metric(const std::string& name) {
+  for (const char* part : {"accuracy", "precision", "recall", "f1"})
+    if (name.find(part) != std::string::npos) return true;
+  return false;
 }
 
 double mean_of(const std::vector<double>& v, std::size_t begin, std::size_t end) {
@@ -87,24 +49,29 @@ std::string epochs_text(std::size_t n) {
   return fmt::format("{} epoch{}", n, n == 1 ? "" : "s");
 }
 
-std::string rate_text(const TrialRecord& trial) {
-  const auto rate = learning_rate_of(trial);
-  return rate ? fmt::format(" (learning_rate {})", format_learning_rate(*rate)) : "";
-}
-
 // What the diagnosis reads from one trial.
 struct Curves {
-  std::vector<double> loss;      // training loss per epoch, finite values
-  std::vector<double> val_loss;  // aligned with loss_for_val
+  std::vector<double> loss;       // training loss of each whole epoch, finite values
+  std::vector<double> objective;  // the objective of each epoch that has it, finite
+  std::vector<double> val_loss;   // aligned with loss_for_val
   std::vector<double> loss_for_val;
   std::vector<int> val_epoch;
-  std::vector<double> trace;  // every epoch's loss trace, concatenated
+  std::vector<double> trace;  // every epoch's loss trace, concatenated, finite values
   std::optional<int> nonfinite_epoch;
   std::optional<double> nonfinite_value;
+  std::optional<double> chance;  // ln K, for a cross-entropy loss
 };
 
-Curves read_curves(const TrialRecord& trial) {
+Curves read_curves(const SweepRecord& sweep, const TrialRecord& trial) {
   Curves c;
+  const json loss_spec = trial.config.contains("training") && trial.config["training"].is_object()
+                             ? trial.config["training"].value("loss", json::object())
+                             : json::object();
+  const std::string loss_name = loss_spec.is_string()   ? loss_spec.get<std::string>()
+                                : loss_spec.is_object() ? loss_spec.value("name", "")
+                                                        : "";
+  if (sweep.classes >= 2 && loss_name.find("crossentropy") != std::string::npos)
+    c.chance = std::log(static_cast<double>(sweep.classes));
   auto note_nonfinite = [&](int epoch, double value) {
     if (!c.nonfinite_epoch) {
       c.nonfinite_epoch = epoch;
@@ -112,6 +79,9 @@ Curves read_curves(const TrialRecord& trial) {
     }
   };
   for (const EpochRecord& epoch : trial.epochs) {
+    // A diverged trial's last epoch was cut short: its trace and loss show the
+    // explosion, but it is not a whole epoch of training.
+    const bool partial = trial.divergence && epoch.epoch == trial.divergence->epoch;
     const auto loss = metric_of(epoch, "loss");
     const auto val_loss = metric_of(epoch, "val_loss");
     for (double x : epoch.loss_trace) {
@@ -123,7 +93,10 @@ Curves read_curves(const TrialRecord& trial) {
     }
     if (loss && !std::isfinite(*loss)) note_nonfinite(epoch.epoch, *loss);
     if (val_loss && !std::isfinite(*val_loss)) note_nonfinite(epoch.epoch, *val_loss);
+    if (partial) continue;
     if (loss && std::isfinite(*loss)) c.loss.push_back(*loss);
+    if (const auto value = metric_of(epoch, sweep.objective_metric); value && std::isfinite(*value))
+      c.objective.push_back(*value);
     if (loss && val_loss && std::isfinite(*loss) && std::isfinite(*val_loss)) {
       c.val_loss.push_back(*val_loss);
       c.loss_for_val.push_back(*loss);
@@ -133,33 +106,50 @@ Curves read_curves(const TrialRecord& trial) {
   return c;
 }
 
-// The loss before training: the first window of the trace, else the first epoch.
+// The loss when training began. A cross-entropy classifier starts at the
+// chance level ln K (its initial outputs are near uniform), and the first
+// trace window can already hold an explosion, so that is the start there;
+// otherwise the first window of the trace (the mean of the first few
+// batches), else the first epoch's loss.
 std::optional<double> start_loss(const Curves& c) {
+  if (c.chance) return *c.chance;
   if (!c.trace.empty()) return c.trace.front();
   if (!c.loss.empty()) return c.loss.front();
   return std::nullopt;
 }
 
-std::optional<Diagnosis> check_diverged(const TrialRecord& trial, const Curves& c) {
-  if (trial.status != "diverged" && !c.nonfinite_epoch) return std::nullopt;
-  const std::string tail = fmt::format("{}: learning rate too high", rate_text(trial));
-  if (trial.divergence) {
-    const Divergence& d = *trial.divergence;
-    if (!std::isfinite(d.loss))
-      return Diagnosis{"diverged", fmt::format("the loss became {} at epoch {}, batch {}{}",
-                                               format_value(d.loss), d.epoch, d.batch, tail)};
-    const auto start = start_loss(c);
-    return Diagnosis{
-        "diverged",
-        fmt::format("the loss exploded to {}{} at epoch {}, batch {}{}", format_value(d.loss),
-                    start ? fmt::format(" from {}", format_value(*start)) : "", d.epoch, d.batch,
-                    tail)};
-  }
-  if (c.nonfinite_epoch)
-    return Diagnosis{"diverged",
-                     fmt::format("the loss became {} at epoch {}{}",
-                                 format_value(*c.nonfinite_value), *c.nonfinite_epoch, tail)};
-  return Diagnosis{"diverged", fmt::format("the trial diverged{}", tail)};
+// The fraction the training loss fell from the start to the last whole epoch.
+std::optional<double> progress_of(const Curves& c) {
+  const auto start = start_loss(c);
+  if (!start || c.loss.empty() || !(*start > 0.0)) return std::nullopt;
+  return (*start - c.loss.back()) / *start;
+}
+
+// "the loss fell 85 % in 8 epochs (2.3 → 0.34)", naming a spike above the
+// start instead of measuring from it.
+std::string loss_story(const Curves& c) {
+  const auto start = start_loss(c);
+  if (!start || c.loss.empty()) return "no whole epoch of training loss";
+  const double peak = c.trace.empty() ? *start : *std::max_element(c.trace.begin(), c.trace.end());
+  const std::string spike =
+      peak > 1.5 * *start ? fmt::format(", after a spike to {}", format_value(peak)) : "";
+  const double progress = (*start - c.loss.back()) / *start;
+  const std::string numbers = fmt::format("{} ({} → {}{})", epochs_text(c.loss.size()),
+                                          format_value(*start), format_value(c.loss.back()), spike);
+  // Within half a percent either way the loss did not move.
+  if (progress < -0.005)
+    return fmt::format("the loss rose {} in {}", format_percent(-progress), numbers);
+  if (progress < 0.005) return fmt::format("the loss did not fall in {}", numbers);
+  return fmt::format("the loss fell {} in {}", format_percent(progress), numbers);
+}
+
+std::string rate_text(double rate) {
+  return fmt::format("learning_rate {}", format_learning_rate(rate));
+}
+
+std::string reference_text(const SweepRecord& sweep, const Reference& ref) {
+  return fmt::format("the best rate, {}, reached {} {}", format_learning_rate(ref.learning_rate),
+                     format_value(ref.value), sweep.objective_metric);
 }
 
 std::optional<Diagnosis> check_oscillating(const Curves& c) {
@@ -198,9 +188,10 @@ std::optional<Diagnosis> check_oscillating(const Curves& c) {
       "oscillating",
       fmt::format("the within-epoch loss moves by a median {} of its first-epoch level between "
                   "windows and turns at {} of them without a downward trend (first quarter {}, "
-                  "last quarter {}): learning rate likely too high",
+                  "last quarter {})",
                   format_percent(amplitude), format_percent(turn_fraction), format_value(first),
-                  format_value(last))};
+                  format_value(last)),
+      "", std::nullopt};
 }
 
 // How far the training loss moved over the second half of training.
@@ -214,81 +205,32 @@ double late_change(const Curves& c) {
   return 0.0;
 }
 
-std::string peer_text(const SweepRecord& sweep, const Peer& peer) {
-  return fmt::format("learning_rate {} reached {} {}", format_learning_rate(peer.learning_rate),
-                     format_value(peer.value), sweep.objective_metric);
-}
-
-std::optional<Diagnosis> check_saturated(const SweepRecord& sweep, const Curves& c,
-                                         const std::optional<Peer>& lower) {
-  if (!lower || sweep.classes < 2 || c.loss.empty()) return std::nullopt;
+bool saturated(const SweepRecord& sweep, const Curves& c) {
+  if (sweep.classes < 2 || c.loss.empty()) return false;
   const double chance = std::log(static_cast<double>(sweep.classes));
-  const double final_loss = c.loss.back();
-  if (final_loss < (1.0 - kSaturationTolerance) * chance) return std::nullopt;
-  if (late_change(c) > kSaturationFlatness * chance) return std::nullopt;
-  const bool above = final_loss > (1.0 + kSaturationTolerance) * chance;
-  return Diagnosis{
-      "saturated",
-      fmt::format("the loss sits flat at {}, {} the chance level ln {} = {}, while {}: learning "
-                  "rate too high, the units likely died",
-                  format_value(final_loss), above ? "above" : "at", sweep.classes,
-                  format_value(chance), peer_text(sweep, *lower))};
+  return c.loss.back() >= (1.0 - kSaturationTolerance) * chance &&
+         late_change(c) <= kSaturationFlatness * chance;
 }
 
-std::string progress_text(const Curves& c, double progress) {
-  const auto start = start_loss(c);
-  const std::string numbers =
-      fmt::format("{} ({} → {})", epochs_text(c.loss.size()), format_value(start.value_or(0.0)),
-                  format_value(c.loss.back()));
-  if (progress <= 0.0) return fmt::format("the loss did not fall in {}", numbers);
-  return fmt::format("the loss fell only {} in {}", format_percent(progress), numbers);
-}
-
-std::optional<double> progress_of(const Curves& c) {
-  const auto start = start_loss(c);
-  if (!start || c.loss.empty() || !(*start > 0.0)) return std::nullopt;
-  return (*start - c.loss.back()) / *start;
-}
-
-std::optional<Diagnosis> check_stalled(const SweepRecord& sweep, const Curves& c, double value,
-                                       const std::optional<Peer>& higher) {
-  if (!higher) return std::nullopt;
-  const auto progress = progress_of(c);
-  const double shortfall = sweep.maximize ? (higher->value - value) / std::fabs(higher->value)
-                                          : (value - higher->value) / std::fabs(value);
-  if (progress && *progress < kStallMinProgress)
-    return Diagnosis{"stalled",
-                     fmt::format("{} while {}: learning rate too low", progress_text(c, *progress),
-                                 peer_text(sweep, *higher))};
-  if (shortfall >= kStallShortfall)
-    return Diagnosis{
-        "stalled",
-        fmt::format("{} reached only {} while {}{}: learning rate too low", sweep.objective_metric,
-                    format_value(value), peer_text(sweep, *higher),
-                    progress ? fmt::format(" (the loss fell {} in {})", format_percent(*progress),
-                                           epochs_text(c.loss.size()))
-                             : "")};
-  return std::nullopt;
-}
-
-std::optional<Diagnosis> check_overfitting(const Curves& c) {
+bool overfitting(const Curves& c, std::string* reason) {
   const std::size_t n = c.val_loss.size();
-  if (static_cast<int>(n) < kOverfitMinEpochs) return std::nullopt;
+  if (static_cast<int>(n) < kOverfitMinEpochs) return false;
   const std::size_t best = static_cast<std::size_t>(
       std::min_element(c.val_loss.begin(), c.val_loss.end()) - c.val_loss.begin());
   const std::size_t last = n - 1;
-  if (static_cast<int>(last - best) < kOverfitMinRisingEpochs) return std::nullopt;
+  if (static_cast<int>(last - best) < kOverfitMinRisingEpochs) return false;
   const double minimum = c.val_loss[best];
-  if (!(minimum > 0.0)) return std::nullopt;
+  if (!(minimum > 0.0)) return false;
   const double rise = (c.val_loss[last] - minimum) / minimum;
-  if (rise < kOverfitMinRise || !(c.loss_for_val[last] < c.loss_for_val[best])) return std::nullopt;
-  return Diagnosis{
-      "overfitting",
-      fmt::format("val_loss rose {} from its minimum {} at epoch {} to {} at epoch {} while the "
-                  "training loss kept falling ({} → {}): overfitting",
-                  format_percent(rise), format_value(minimum), c.val_epoch[best],
-                  format_value(c.val_loss[last]), c.val_epoch[last],
-                  format_value(c.loss_for_val[best]), format_value(c.loss_for_val[last]))};
+  if (rise < kOverfitMinRise || !(c.loss_for_val[last] < c.loss_for_val[best])) return false;
+  *reason = fmt::format(
+      "val_loss rose {} from its minimum {} at epoch {} to {} at epoch {} while the training "
+      "loss kept falling ({} → {}): train shorter or regularise (selection already uses the "
+      "best epoch)",
+      format_percent(rise), format_value(minimum), c.val_epoch[best],
+      format_value(c.val_loss[last]), c.val_epoch[last], format_value(c.loss_for_val[best]),
+      format_value(c.loss_for_val[last]));
+  return true;
 }
 
 std::string objective_text(const SweepRecord& sweep, const TrialRecord& trial) {
@@ -298,83 +240,332 @@ std::string objective_text(const SweepRecord& sweep, const TrialRecord& trial) {
   return fmt::format("best {} {} at epoch {}", sweep.objective_metric, format_value(*value), epoch);
 }
 
-Diagnosis diagnose_with(const SweepRecord& sweep, const TrialRecord& trial,
-                        const PeerTable& table) {
-  if (trial.status == "failed")
-    return {"failed", trial.error.empty() ? "the trial failed without an error message"
-                                          : fmt::format("the trial failed: {}", trial.error)};
-  const Curves c = read_curves(trial);
-  if (auto d = check_diverged(trial, c)) return *d;
-  if (trial.epochs.empty())
-    return {"no_data", fmt::format("no epoch recorded yet (status {})", trial.status)};
-  if (auto d = check_oscillating(c)) return *d;
-
-  const auto value = trial_objective(sweep, trial);
-  const auto rate = learning_rate_of(trial);
-  const auto peers_it = table.find(optimizer_of(trial));
-  if (value && rate && peers_it != table.end()) {
-    const std::vector<Peer>& peers = peers_it->second;
-    const auto lower = better_peer(peers, *rate, *value, sweep.maximize, false);
-    const auto higher = better_peer(peers, *rate, *value, sweep.maximize, true);
-    const auto best =
-        std::max_element(peers.begin(), peers.end(), [&](const Peer& a, const Peer& b) {
-          return sweep.maximize ? a.value < b.value : a.value > b.value;
-        });
-    const bool above_best = best != peers.end() && *rate > best->learning_rate;
-    if (above_best) {
-      if (auto d = check_saturated(sweep, c, lower)) return *d;
-      if (auto d = check_stalled(sweep, c, *value, higher)) return *d;
-    } else {
-      if (auto d = check_stalled(sweep, c, *value, higher)) return *d;
-      if (auto d = check_saturated(sweep, c, lower)) return *d;
-    }
+Diagnosis diverged_diagnosis(const SweepRecord& sweep, const TrialRecord& trial, const Curves& c) {
+  std::string what;
+  if (trial.divergence && !std::isfinite(trial.divergence->loss)) {
+    what = fmt::format("the loss became {} at epoch {}, batch {}",
+                       format_value(trial.divergence->loss), trial.divergence->epoch,
+                       trial.divergence->batch);
+  } else if (trial.divergence) {
+    const json pruning = sweep.spec.value("pruning", json::object());
+    const double factor = pruning.value("divergence_factor", 4.0);
+    const auto start = start_loss(c);
+    what = fmt::format(
+        "the loss exploded and stayed above {} × its starting {}; stopped at epoch {}, batch "
+        "{} with a loss of {}",
+        format_value(factor), start ? format_value(*start) : std::string("value"),
+        trial.divergence->epoch, trial.divergence->batch, format_value(trial.divergence->loss));
+  } else if (c.nonfinite_epoch) {
+    what = fmt::format("the loss became {} at epoch {}", format_value(*c.nonfinite_value),
+                       *c.nonfinite_epoch);
+  } else {
+    what = "the trial diverged";
   }
-  if (auto d = check_overfitting(c)) return *d;
+  return {"diverged", what, "", std::nullopt};
+}
 
-  const std::string objective = objective_text(sweep, trial);
-  const std::string suffix = objective.empty() ? "" : "; " + objective;
-  if (trial.status == "pruned")
-    return {"pruned", fmt::format("stopped early by the pruner after {}{}",
-                                  epochs_text(trial.epochs.size()), suffix)};
-  if (trial.status == "interrupted")
-    return {"interrupted",
-            fmt::format("interrupted after {}{}", epochs_text(trial.epochs.size()), suffix)};
-  if (trial.status == "running" || trial.status == "pending")
-    return {"running",
-            fmt::format("still running: {} so far{}", epochs_text(trial.epochs.size()), suffix)};
+struct Position {
+  const RateGroup* group = nullptr;
+  const RateGroup::Config* config = nullptr;
+};
 
+Diagnosis alone(const SweepRecord& sweep, const TrialRecord& trial, const Curves& c) {
+  if (trial.status == "diverged" || c.nonfinite_epoch) {
+    Diagnosis d = diverged_diagnosis(sweep, trial, c);
+    d.reason += ": learning rate too high";
+    d.direction = "high";
+    return d;
+  }
+  if (auto d = check_oscillating(c)) {
+    d->reason += ": learning rate likely too high (no other rate of this group to compare)";
+    return *d;
+  }
+  std::string overfit;
+  if (overfitting(c, &overfit)) return {"overfitting", overfit, "", std::nullopt};
   const auto progress = progress_of(c);
-  if (progress && *progress < kStallMinProgress) {
-    // Nothing to compare with: no other learning rate of this optimizer did better.
-    const bool alone = peers_it == table.end() || peers_it->second.size() < 2;
-    if (alone)
-      return {"stalled",
-              fmt::format("{}, and no other learning rate of {} was tried to compare: learning "
-                          "rate possibly too low",
-                          progress_text(c, *progress),
-                          optimizer_of(trial).empty() ? "this optimizer" : optimizer_of(trial))};
+  if (progress && *progress < kStallMinProgress)
+    return {"stalled",
+            fmt::format("{}, and no other learning rate of {} was tried to compare: learning "
+                        "rate possibly too low",
+                        loss_story(c),
+                        optimizer_of(trial).empty() ? "this optimizer" : optimizer_of(trial)),
+            "", std::nullopt};
+  const std::string objective = objective_text(sweep, trial);
+  return {"converged",
+          fmt::format("{}{}; no other learning rate of this group was tried to compare",
+                      loss_story(c), objective.empty() ? "" : "; " + objective),
+          "", std::nullopt};
+}
+
+std::string partial_label(const std::string& status) {
+  if (status == "pruned") return "pruned";
+  if (status == "interrupted") return "interrupted";
+  if (status == "running" || status == "pending") return "running";
+  return "";
+}
+
+Diagnosis judge(const SweepRecord& sweep, const TrialRecord& trial, const Position& at) {
+  if (trial.status == "failed")
+    return {"failed",
+            trial.error.empty() ? "the trial failed without an error message"
+                                : fmt::format("the trial failed: {}", trial.error),
+            "", std::nullopt};
+  const Curves c = read_curves(sweep, trial);
+  const bool diverged = trial.status == "diverged" || c.nonfinite_epoch.has_value();
+  if (trial.epochs.empty() && !diverged)
+    return {"no_data", fmt::format("no epoch recorded yet (status {})", trial.status), "",
+            std::nullopt};
+
+  const RateGroup* group = at.group;
+  if (group == nullptr || !group->best || group->configs.size() < 2) return alone(sweep, trial, c);
+  const RateGroup::Config& best = group->configs[*group->best];
+  Reference ref;
+  ref.trial_id = sweep.trials[best.best_trial.value_or(best.trials.front())].id;
+  ref.config_hash = best.config_hash;
+  ref.learning_rate = best.learning_rate;
+  ref.value = *best.value;
+  ref.margin = group->margin;
+  const double rate = at.config->learning_rate;
+  const bool below = rate < ref.learning_rate;
+  const std::string rate_word = rate_text(rate);
+  const std::string compared = reference_text(sweep, ref);
+
+  if (diverged) {
+    Diagnosis d = diverged_diagnosis(sweep, trial, c);
+    d.direction = below ? "low" : "high";
+    d.reason = below ? fmt::format(
+                           "{} at {}, below the best rate ({}): not the learning rate "
+                           "alone; check the data and the model",
+                           d.reason, rate_word, compared)
+                     : fmt::format("{} at {} while {}: learning rate too high", d.reason, rate_word,
+                                   compared);
+    d.reference = ref;
+    return d;
   }
-  if (progress)
-    return {"converged",
-            fmt::format("the loss fell {} in {} ({} → {}){}", format_percent(*progress),
-                        epochs_text(c.loss.size()), format_value(*start_loss(c)),
-                        format_value(c.loss.back()), suffix)};
-  return {"converged", objective.empty() ? "finished without a loss or objective to judge"
-                                         : fmt::format("finished; {}", objective)};
+
+  const std::optional<double> value =
+      at.config->value ? at.config->value : trial_objective(sweep, trial);
+  const bool ok = value && (!better(ref.value, *value, sweep.maximize) ||
+                            std::fabs(ref.value - *value) <= group->margin);
+  const std::string value_text =
+      value ? fmt::format("{} {}{}", sweep.objective_metric, format_value(*value),
+                          at.config->n > 1 ? fmt::format(" (mean of {})", at.config->n) : "")
+            : fmt::format("no {}", sweep.objective_metric);
+
+  if (ok) {
+    Diagnosis d;
+    d.direction = "ok";
+    d.reference = ref;
+    const bool is_best = at.config == &best;
+    const std::string standing =
+        is_best ? fmt::format("the best {} of this group: {}", rate_word, value_text)
+                : fmt::format("{} at {}, within {} of the best rate {} ({})", value_text, rate_word,
+                              format_value(group->margin), format_learning_rate(ref.learning_rate),
+                              format_value(ref.value));
+    std::string overfit;
+    const std::string partial = partial_label(trial.status);
+    if (!partial.empty()) {
+      d.label = partial;
+      d.reason = fmt::format("{} after {}; {}", partial == "running" ? "still running" : partial,
+                             epochs_text(c.loss.size()), standing);
+    } else if (overfitting(c, &overfit)) {
+      d.label = "overfitting";
+      d.reason = fmt::format("{}; {}", overfit, standing);
+    } else {
+      d.label = "converged";
+      d.reason = fmt::format("{}; {}", standing, loss_story(c));
+    }
+    return d;
+  }
+
+  Diagnosis d;
+  d.reference = ref;
+  const std::string shortfall = fmt::format("{} at {} while {} (margin {})", value_text, rate_word,
+                                            compared, format_value(group->margin));
+  if (below) {
+    d.direction = "low";
+    const auto progress = progress_of(c);
+    // Still improving at the end: the objective's gain over the last third of
+    // the epochs, against the gap that is left to the best.
+    bool still_improving = false;
+    std::string late;
+    const std::size_t e = c.objective.size();
+    if (e >= 2 && value) {
+      const std::size_t from = std::min(e - 2, (2 * e) / 3);
+      const double gain = sweep.maximize ? c.objective.back() - c.objective[from]
+                                         : c.objective[from] - c.objective.back();
+      const double gap = std::fabs(ref.value - c.objective.back());
+      still_improving = gain > 0.0 && gain >= kSlowMinLateGain * gap;
+      late = fmt::format("{} {} → {} over epochs {}–{}", sweep.objective_metric,
+                         format_value(c.objective[from]), format_value(c.objective.back()),
+                         from + 1, e);
+    }
+    if ((progress && *progress < kStallMinProgress) || !still_improving) {
+      d.label = "stalled";
+      d.reason = fmt::format("{}; {}{}: learning rate too low", loss_story(c), shortfall,
+                             late.empty() ? "" : fmt::format(" ({})", late));
+    } else {
+      d.label = "slow";
+      d.reason = fmt::format(
+          "still improving when training ended ({}); {}: learning rate too "
+          "low (or too few epochs)",
+          late, shortfall);
+    }
+    return d;
+  }
+
+  d.direction = "high";
+  if (auto o = check_oscillating(c)) {
+    d.label = o->label;
+    d.reason = fmt::format("{}; {}: learning rate too high", o->reason, shortfall);
+  } else if (saturated(sweep, c)) {
+    const double chance = std::log(static_cast<double>(sweep.classes));
+    d.label = "saturated";
+    d.reason = fmt::format(
+        "the loss sits flat at {}, {} the chance level ln {} = {}; {}: learning rate too high, "
+        "the units likely died",
+        format_value(c.loss.back()),
+        c.loss.back() > (1.0 + kSaturationTolerance) * chance ? "above" : "at", sweep.classes,
+        format_value(chance), shortfall);
+  } else {
+    d.label = "unstable";
+    d.reason = fmt::format("{}; {}: learning rate too high", loss_story(c), shortfall);
+  }
+  return d;
+}
+
+// Where each trial of the sweep sits among the groups.
+std::vector<Position> positions(const SweepRecord& sweep, const std::vector<RateGroup>& groups) {
+  std::vector<Position> out(sweep.trials.size());
+  for (const RateGroup& group : groups)
+    for (const RateGroup::Config& config : group.configs)
+      for (std::size_t i : config.trials) out[i] = {&group, &config};
+  return out;
 }
 
 }  // namespace
 
+double group_margin(const SweepRecord& sweep, double best, double best_std, int best_n) {
+  const std::string& metric = sweep.objective_metric;
+  const bool proportion = proportion_metric(metric);
+  double chance = 0.0;
+  if (sweep.classes >= 2) {
+    if (proportion) chance = 1.0 / sweep.classes;
+    if (metric.find("loss") != std::string::npos) chance = std::log(sweep.classes);
+  }
+  double margin = kMarginRelative * std::fabs(best - chance);
+  const auto rows = sweep.data.find("validation_rows");
+  if (proportion && rows != sweep.data.end() && rows->is_number() && rows->get<double>() > 0) {
+    const double n = rows->get<double>();
+    const double p = std::clamp((best * n + 2.0) / (n + 4.0), 0.0, 1.0);
+    margin = std::max(margin, kMarginSampling * std::sqrt(p * (1.0 - p) / n));
+  }
+  if (best_n >= 2 && std::isfinite(best_std))
+    margin = std::max(margin, kMarginRepeats * best_std / std::sqrt(static_cast<double>(best_n)));
+  return margin;
+}
+
+std::vector<RateGroup> rate_groups(const SweepRecord& sweep) {
+  std::vector<RateGroup> groups;
+  std::map<std::string, std::size_t> group_of;
+  std::vector<std::map<std::string, std::size_t>> config_of;
+  for (std::size_t i = 0; i < sweep.trials.size(); ++i) {
+    const TrialRecord& trial = sweep.trials[i];
+    const auto rate = learning_rate_of(trial);
+    if (!rate) continue;
+    json settings = trial.params;
+    settings.erase("learning_rate");
+    auto [g, new_group] = group_of.try_emplace(settings.dump(), groups.size());
+    if (new_group) {
+      RateGroup group;
+      group.optimizer = optimizer_of(trial);
+      group.settings = std::move(settings);
+      groups.push_back(std::move(group));
+      config_of.emplace_back();
+    }
+    RateGroup& group = groups[g->second];
+    auto [c, new_config] =
+        config_of[g->second].try_emplace(trial.config_hash, group.configs.size());
+    if (new_config) {
+      RateGroup::Config config;
+      config.learning_rate = *rate;
+      config.config_hash = trial.config_hash;
+      group.configs.push_back(std::move(config));
+    }
+    group.configs[c->second].trials.push_back(i);
+  }
+  for (RateGroup& group : groups) {
+    for (RateGroup::Config& config : group.configs) {
+      std::vector<double> values;
+      std::optional<double> best_value;
+      for (std::size_t i : config.trials) {
+        const TrialRecord& trial = sweep.trials[i];
+        if (trial.status == "diverged") ++config.diverged;
+        if (!counts_for_ranking(trial)) continue;
+        const auto value = trial_objective(sweep, trial);
+        if (!value) continue;
+        values.push_back(*value);
+        if (!best_value || better(*value, *best_value, sweep.maximize)) {
+          best_value = value;
+          config.best_trial = i;
+        }
+      }
+      config.n = static_cast<int>(values.size());
+      if (values.empty()) continue;
+      const double mean = mean_of(values, 0, values.size());
+      double squares = 0.0;
+      for (double x : values) squares += (x - mean) * (x - mean);
+      config.value = mean;
+      config.std =
+          values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0.0;
+    }
+    std::sort(group.configs.begin(), group.configs.end(),
+              [](const RateGroup::Config& a, const RateGroup::Config& b) {
+                return a.learning_rate < b.learning_rate;
+              });
+    for (std::size_t k = 0; k < group.configs.size(); ++k) {
+      const RateGroup::Config& config = group.configs[k];
+      if (!config.value) continue;
+      if (!group.best || better(*config.value, *group.configs[*group.best].value, sweep.maximize))
+        group.best = k;
+    }
+    if (group.best) {
+      const RateGroup::Config& best = group.configs[*group.best];
+      group.margin = group_margin(sweep, *best.value, best.std, best.n);
+    }
+  }
+  return groups;
+}
+
 Diagnosis diagnose(const SweepRecord& sweep, const TrialRecord& trial) {
-  return diagnose_with(sweep, trial, build_peers(sweep));
+  const std::vector<RateGroup> groups = rate_groups(sweep);
+  const std::vector<Position> at = positions(sweep, groups);
+  for (std::size_t i = 0; i < sweep.trials.size(); ++i)
+    if (&sweep.trials[i] == &trial || sweep.trials[i].id == trial.id)
+      return judge(sweep, trial, at[i]);
+  return judge(sweep, trial, Position{});
 }
 
 std::vector<Diagnosis> diagnose_all(const SweepRecord& sweep) {
-  const PeerTable table = build_peers(sweep);
+  return diagnose_all(sweep, rate_groups(sweep));
+}
+
+std::optional<double> late_gain(const SweepRecord& sweep, const TrialRecord& trial) {
+  const Curves c = read_curves(sweep, trial);
+  const std::size_t e = c.objective.size();
+  if (e < 2) return std::nullopt;
+  const std::size_t from = std::min(e - 2, (2 * e) / 3);
+  return sweep.maximize ? c.objective.back() - c.objective[from]
+                        : c.objective[from] - c.objective.back();
+}
+
+std::vector<Diagnosis> diagnose_all(const SweepRecord& sweep,
+                                    const std::vector<RateGroup>& groups) {
+  const std::vector<Position> at = positions(sweep, groups);
   std::vector<Diagnosis> result;
   result.reserve(sweep.trials.size());
-  for (const TrialRecord& trial : sweep.trials)
-    result.push_back(diagnose_with(sweep, trial, table));
+  for (std::size_t i = 0; i < sweep.trials.size(); ++i)
+    result.push_back(judge(sweep, sweep.trials[i], at[i]));
   return result;
 }
 

@@ -59,6 +59,8 @@ std::vector<RankEntry> rank_configurations(const SweepRecord& sweep) {
     RankEntry& entry = entries[i];
     members[i].emplace_back(trial.repeat, trial.id);
     if (status_order(trial.status) < status_order(entry.status)) entry.status = trial.status;
+    if (trial.status == "diverged") ++entry.diverged;
+    if (trial.status == "failed") ++entry.failed;
     if (!counts_for_ranking(trial)) continue;
     if (const auto value = trial_objective(sweep, trial)) values[i].push_back(*value);
   }

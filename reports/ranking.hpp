@@ -32,6 +32,8 @@ struct RankEntry {
   int rank = 0;                                            // 1-based position in the ranking
   bool tied = false;                                       // tied with a neighbour
   std::string status;  // best status among its trials (completed > pruned > ... > failed)
+  int diverged = 0;    // trials of the configuration that diverged
+  int failed = 0;      // ... and that failed
   double min = std::numeric_limits<double>::quiet_NaN();  // over the counted repeats
   double max = std::numeric_limits<double>::quiet_NaN();
 };

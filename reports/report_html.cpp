@@ -51,7 +51,8 @@ table.heat td.empty{background:#fafafa}
 .b-converged{background:#dcf3e3;color:#14632d}.b-stalled{background:#e0e8f7;color:#1f4a8a}
 .b-saturated{background:#efe1f7;color:#6b2a8a}.b-oscillating{background:#fff0d6;color:#8a5200}
 .b-diverged{background:#fde2e1;color:#a40e26}.b-overfitting{background:#fff6c7;color:#6b5a00}
-.b-failed{background:#e5e5e5;color:#333}
+.b-failed{background:#e5e5e5;color:#333}.b-slow{background:#e3f1fb;color:#1d5a85}
+.b-unstable{background:#ffe4d1;color:#8a3a00}
 .panels{display:grid;grid-template-columns:repeat(auto-fit,minmax(330px,1fr));gap:14px}
 .panel{border:1px solid var(--line);border-radius:8px;padding:10px 12px;min-width:0}
 .chart{width:100%;min-height:60px}
@@ -503,6 +504,13 @@ void render_best(std::string& out, const json& report) {
       fmt::format_to(std::back_inserter(out), "<li>{}</li>", html_escape(text_of(w)));
     out += "</ul></section>";
   }
+  const json advice = report.value("advice", json::array());
+  if (!advice.empty()) {
+    out += "<section class=\"card\" id=\"advice\"><h3>Where to look next</h3><ul>";
+    for (const json& a : advice)
+      fmt::format_to(std::back_inserter(out), "<li>{}</li>", html_escape(text_of(a)));
+    out += "</ul></section>";
+  }
 }
 
 // Optimizer x learning-rate grid of the objective. Random searches with many
@@ -529,6 +537,7 @@ void render_heatmap(std::string& out, const json& report) {
 
   struct Cell {
     double value = std::nan("");
+    int n = 0;  // repeats behind the value
     int trials = 0;
     int diverged = 0;
     int failed = 0;
@@ -542,7 +551,10 @@ void render_heatmap(std::string& out, const json& report) {
     Cell& cell = cells[{text_of(config.value("optimizer", json(""))),
                         column_of(config.at("learning_rate").get<double>())}];
     const double mean = number_or_nan(entry.value("mean", json(nullptr)));
-    if (std::isnan(cell.value) && std::isfinite(mean)) cell.value = mean;
+    if (std::isnan(cell.value) && std::isfinite(mean)) {
+      cell.value = mean;
+      cell.n = entry.value("n", 0);
+    }
   }
   for (const json& trial : report.at("trials")) {
     const json params = trial.value("params", json::object());
@@ -604,13 +616,15 @@ void render_heatmap(std::string& out, const json& report) {
       const int r = static_cast<int>(std::lround(237 - t * (237 - 20)));
       const int g = static_cast<int>(std::lround(248 - t * (248 - 110)));
       const int b = static_cast<int>(std::lround(240 - t * (240 - 60)));
-      fmt::format_to(std::back_inserter(out),
-                     "<td style=\"background:rgb({},{},{});color:{}\" title=\"{} · {} {}{}\">{}"
-                     "<small>{}</small></td>",
-                     r, g, b, t > 0.55 ? "#fff" : "#111", where, html_escape(metric),
-                     format_value(cell.value),
-                     cell.diverged > 0 ? fmt::format(" · {} diverged", cell.diverged) : "",
-                     format_value(cell.value), html_escape(cell.label));
+      fmt::format_to(
+          std::back_inserter(out),
+          "<td style=\"background:rgb({},{},{});color:{}\" title=\"{} · {} {}{}\">{}"
+          "<small>{}</small></td>",
+          r, g, b, t > 0.55 ? "#fff" : "#111", where, html_escape(metric), format_value(cell.value),
+          cell.diverged > 0 ? fmt::format(" · {} of {} diverged", cell.diverged, cell.trials) : "",
+          format_value(cell.value) +
+              (cell.n < cell.trials ? fmt::format(" ({} of {})", cell.n, cell.trials) : ""),
+          html_escape(cell.label));
     }
     out += "</tr>";
   }
@@ -630,15 +644,22 @@ void render_charts(std::string& out, const json& report) {
       metric);
   out +=
       "<section id=\"curves\"><h2>Training curves by optimizer</h2><dl class=\"lessons\">"
-      "<div><dt>converged</dt><dd>trained well.</dd></div>"
-      "<div><dt>stalled</dt><dd>barely moved while a higher rate did better: too low.</dd></div>"
-      "<div><dt>oscillating</dt><dd>loss jumps up and down without a trend: likely too "
-      "high.</dd></div>"
-      "<div><dt>saturated</dt><dd>flat at the chance-level loss ln K while a lower rate did "
-      "better: too high, units died.</dd></div>"
-      "<div><dt>diverged</dt><dd>the loss became non-finite or exploded: too high.</dd></div>"
-      "<div><dt>overfitting</dt><dd>validation loss rising while training loss "
-      "falls.</dd></div></dl><div class=\"panels\" id=\"curve-panels\"></div></section>";
+      "<div><dt>converged</dt><dd>within the margin of its optimizer's best rate: trained "
+      "well.</dd></div>"
+      "<div><dt>overfitting</dt><dd>within the margin, but validation loss rising while "
+      "training loss falls.</dd></div>"
+      "<div><dt>stalled</dt><dd>clearly worse at a lower rate than the best, and barely moving "
+      "at the end: too low.</dd></div>"
+      "<div><dt>slow</dt><dd>clearly worse at a lower rate, still improving when training "
+      "ended: too low (or too few epochs).</dd></div>"
+      "<div><dt>oscillating</dt><dd>clearly worse at a higher rate; the loss jumps up and down "
+      "without a trend: too high.</dd></div>"
+      "<div><dt>saturated</dt><dd>clearly worse at a higher rate; flat at the chance-level loss "
+      "ln K: too high, units died.</dd></div>"
+      "<div><dt>unstable</dt><dd>clearly worse at a higher rate; finite, but plateaued well "
+      "short of the best: too high.</dd></div>"
+      "<div><dt>diverged</dt><dd>stopped: the loss became non-finite, or exploded and stayed "
+      "there: too high.</dd></div></dl><div class=\"panels\" id=\"curve-panels\"></div></section>";
 }
 
 void render_table(std::string& out, const json& report) {

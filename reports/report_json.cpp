@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -37,6 +38,8 @@ json sweep_json(const SweepRecord& sweep) {
           {"version", sweep.version},
           {"host", sweep.host},
           {"classes", sweep.classes},
+          {"validation_rows",
+           sweep.data.contains("validation_rows") ? sweep.data["validation_rows"] : json(nullptr)},
           {"swept", sweep.swept},
           {"trial_count", sweep.trials.size()}};
 }
@@ -64,7 +67,10 @@ json rank_entry_json(const RankEntry& e) {
           {"max", json_number(e.max)},
           {"n", e.n},
           {"tied", e.tied},
-          {"status", e.status}};
+          {"status", e.status},
+          {"trials", e.trial_ids.size()},
+          {"diverged", e.diverged},
+          {"failed", e.failed}};
 }
 
 // Every metric name any epoch recorded, the four usual ones first.
@@ -102,6 +108,20 @@ json curves_json(const TrialRecord& trial) {
   return curves;
 }
 
+json diagnosis_json(const Diagnosis& d) {
+  json reference = nullptr;
+  if (d.reference)
+    reference = {{"trial_id", d.reference->trial_id},
+                 {"config_hash", d.reference->config_hash},
+                 {"learning_rate", json_number(d.reference->learning_rate)},
+                 {"value", json_number(d.reference->value)},
+                 {"margin", json_number(d.reference->margin)}};
+  return {{"label", d.label},
+          {"reason", d.reason},
+          {"direction", d.direction.empty() ? json(nullptr) : json(d.direction)},
+          {"reference", std::move(reference)}};
+}
+
 json trial_json(const SweepRecord& sweep, const TrialRecord& trial, const Diagnosis& diagnosis) {
   int best_epoch = 0;
   const auto objective = trial_objective(sweep, trial, &best_epoch);
@@ -127,7 +147,7 @@ json trial_json(const SweepRecord& sweep, const TrialRecord& trial, const Diagno
           {"divergence", divergence},
           {"objective", objective ? json_number(*objective) : json(nullptr)},
           {"best_epoch", best_epoch > 0 ? json(best_epoch) : json(nullptr)},
-          {"diagnosis", {{"label", diagnosis.label}, {"reason", diagnosis.reason}}},
+          {"diagnosis", diagnosis_json(diagnosis)},
           {"started", trial.started_at},
           {"finished", trial.finished_at},
           {"seconds", json_number(trial.seconds)},
@@ -183,14 +203,21 @@ json best_json(const SweepRecord& sweep, const std::vector<RankEntry>& ranking) 
   return best;
 }
 
+// Per optimizer, the group (see rate_groups) that holds its best
+// configuration, and where that best sits among the rates the group tried.
 struct OptimizerSummary {
   std::set<double> rates;
   std::set<double> diverged_rates;
   const RankEntry* best = nullptr;
+  const RateGroup* group = nullptr;
+  std::optional<double> below;  // the nearest rate tried below the best
+  std::optional<double> above;  // ... and above
+  std::string advice;           // refine | extend_low | extend_high | ""
 };
 
-std::map<std::string, OptimizerSummary> summarise_optimizers(
-    const SweepRecord& sweep, const std::vector<RankEntry>& ranking) {
+std::map<std::string, OptimizerSummary> summarise_optimizers(const SweepRecord& sweep,
+                                                             const std::vector<RankEntry>& ranking,
+                                                             const std::vector<RateGroup>& groups) {
   std::map<std::string, OptimizerSummary> out;
   for (const TrialRecord& trial : sweep.trials) {
     const std::string name = optimizer_of(trial);
@@ -209,6 +236,31 @@ std::map<std::string, OptimizerSummary> summarise_optimizers(
     OptimizerSummary& summary = out[name->get<std::string>()];
     if (summary.best == nullptr) summary.best = &entry;
   }
+  for (auto& [name, summary] : out) {
+    if (summary.best == nullptr) continue;
+    for (const RateGroup& group : groups)
+      for (const RateGroup::Config& config : group.configs)
+        if (config.config_hash == summary.best->config_hash) summary.group = &group;
+    if (summary.group == nullptr) continue;
+    const RateGroup& group = *summary.group;
+    const std::size_t b = *group.best;
+    if (b > 0) summary.below = group.configs[b - 1].learning_rate;
+    if (b + 1 < group.configs.size()) summary.above = group.configs[b + 1].learning_rate;
+    if (group.configs.size() < 2) continue;
+    // The best at the lowest rate but still improving when training ended: a
+    // lower rate would learn slower still, so the optimum lies above it.
+    const RateGroup::Config& best = group.configs[b];
+    const auto gain =
+        best.best_trial ? late_gain(sweep, sweep.trials[*best.best_trial]) : std::nullopt;
+    const bool best_slow = gain && *gain > group.margin;
+    if (summary.below && summary.above) {
+      summary.advice = "refine";
+    } else if (!summary.below) {
+      summary.advice = best_slow ? "refine" : "extend_low";
+    } else {
+      summary.advice = "extend_high";
+    }
+  }
   return out;
 }
 
@@ -222,7 +274,8 @@ std::string rates_text(const std::set<double>& rates) {
 
 json build_report(const SweepRecord& sweep) {
   const std::vector<RankEntry> ranking = rank_configurations(sweep);
-  const std::vector<Diagnosis> diagnoses = diagnose_all(sweep);
+  const std::vector<RateGroup> groups = rate_groups(sweep);
+  const std::vector<Diagnosis> diagnoses = diagnose_all(sweep, groups);
 
   json report = json::object();
   report["schema_version"] = kReportSchemaVersion;
@@ -240,8 +293,9 @@ json build_report(const SweepRecord& sweep) {
   report["trials"] = std::move(trials);
 
   json warnings = json::array();
+  json advice = json::array();
   json by_optimizer = json::object();
-  for (const auto& [name, summary] : summarise_optimizers(sweep, ranking)) {
+  for (const auto& [name, summary] : summarise_optimizers(sweep, ranking, groups)) {
     json entry = {
         {"learning_rates", std::vector<double>(summary.rates.begin(), summary.rates.end())},
         {"diverged_learning_rates",
@@ -249,6 +303,8 @@ json build_report(const SweepRecord& sweep) {
         {"best_learning_rate", nullptr},
         {"value", nullptr},
         {"config_hash", nullptr},
+        {"bracket", json::array({nullptr, nullptr})},
+        {"advice", nullptr},
         {"at_edge", false},
         {"edge", nullptr}};
     if (summary.best != nullptr) {
@@ -256,27 +312,42 @@ json build_report(const SweepRecord& sweep) {
       entry["best_learning_rate"] = rate;
       entry["value"] = json_number(summary.best->mean);
       entry["config_hash"] = summary.best->config_hash;
-      if (summary.rates.size() >= 2) {
-        if (rate == *summary.rates.rbegin()) {
-          entry["at_edge"] = true;
-          entry["edge"] = "high";
-          warnings.push_back(fmt::format(
-              "the optimum for {} may lie beyond {}, the highest learning rate tried; extend the "
-              "range",
-              name, format_learning_rate(rate)));
-        } else if (rate == *summary.rates.begin()) {
+      entry["bracket"] = json::array({summary.below ? json(*summary.below) : json(nullptr),
+                                      summary.above ? json(*summary.above) : json(nullptr)});
+      if (!summary.advice.empty()) entry["advice"] = summary.advice;
+      const std::string best_text = format_learning_rate(rate);
+      if (summary.advice == "extend_high") {
+        entry["at_edge"] = true;
+        entry["edge"] = "high";
+        warnings.push_back(fmt::format(
+            "the optimum for {} may lie above {}, the highest learning rate tried; extend the "
+            "range upward",
+            name, best_text));
+      } else if (summary.advice == "extend_low") {
+        entry["at_edge"] = true;
+        entry["edge"] = "low";
+        warnings.push_back(fmt::format(
+            "the optimum for {} may lie below {}, the lowest learning rate tried; extend the "
+            "range downward",
+            name, best_text));
+      } else if (summary.advice == "refine") {
+        if (!summary.below) {
           entry["at_edge"] = true;
           entry["edge"] = "low";
-          warnings.push_back(fmt::format(
-              "the optimum for {} may lie below {}, the lowest learning rate tried; extend the "
-              "range",
-              name, format_learning_rate(rate)));
         }
+        advice.push_back(fmt::format(
+            "the optimum for {} lies between {} and {} (best tried: {}){}; refine the grid there",
+            name, format_learning_rate(summary.below.value_or(rate)),
+            format_learning_rate(*summary.above), best_text,
+            summary.below ? ""
+                          : fmt::format(", the lowest rate tried, still improving when training "
+                                        "ended")));
       }
     }
     by_optimizer[name] = std::move(entry);
   }
   report["by_optimizer"] = std::move(by_optimizer);
+  report["advice"] = std::move(advice);
 
   std::size_t diverged = 0;
   std::size_t failed = 0;
@@ -306,6 +377,12 @@ json build_report(const SweepRecord& sweep) {
     warnings.push_back(fmt::format("{} of {} trials diverged{}", diverged, total,
                                    where.empty() ? "" : ": " + where));
   }
+  const auto validation_classes = sweep.data.find("validation_classes");
+  if (validation_classes != sweep.data.end() && validation_classes->is_number() &&
+      validation_classes->get<int>() == 1)
+    warnings.push_back(
+        "the validation part holds a single class: its metrics cannot tell the trials apart "
+        "(shuffle the rows, or give a validation file)");
   if (failed > 0)
     warnings.push_back(fmt::format("{} of {} trials failed{}", failed, total,
                                    first_error.empty() ? "" : "; the first error: " + first_error));

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "reports/report_json.hpp"
 #include "runner/sweep_runner.hpp"
@@ -56,26 +58,56 @@ void print_summary(const reports::SweepRecord& record, std::FILE* out) {
   fmt::print(out, "{:>4}  {:<44} {:>17}  {:<11} {}\n", "rank", "configuration",
              record.objective_metric, "status", "diagnosis");
   const json ranking = report.value("ranking", json::array());
+  std::vector<std::string> why;  // the configurations that lost, and why
   for (const auto& entry : ranking) {
+    const int n = entry.value("n", 0);
+    const int count = entry.value("trials", 1);
+    const int diverged = entry.value("diverged", 0);
     std::string value = "-";
     if (entry.contains("mean") && entry["mean"].is_number()) {
       value = fmt::format("{:.4f}", entry["mean"].get<double>());
-      if (entry.value("n", 1) > 1 && entry.contains("std") && entry["std"].is_number()) {
+      if (n > 1 && entry.contains("std") && entry["std"].is_number()) {
         value += fmt::format(" ±{:.4f}", entry["std"].get<double>());
       }
+      if (n < count) value += fmt::format(" ({} of {})", n, count);
     }
-    std::string status = "-";
-    std::string diagnosis;
+    // The configuration's status, as the report's heatmap shows it: its best
+    // trial's, with the repeats that diverged counted.
+    std::string status = entry.value("status", "-");
+    if (diverged > 0 && status != "diverged")
+      status += fmt::format(", {}/{} diverged", diverged, count);
+    // The configuration's diagnosis: that of its first repeat that did not
+    // diverge, else its first.
     const json ids = entry.value("trial_ids", json::array());
-    if (!ids.empty()) {
-      const json& trial = trials[ids[0].get<std::int64_t>()];
-      status = trial.value("status", "-");
-      if (trial.contains("diagnosis")) diagnosis = trial["diagnosis"].value("label", "");
+    const json* shown = nullptr;
+    for (const auto& id : ids) {
+      const json& trial = trials[id.get<std::int64_t>()];
+      if (shown == nullptr ||
+          (shown->value("status", "") == "diverged" && trial.value("status", "") != "diverged"))
+        shown = &trial;
+    }
+    std::string diagnosis;
+    if (shown != nullptr && shown->contains("diagnosis")) {
+      const json& d = (*shown)["diagnosis"];
+      diagnosis = d.value("label", "");
+      const json direction = d.value("direction", json());
+      if ((direction == "low" || direction == "high" || diagnosis == "failed") && why.size() < 40)
+        why.push_back(fmt::format("  {} — {}: {}",
+                                  describe_params(entry.value("config", json::object())), diagnosis,
+                                  d.value("reason", "")));
     }
     fmt::print(out, "{:>4}  {:<44} {:>17}  {:<11} {}{}\n", entry.value("rank", 0),
                describe_params(entry.value("config", json::object())), value, status, diagnosis,
                entry.value("tied", false) ? " (tied)" : "");
   }
+  if (!why.empty()) {
+    fmt::print(out, "why the others lost (learning rate too low or too high for its group):\n");
+    for (const auto& line : why) fmt::print(out, "{}\n", line);
+  }
+  for (const auto& line : report.value("warnings", json::array()))
+    fmt::print(out, "warning: {}\n", line.get<std::string>());
+  for (const auto& line : report.value("advice", json::array()))
+    fmt::print(out, "advice: {}\n", line.get<std::string>());
   if (report.contains("best") && report["best"].is_object() && report["best"].contains("config")) {
     const json& best = report["best"];
     std::string test;

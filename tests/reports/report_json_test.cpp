@@ -105,7 +105,7 @@ TEST_CASE("report.json lists ranking, trials, curves and diagnoses", "[report_js
   CHECK(trial_entry(report, 10).at("diagnosis").at("label") == "saturated");
 }
 
-TEST_CASE("by_optimizer gives the best rate and whether it sits at the grid's edge",
+TEST_CASE("by_optimizer brackets the best rate and says whether to refine or extend",
           "[report_json]") {
   const json report = build_report(spirals_like_sweep());
   const json& sgd = report.at("by_optimizer").at("sgd");
@@ -114,9 +114,17 @@ TEST_CASE("by_optimizer gives the best rate and whether it sits at the grid's ed
   CHECK(sgd.at("edge").is_null());
   CHECK(sgd.at("learning_rates").size() == 6);
   CHECK(sgd.at("diverged_learning_rates") == json::array({10.0}));
+  CHECK(sgd.at("bracket") == json::array({1e-2, 1.0}));
+  CHECK(sgd.at("advice") == "refine");
   const json& adam = report.at("by_optimizer").at("adam");
   CHECK(adam.at("best_learning_rate") == 1e-2);
-  CHECK_FALSE(adam.at("at_edge").get<bool>());
+  CHECK(adam.at("bracket") == json::array({1e-3, 1e-1}));
+  const auto advice = report.at("advice").get<std::vector<std::string>>();
+  CHECK(std::find(advice.begin(), advice.end(),
+                  "the optimum for sgd lies between 1e-2 and 1 (best tried: 1e-1); refine the "
+                  "grid there") != advice.end());
+  for (const auto& w : report.at("warnings"))
+    CHECK_THAT(w.get<std::string>(), !Catch::Contains("extend the range"));
 
   // Drop sgd's rates above 1e-1: now its best sits at the top of the grid.
   SweepRecord edge = spirals_like_sweep();
@@ -126,10 +134,77 @@ TEST_CASE("by_optimizer gives the best rate and whether it sits at the grid's ed
   const json edged = build_report(edge);
   CHECK(edged.at("by_optimizer").at("sgd").at("at_edge").get<bool>());
   CHECK(edged.at("by_optimizer").at("sgd").at("edge") == "high");
+  CHECK(edged.at("by_optimizer").at("sgd").at("advice") == "extend_high");
+  CHECK(edged.at("by_optimizer").at("sgd").at("bracket") == json::array({1e-2, nullptr}));
   const auto warnings = edged.at("warnings").get<std::vector<std::string>>();
   CHECK(std::find(warnings.begin(), warnings.end(),
-                  "the optimum for sgd may lie beyond 1e-1, the highest learning rate tried; "
-                  "extend the range") != warnings.end());
+                  "the optimum for sgd may lie above 1e-1, the highest learning rate tried; "
+                  "extend the range upward") != warnings.end());
+
+  // A diverged rate above the best is a tried rate: the optimum lies below it.
+  SweepRecord capped = spirals_like_sweep();
+  std::erase_if(capped.trials, [](const TrialRecord& t) {
+    const double rate = t.params.at("learning_rate").get<double>();
+    return t.params.at("optimizer") == "sgd" && rate > 0.2 && rate < 5.0;
+  });
+  const json capped_report = build_report(capped);
+  const json& sgd_capped = capped_report.at("by_optimizer").at("sgd");
+  CHECK(sgd_capped.at("advice") == "refine");
+  CHECK(sgd_capped.at("bracket") == json::array({1e-2, 10.0}));
+}
+
+TEST_CASE("the best at the lowest rate: extend downward, unless it was still improving",
+          "[report_json]") {
+  // adam's rates below 1e-2 removed: 1e-2 is the lowest rate tried and the best.
+  SweepRecord sweep = spirals_like_sweep();
+  std::erase_if(sweep.trials, [](const TrialRecord& t) {
+    return t.params.at("optimizer") == "adam" && t.params.at("learning_rate").get<double>() < 5e-3;
+  });
+  // Converged (flat at the end): the optimum may lie below.
+  for (TrialRecord& t : sweep.trials)
+    if (t.params.at("optimizer") == "adam" && t.params.at("learning_rate") == 1e-2)
+      for (auto& epoch : t.epochs) epoch.metrics["val_accuracy"] = 0.9;
+  const json flat_report = build_report(sweep);
+  CHECK(flat_report.at("by_optimizer").at("adam").at("advice") == "extend_low");
+  const auto warnings = flat_report.at("warnings").get<std::vector<std::string>>();
+  CHECK(std::find(warnings.begin(), warnings.end(),
+                  "the optimum for adam may lie below 1e-2, the lowest learning rate tried; "
+                  "extend the range downward") != warnings.end());
+
+  // Still climbing when training ended: a lower rate would learn slower still,
+  // so the optimum lies between it and the next rate up.
+  for (TrialRecord& t : sweep.trials)
+    if (t.params.at("optimizer") == "adam" && t.params.at("learning_rate") == 1e-2)
+      for (std::size_t e = 0; e < t.epochs.size(); ++e)
+        t.epochs[e].metrics["val_accuracy"] = 0.7 + 0.05 * static_cast<double>(e);
+  const json climbing = build_report(sweep);
+  CHECK(climbing.at("by_optimizer").at("adam").at("advice") == "refine");
+  CHECK(climbing.at("by_optimizer").at("adam").at("edge") == "low");
+  for (const auto& w : climbing.at("warnings"))
+    CHECK_THAT(w.get<std::string>(), !Catch::Contains("optimum for adam"));
+  const auto advice = climbing.at("advice").get<std::vector<std::string>>();
+  CHECK(std::find(advice.begin(), advice.end(),
+                  "the optimum for adam lies between 1e-2 and 1e-1 (best tried: 1e-2), the lowest "
+                  "rate tried, still improving when training ended; refine the grid there") !=
+        advice.end());
+}
+
+TEST_CASE("each trial's diagnosis carries its direction and the trial it was compared with",
+          "[report_json]") {
+  const json report = build_report(spirals_like_sweep());
+  for (const json& trial : report.at("trials")) {
+    const json& d = trial.at("diagnosis");
+    INFO(trial.at("params").dump() << " " << d.dump());
+    CHECK(d.contains("label"));
+    CHECK(d.contains("reason"));
+    REQUIRE(d.at("direction").is_string());
+    REQUIRE(d.at("reference").is_object());
+    CHECK(d.at("reference").at("margin").get<double>() > 0.0);
+  }
+  const json& first = report.at("trials").at(0);  // sgd 1e-4
+  CHECK(first.at("diagnosis").at("direction") == "low");
+  CHECK(first.at("diagnosis").at("reference").at("trial_id") == 4);
+  CHECK(first.at("diagnosis").at("reference").at("learning_rate") == 1e-1);
 }
 
 TEST_CASE("warnings report diverged trials, ties and an unfinished sweep", "[report_json]") {

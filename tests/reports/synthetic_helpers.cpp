@@ -132,6 +132,14 @@ void diverge(TrialRecord& trial, int epoch, int batch, double loss) {
   trial.divergence = Divergence{epoch, batch, loss};
   trial.test_metrics.clear();
   while (!trial.epochs.empty() && trial.epochs.back().epoch >= epoch) trial.epochs.pop_back();
+  // The epoch the stop cut short, as the runner records it: the loss over the
+  // batches run, a trace ending in the explosion, no val_* values.
+  EpochRecord partial;
+  partial.epoch = epoch;
+  partial.learning_rate = trial.params.value("learning_rate", 0.0);
+  partial.metrics["loss"] = loss;
+  partial.loss_trace = {loss};
+  trial.epochs.push_back(std::move(partial));
 }
 
 SweepRecord make_sweep(std::vector<TrialRecord> trials, int classes) {

@@ -42,7 +42,8 @@ CurveShapes oscillating(int classes, double level, double amplitude);
 // Training loss falls; val_loss falls until `turn` epochs, then rises.
 CurveShapes overfitting(int classes, double turn);
 
-// Marks the trial diverged at (epoch, batch) with `loss`; keeps the epochs before.
+// Marks the trial diverged at (epoch, batch) with `loss`; keeps the epochs
+// before and ends with the cut-short epoch (loss and trace at `loss`).
 void diverge(TrialRecord& trial, int epoch, int batch, double loss);
 
 // A sweep around `trials`: name, status completed, objective val_accuracy maximised.
