@@ -60,8 +60,15 @@ RunOptions run_options(const Args& args) {
   return {args.db, args.out, args.jobs, isatty(STDERR_FILENO) == 1, args.stats};
 }
 
+// One line each on stderr; they never change the exit code.
+void print_warnings(const Spec& spec) {
+  for (const auto& line : spec.warning_lines()) fmt::print(stderr, "sweep: warning: {}\n", line);
+}
+
 int cmd_run(const Args& args) {
-  return run_sweep(load_spec(args.spec, args.overrides), run_options(args));
+  const Spec spec = load_spec(args.spec, args.overrides);
+  print_warnings(spec);
+  return run_sweep(spec, run_options(args));
 }
 
 int cmd_resume(const Args& args) {
@@ -70,11 +77,13 @@ int cmd_resume(const Args& args) {
     Store store(args.db, Store::Mode::read_only);
     spec = stored_spec(find_or_fail(store, args.name));
   }
+  print_warnings(spec);
   return run_sweep(spec, run_options(args));
 }
 
 int cmd_validate(const Args& args) {
   const Spec spec = load_spec(args.spec, args.overrides);
+  print_warnings(spec);
   const auto plans = expand(spec);
   fmt::print(
       "{}: ok: sweep \"{}\", {} trials ({} search over {}), objective "
@@ -86,6 +95,7 @@ int cmd_validate(const Args& args) {
 
 int cmd_plan(const Args& args) {
   const Spec spec = load_spec(args.spec, args.overrides);
+  print_warnings(spec);
   const auto plans = expand(spec);
   std::map<std::pair<std::string, int>, std::string> stored;
   if (std::filesystem::exists(args.db)) {
