@@ -20,6 +20,7 @@
 #include "runner/errors.hpp"
 #include "runner/interrupt.hpp"
 #include "runner/search/expansion.hpp"
+#include "runner/search/refinement.hpp"
 #include "runner/spec/spec.hpp"
 #include "runner/store/storage_error.hpp"
 #include "runner/store/store.hpp"
@@ -189,6 +190,32 @@ int cmd_best(const Args& args) {
   return kExitOk;
 }
 
+int cmd_suggest(const Args& args) {
+  Store store(args.db, Store::Mode::read_only);
+  const SweepInfo info = find_or_fail(store, args.name);
+  const json stored = json::parse(info.spec_json);
+  // No learning-rate advice for a setup that cannot learn: the stored spec
+  // must pass today's checks (a sweep may predate them).
+  parse_spec(stored, "stored spec of sweep \"" + args.name + "\"");
+  const auto record = load_record(store, info);
+  const Refinement refinement = refine_sweep(stored, reports::build_report(record));
+  const Spec suggested =
+      parse_spec(refinement.spec, "suggested spec for sweep \"" + args.name + "\"");
+  const std::string text = refinement.spec.dump(2) + "\n";
+  if (args.output.empty()) {
+    fmt::print("{}", text);
+    return kExitOk;
+  }
+  std::ofstream out(args.output, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + args.output + ": " + std::strerror(errno));
+  fmt::print("{}: sweep \"{}\", {} trials\n", args.output, suggested.name,
+             expand(suggested).size());
+  for (const auto& note : refinement.notes) fmt::print("  {}\n", note);
+  return kExitOk;
+}
+
 std::string csv_field(const json& value) {
   if (value.is_null()) return "";
   if (value.is_string()) {
@@ -339,6 +366,13 @@ int run_cli(int argc, char** argv) {
   auto* json_flag = best->add_flag("--json", args.json, "as JSON");
   best->add_flag("--spec", args.spec_out, "as a runnable single-trial spec")->excludes(json_flag);
   on(best, cmd_best);
+
+  auto* suggest = app.add_subcommand(
+      "suggest", "a spec that refines each optimizer's learning rates around its best");
+  suggest->add_option("name", args.name, "the sweep's name")->required();
+  add_db(suggest);
+  suggest->add_option("-o,--output", args.output, "write the spec to this file (default stdout)");
+  on(suggest, cmd_suggest);
 
   auto* report =
       app.add_subcommand("report", "rebuild report.json and report.html from the database");
