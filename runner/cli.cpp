@@ -20,6 +20,7 @@
 #include "runner/errors.hpp"
 #include "runner/interrupt.hpp"
 #include "runner/search/expansion.hpp"
+#include "runner/search/refinement.hpp"
 #include "runner/spec/spec.hpp"
 #include "runner/store/storage_error.hpp"
 #include "runner/store/store.hpp"
@@ -60,8 +61,15 @@ RunOptions run_options(const Args& args) {
   return {args.db, args.out, args.jobs, isatty(STDERR_FILENO) == 1, args.stats};
 }
 
+// One line each on stderr; they never change the exit code.
+void print_warnings(const Spec& spec) {
+  for (const auto& line : spec.warning_lines()) fmt::print(stderr, "sweep: warning: {}\n", line);
+}
+
 int cmd_run(const Args& args) {
-  return run_sweep(load_spec(args.spec, args.overrides), run_options(args));
+  const Spec spec = load_spec(args.spec, args.overrides);
+  print_warnings(spec);
+  return run_sweep(spec, run_options(args));
 }
 
 int cmd_resume(const Args& args) {
@@ -70,11 +78,13 @@ int cmd_resume(const Args& args) {
     Store store(args.db, Store::Mode::read_only);
     spec = stored_spec(find_or_fail(store, args.name));
   }
+  print_warnings(spec);
   return run_sweep(spec, run_options(args));
 }
 
 int cmd_validate(const Args& args) {
   const Spec spec = load_spec(args.spec, args.overrides);
+  print_warnings(spec);
   const auto plans = expand(spec);
   fmt::print(
       "{}: ok: sweep \"{}\", {} trials ({} search over {}), objective "
@@ -86,6 +96,7 @@ int cmd_validate(const Args& args) {
 
 int cmd_plan(const Args& args) {
   const Spec spec = load_spec(args.spec, args.overrides);
+  print_warnings(spec);
   const auto plans = expand(spec);
   std::map<std::pair<std::string, int>, std::string> stored;
   if (std::filesystem::exists(args.db)) {
@@ -176,6 +187,32 @@ int cmd_best(const Args& args) {
     fmt::print("{} {} {}\n", describe_params(best["config"]), record.objective_metric,
                objective.is_number() ? fmt::format("{:.4f}", objective.get<double>()) : "-");
   }
+  return kExitOk;
+}
+
+int cmd_suggest(const Args& args) {
+  Store store(args.db, Store::Mode::read_only);
+  const SweepInfo info = find_or_fail(store, args.name);
+  const json stored = json::parse(info.spec_json);
+  // No learning-rate advice for a setup that cannot learn: the stored spec
+  // must pass today's checks (a sweep may predate them).
+  parse_spec(stored, "stored spec of sweep \"" + args.name + "\"");
+  const auto record = load_record(store, info);
+  const Refinement refinement = refine_sweep(stored, reports::build_report(record));
+  const Spec suggested =
+      parse_spec(refinement.spec, "suggested spec for sweep \"" + args.name + "\"");
+  const std::string text = refinement.spec.dump(2) + "\n";
+  if (args.output.empty()) {
+    fmt::print("{}", text);
+    return kExitOk;
+  }
+  std::ofstream out(args.output, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + args.output + ": " + std::strerror(errno));
+  fmt::print("{}: sweep \"{}\", {} trials\n", args.output, suggested.name,
+             expand(suggested).size());
+  for (const auto& note : refinement.notes) fmt::print("  {}\n", note);
   return kExitOk;
 }
 
@@ -329,6 +366,13 @@ int run_cli(int argc, char** argv) {
   auto* json_flag = best->add_flag("--json", args.json, "as JSON");
   best->add_flag("--spec", args.spec_out, "as a runnable single-trial spec")->excludes(json_flag);
   on(best, cmd_best);
+
+  auto* suggest = app.add_subcommand(
+      "suggest", "a spec that refines each optimizer's learning rates around its best");
+  suggest->add_option("name", args.name, "the sweep's name")->required();
+  add_db(suggest);
+  suggest->add_option("-o,--output", args.output, "write the spec to this file (default stdout)");
+  on(suggest, cmd_suggest);
 
   auto* report =
       app.add_subcommand("report", "rebuild report.json and report.html from the database");

@@ -16,6 +16,7 @@
 #include "engine/params.hpp"
 #include "engine/schedules/schedule.hpp"
 #include "runner/hashing.hpp"
+#include "runner/spec/loss_output_check.hpp"
 
 namespace sweep::runner {
 namespace {
@@ -504,9 +505,122 @@ void check_axis_values(const json& base, const Axis& axis, const std::string& pa
   }
 }
 
+// Whether `axis` can change what check_loss_output judges: the loss, or the
+// model from its last dense layer on. `last_dense` is that layer's index in the
+// base (-1: unknown); `whole_model` says an axis replaces the layer list.
+bool affects_output(const Axis& axis, int last_dense, bool whole_model) {
+  if (axis.path.rfind("training.loss", 0) == 0) return true;
+  if (axis.path.rfind("model", 0) != 0) return false;
+  static const std::regex layer_key(R"(model\.layers\[([0-9]+)\]\.([A-Za-z0-9_]+))");
+  std::smatch match;
+  if (whole_model || last_dense < 0 || !std::regex_match(axis.path, match, layer_key)) return true;
+  return match[2].str() == "type" || std::stoi(match[1].str()) >= last_dense;
+}
+
+std::string describe_combination(const std::vector<std::pair<const Axis*, json>>& values) {
+  std::string text;
+  for (const auto& [axis, value] : values)
+    text += (text.empty() ? "" : ", ") + axis->key + "=" + show(value);
+  return text;
+}
+
+// Checks that the loss fits the output layer in every configuration the axes
+// can make. Only the axes that can change the loss or the output layer are
+// combined (a learning-rate or batch-size axis cannot), so a large grid is not
+// expanded here. A finding common to every combination is reported once as
+// is; one that only some combinations have names them.
+LossOutputFindings check_loss_outputs(const json& base, const std::vector<Axis>& axes) {
+  int last_dense = -1;
+  const json& layers = base.value("model", json::object()).value("layers", json());
+  if (layers.is_array()) {
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      const json& layer = layers[i];
+      if ((layer.is_object() && layer.value("type", json()) == "dense") || layer == "dense")
+        last_dense = static_cast<int>(i);
+    }
+  }
+  bool whole_model = false;
+  for (const auto& axis : axes) {
+    // "model" or "model.layers": the layer list itself is swept.
+    if (axis.path.rfind("model", 0) == 0 && axis.path.rfind("model.layers[", 0) != 0)
+      whole_model = true;
+  }
+  std::vector<const Axis*> relevant;
+  std::vector<std::vector<json>> choices;
+  for (const auto& axis : axes) {
+    if (!affects_output(axis, last_dense, whole_model)) continue;
+    relevant.push_back(&axis);
+    choices.push_back(axis.kind == Axis::Kind::list ? axis.values
+                                                    : std::vector<json>{axis.low, axis.high});
+  }
+
+  struct Seen {
+    bool error = false;
+    SpecProblem problem;
+    std::vector<std::string> combinations;
+  };
+  std::vector<Seen> seen;
+  std::size_t total = 0;
+  std::vector<std::size_t> digit(relevant.size(), 0);
+  while (true) {
+    json raw = base;
+    std::vector<std::pair<const Axis*, json>> values;
+    for (std::size_t i = 0; i < relevant.size(); ++i) {
+      values.emplace_back(relevant[i], choices[i][digit[i]]);
+      set_path(raw, relevant[i]->path, choices[i][digit[i]]);
+    }
+    Problems ignored;  // the axis values' own problems are reported by check_axis_values
+    const LossOutputFindings found = check_loss_output(resolve_config(raw, ignored));
+    const std::string combination = describe_combination(values);
+    const auto note = [&](const SpecProblem& problem, bool error) {
+      auto it = std::find_if(seen.begin(), seen.end(), [&](const Seen& s) {
+        return s.error == error && s.problem.path == problem.path &&
+               s.problem.message == problem.message;
+      });
+      if (it == seen.end()) it = seen.insert(seen.end(), Seen{error, problem, {}});
+      it->combinations.push_back(combination);
+    };
+    for (const auto& p : found.errors) note(p, true);
+    for (const auto& p : found.warnings) note(p, false);
+    ++total;
+    bool done = true;
+    for (std::size_t i = relevant.size(); i > 0; --i) {
+      if (++digit[i - 1] < choices[i - 1].size()) {
+        done = false;
+        break;
+      }
+      digit[i - 1] = 0;
+    }
+    if (done) break;
+  }
+
+  LossOutputFindings out;
+  for (const auto& s : seen) {
+    SpecProblem problem = s.problem;
+    if (s.combinations.size() < total) {
+      constexpr std::size_t kShown = 3;
+      std::string which;
+      for (std::size_t i = 0; i < s.combinations.size() && i < kShown; ++i)
+        which += (i == 0 ? "" : "; ") + s.combinations[i];
+      if (s.combinations.size() > kShown)
+        which += "; and " + std::to_string(s.combinations.size() - kShown) + " more";
+      problem.message += " (in the trials with " + which + ")";
+    }
+    (s.error ? out.errors : out.warnings).push_back(problem);
+  }
+  return out;
+}
+
 }  // namespace
 
-Spec parse_spec(const json& spec, const std::string& source) {
+std::vector<std::string> Spec::warning_lines() const {
+  std::vector<std::string> out;
+  for (const auto& w : warnings)
+    out.push_back(source + ": " + (w.path.empty() ? "" : w.path + ": ") + w.message);
+  return out;
+}
+
+Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) {
   Problems problems;
   if (!spec.is_object()) {
     throw SpecError(source,
@@ -649,6 +763,14 @@ Spec parse_spec(const json& spec, const std::string& source) {
   // The base itself (with the first optimizer choice, if any, for validation).
   const json resolved_base = resolve_config(base, problems);
   out.base = base;
+
+  // Does the loss fit the output layer, in every configuration?
+  {
+    LossOutputFindings fit = check_loss_outputs(base, out.axes);
+    auto& errors_go_to = origin == SpecOrigin::stored ? out.warnings : problems;
+    errors_go_to.insert(errors_go_to.end(), fit.errors.begin(), fit.errors.end());
+    out.warnings.insert(out.warnings.end(), fit.warnings.begin(), fit.warnings.end());
+  }
 
   // objective
   const json objective = spec.value("objective", json::object());

@@ -52,13 +52,25 @@ struct Spec {
   int divergence_patience = 0;  // 0 = auto (see runner::divergence_patience)
   // Keys of the swept parameters, in display order ("optimizer", "learning_rate", ...).
   std::vector<std::string> swept_keys() const;
+  // What does not stop the spec but is probably not meant, e.g. from_logits on a
+  // softmax output; paths as in SpecProblem. Not part of the sweep's identity.
+  std::vector<SpecProblem> warnings;
+  // One line per warning: "SOURCE: PATH: MESSAGE".
+  std::vector<std::string> warning_lines() const;
 };
+
+// Where a spec comes from. A loss that does not fit the output layer refuses a
+// new spec; a stored one ran before that check existed and must stay readable,
+// so there the problem is only a warning.
+enum class SpecOrigin { user, stored };
 
 // Reads `path`, applies `overrides` (KEY=VALUES), validates. Throws SpecError
 // (every problem) or UsageError (a malformed override).
 Spec load_spec(const std::string& path, const std::vector<std::string>& overrides = {});
-// Validates an already parsed spec (e.g. the one stored with a sweep).
-Spec parse_spec(const nlohmann::json& spec, const std::string& source);
+// Validates an already parsed spec (e.g. the one stored with a sweep, with
+// SpecOrigin::stored).
+Spec parse_spec(const nlohmann::json& spec, const std::string& source,
+                SpecOrigin origin = SpecOrigin::user);
 // Applies Hydra-style overrides to a spec: `key=a,b` (a list: replaces or adds
 // a search axis), `key=lo:hi:logN` or `lo:hi:N` (logspace / linspace), `key=v`
 // (fixes the value and removes any axis of that key).

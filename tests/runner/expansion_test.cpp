@@ -1,9 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include <set>
+#include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
+#include "runner/errors.hpp"
 #include "runner/hashing.hpp"
 #include "runner/search/expansion.hpp"
 
@@ -120,5 +123,56 @@ TEST_CASE("random search samples a seeded, reproducible set", "[expansion]") {
     const double lr = first[i].params["learning_rate"].get<double>();
     CHECK(lr >= 1e-4);
     CHECK(lr <= 1e-1);
+  }
+}
+
+TEST_CASE("learning rates nested under an optimizer choice apply to that optimizer only",
+          "[expansion]") {
+  auto spec = base_spec();
+  spec["search"] = {{"parameters",
+                     {{"optimizer", json::parse(R"([
+                          {"name": "adam", "learning_rate": [0.001, 0.01]},
+                          {"name": "sgd", "learning_rate": {"logspace": [0.01, 1, 3]}}])")},
+                      {"batch_size", {16, 32}}}}};
+  const auto parsed = parse_spec(spec, "s");
+  CHECK(parsed.swept_keys() ==
+        std::vector<std::string>{"optimizer", "learning_rate", "batch_size"});
+  const auto trials = expand(parsed);
+  REQUIRE(trials.size() == 2 * 2 + 3 * 2);
+  std::set<std::pair<std::string, double>> rates;
+  for (const auto& t : trials) {
+    const auto& optimizer = t.config["training"]["optimizer"];
+    CHECK(t.params["learning_rate"] == optimizer["learning_rate"]);
+    rates.emplace(optimizer["name"].get<std::string>(), optimizer["learning_rate"].get<double>());
+  }
+  CHECK(rates == std::set<std::pair<std::string, double>>{
+                     {"adam", 0.001}, {"adam", 0.01}, {"sgd", 0.01}, {"sgd", 0.1}, {"sgd", 1.0}});
+}
+
+TEST_CASE("nested learning rates take precedence over a shared learning-rate axis", "[expansion]") {
+  auto spec = base_spec();
+  spec["search"] = {
+      {"parameters",
+       {{"optimizer", json::parse(R"([{"name": "adam", "learning_rate": [0.001]}, "sgd"])")},
+        {"learning_rate", {0.5, 0.05}}}}};
+  const auto trials = expand(parse_spec(spec, "s"));
+  REQUIRE(trials.size() == 1 + 2);
+  CHECK(trials[0].params == json({{"optimizer", "adam"}, {"learning_rate", 0.001}}));
+  CHECK(trials[1].params == json({{"optimizer", "sgd"}, {"learning_rate", 0.5}}));
+  CHECK(trials[2].params == json({{"optimizer", "sgd"}, {"learning_rate", 0.05}}));
+}
+
+TEST_CASE("a bad nested learning rate names its place in the choice", "[expansion]") {
+  auto spec = base_spec();
+  spec["search"] = {
+      {"parameters",
+       {{"optimizer", json::parse(R"([{"name": "adam", "learning_rate": [0.001, -1]}])")}}}};
+  try {
+    parse_spec(spec, "s");
+    FAIL("expected a SpecError");
+  } catch (const sweep::runner::SpecError& e) {
+    CHECK(e.lines() ==
+          std::vector<std::string>{"s: search.parameters.optimizer[0].learning_rate[1]: "
+                                   "got -1; expected a number > 0"});
   }
 }
