@@ -121,7 +121,8 @@ std::string describe_params(const json& params) {
 }
 
 Spec stored_spec(const SweepInfo& info) {
-  return parse_spec(json::parse(info.spec_json), "stored spec of sweep \"" + info.name + "\"");
+  return parse_spec(json::parse(info.spec_json), "stored spec of sweep \"" + info.name + "\"",
+                    SpecOrigin::stored);
 }
 
 reports::SweepRecord load_record(Store& store, const SweepInfo& info) {
