@@ -79,9 +79,10 @@ Curves read_curves(const SweepRecord& sweep, const TrialRecord& trial) {
     }
   };
   for (const EpochRecord& epoch : trial.epochs) {
-    // A diverged trial's last epoch was cut short: its trace and loss show the
-    // explosion, but it is not a whole epoch of training.
-    const bool partial = trial.divergence && epoch.epoch == trial.divergence->epoch;
+    // A trial stopped for a non-finite loss was stopped mid-epoch: its last
+    // epoch's trace and loss show the explosion, but it is not a whole epoch.
+    const bool partial = trial.divergence && epoch.epoch == trial.divergence->epoch &&
+                         !std::isfinite(trial.divergence->loss);
     const auto loss = metric_of(epoch, "loss");
     const auto val_loss = metric_of(epoch, "val_loss");
     for (double x : epoch.loss_trace) {
@@ -247,14 +248,23 @@ Diagnosis diverged_diagnosis(const SweepRecord& sweep, const TrialRecord& trial,
                        format_value(trial.divergence->loss), trial.divergence->epoch,
                        trial.divergence->batch);
   } else if (trial.divergence) {
-    const json pruning = sweep.spec.value("pruning", json::object());
+    const json pruning =
+        sweep.spec.is_object() ? sweep.spec.value("pruning", json::object()) : json::object();
     const double factor = pruning.value("divergence_factor", 4.0);
+    const int epochs = pruning.value("divergence_epochs", 2);
     const auto start = start_loss(c);
+    std::string accuracy;
+    for (const EpochRecord& epoch : trial.epochs)
+      if (epoch.epoch == trial.divergence->epoch)
+        for (const char* key : {"val_accuracy", "accuracy"})
+          if (const auto value = metric_of(epoch, key); value && accuracy.empty())
+            accuracy = fmt::format(" while {} stayed at chance ({})", key, format_value(*value));
     what = fmt::format(
-        "the loss exploded and stayed above {} × its starting {}; stopped at epoch {}, batch "
-        "{} with a loss of {}",
-        format_value(factor), start ? format_value(*start) : std::string("value"),
-        trial.divergence->epoch, trial.divergence->batch, format_value(trial.divergence->loss));
+        "the loss exploded and stayed above {} × its starting {} for {} whole epoch{}{}; "
+        "stopped after epoch {} with a loss of {}",
+        format_value(factor), start ? format_value(*start) : std::string("value"), epochs,
+        epochs == 1 ? "" : "s", accuracy, trial.divergence->epoch,
+        format_value(trial.divergence->loss));
   } else if (c.nonfinite_epoch) {
     what = fmt::format("the loss became {} at epoch {}", format_value(*c.nonfinite_value),
                        *c.nonfinite_epoch);

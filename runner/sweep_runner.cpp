@@ -174,6 +174,11 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   LeaseKeeper keeper(store, sweep_id, owner, Store::kLeaseSeconds);
   if (existing) store.recover_interrupted(sweep_id);
   store.set_sweep_data(sweep_id, data_facts(datasets).dump());
+  // What a model that learnt nothing scores on each dataset (divergence rule).
+  std::map<std::string, double> dead_accuracies;
+  for (const auto& [key, data] : datasets)
+    dead_accuracies[key] = dead_accuracy(data->validation.rows() > 0 ? data->validation.labels()
+                                                                     : data->train.labels());
 
   std::vector<NewTrial> rows;
   for (const auto& plan : plans) {
@@ -244,9 +249,11 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
         done.reset();
         if (w == nullptr) return;
         progress.trial_started();
-        TrialSettings settings{w->plan->config,         w->plan->seed,   spec.objective_metric,
-                               spec.maximize,           spec.divergence, spec.divergence_factor,
-                               spec.divergence_patience};
+        const std::string data_key = w->plan->config["dataset"].dump();
+        TrialSettings settings{w->plan->config,        w->plan->seed,
+                               spec.objective_metric,  spec.maximize,
+                               spec.divergence,        spec.divergence_factor,
+                               spec.divergence_epochs, dead_accuracies.at(data_key)};
         TrialHooks hooks;
         hooks.on_epoch = [&](const reports::EpochRecord& epoch) {
           store.record_epoch(w->row.id, epoch);
@@ -255,7 +262,7 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
         hooks.should_stop = [&] {
           return interrupt_requested() || stop.load(std::memory_order_relaxed);
         };
-        const auto& data = *datasets.at(w->plan->config["dataset"].dump());
+        const auto& data = *datasets.at(data_key);
         done = Finished{w, run_trial(settings, data, hooks)};
       }
     } catch (...) {

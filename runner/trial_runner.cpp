@@ -4,8 +4,11 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <limits>
+#include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include <fmt/format.h>
@@ -23,13 +26,25 @@ using nlohmann::json;
 // The divergence rule. A non-finite batch loss stops the trial at once (it
 // never recovers: the weights are no longer finite); on the first batch,
 // before any update, it is a setup error, not a learning rate. A finite loss
-// stops it only when `patience` batches in a row each exceeded factor x the
-// first batch's loss: one spiking batch is not divergence, a loss that
-// exploded and stayed there is.
+// is divergence only when it stayed far above where it started for whole
+// epochs while the model learnt nothing: `epochs` epochs in a row in which
+// every batch's loss exceeded factor x the first batch's loss and the
+// accuracy stayed at chance (<= dead_accuracy). A loss that spikes, or stays
+// huge while the classifier still classifies, is not stopped: on the truth
+// corpus such trials often end within the margin of the best (README).
 class DivergenceCheck : public engine::Callback {
  public:
-  DivergenceCheck(bool finite_rule, double factor, int patience)
-      : finite_rule_(finite_rule), factor_(factor), patience_(std::max(1, patience)) {}
+  DivergenceCheck(const TrialSettings& settings, std::string accuracy_key)
+      : finite_rule_(settings.divergence && !accuracy_key.empty() &&
+                     std::isfinite(settings.dead_accuracy)),
+        factor_(settings.divergence_factor),
+        epochs_(std::max(1, settings.divergence_epochs)),
+        dead_accuracy_(settings.dead_accuracy),
+        accuracy_key_(std::move(accuracy_key)) {}
+  void on_epoch_begin(int) override {
+    all_above_ = true;
+    batches_ = 0;
+  }
   bool on_batch_end(int epoch, int batch, double loss) override {
     if (!first_loss_) {
       first_loss_ = loss;
@@ -43,13 +58,20 @@ class DivergenceCheck : public engine::Callback {
       divergence_ = reports::Divergence{epoch, batch, loss};
       return false;
     }
-    if (!finite_rule_) return true;
-    above_ = loss > factor_ * *first_loss_ ? above_ + 1 : 0;
-    if (above_ >= patience_) {
-      divergence_ = reports::Divergence{epoch, batch, loss};
-      return false;
-    }
+    if (!(loss > factor_ * *first_loss_)) all_above_ = false;
+    ++batches_;
+    last_ = reports::Divergence{epoch, batch, loss};
     return true;
+  }
+  bool on_epoch_end(const engine::EpochLog& log) override {
+    if (!finite_rule_) return true;
+    const auto accuracy = log.values.find(accuracy_key_);
+    const bool dead = all_above_ && batches_ > 0 && accuracy != log.values.end() &&
+                      accuracy->second <= dead_accuracy_;
+    dead_epochs_ = dead ? dead_epochs_ + 1 : 0;
+    if (dead_epochs_ < epochs_) return true;
+    divergence_ = last_;
+    return false;
   }
   std::string stop_reason() const override { return "diverged"; }
   const std::optional<reports::Divergence>& divergence() const { return divergence_; }
@@ -58,10 +80,15 @@ class DivergenceCheck : public engine::Callback {
  private:
   bool finite_rule_;
   double factor_;
-  int patience_;
-  int above_ = 0;
+  int epochs_;
+  double dead_accuracy_;
+  std::string accuracy_key_;
+  bool all_above_ = true;
+  int batches_ = 0;
+  int dead_epochs_ = 0;
   bool setup_error_ = false;
   std::optional<double> first_loss_;
+  reports::Divergence last_;
   std::optional<reports::Divergence> divergence_;
 };
 
@@ -110,9 +137,15 @@ class RunnerHook : public engine::Callback {
 
 }  // namespace
 
-int divergence_patience(int patience, long long steps_per_epoch) {
-  if (patience > 0) return patience;
-  return static_cast<int>(std::clamp<long long>(steps_per_epoch / 2, 10, 50));
+double dead_accuracy(std::span<const std::int32_t> labels) {
+  if (labels.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::map<std::int32_t, std::size_t> counts;
+  for (std::int32_t label : labels) ++counts[label];
+  std::size_t most = 0;
+  for (const auto& [label, count] : counts) most = std::max(most, count);
+  const double n = static_cast<double>(labels.size());
+  const double chance = static_cast<double>(most) / n;
+  return chance + std::max(0.02, 2.0 * std::sqrt(chance * (1.0 - chance) / n));
 }
 
 engine::Component to_component(const json& object, const std::string& name_key) {
@@ -168,13 +201,15 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
                                              training["optimizer"]["learning_rate"].get<double>(),
                                              steps_per_epoch);
 
-    DivergenceCheck divergence(settings.divergence, settings.divergence_factor,
-                               divergence_patience(settings.divergence_patience, steps_per_epoch));
+    const engine::Split* validation = data.validation.rows() > 0 ? &data.validation : nullptr;
+    DivergenceCheck divergence(settings, validation != nullptr ? "val_accuracy" : "accuracy");
     RunnerHook hook(hooks, result.outcome.final_epoch);
     std::unique_ptr<engine::EarlyStopping> early_stopping;
     std::vector<engine::Callback*> callbacks;
-    callbacks.push_back(&divergence);
+    // The hook first: an epoch the divergence check ends training after is
+    // still handed to the store.
     callbacks.push_back(&hook);
+    callbacks.push_back(&divergence);
     if (training.contains("early_stopping")) {
       const json& es = training["early_stopping"];
       engine::EarlyStoppingOptions es_options;
@@ -187,7 +222,6 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
       callbacks.push_back(early_stopping.get());
     }
 
-    const engine::Split* validation = data.validation.rows() > 0 ? &data.validation : nullptr;
     const engine::History history = model.fit(data.train, validation, options, rng, callbacks);
     result.epochs = static_cast<int>(history.epochs.size());
     result.outcome.best_epoch = history.best_epoch;

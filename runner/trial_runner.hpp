@@ -7,8 +7,10 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -24,10 +26,14 @@ struct TrialSettings {
   std::uint64_t seed = 0;
   std::string objective_metric = "val_accuracy";
   bool maximize = true;
-  // Divergence pruning of finite losses (a non-finite loss always stops a trial).
+  // Divergence pruning of finite losses (a non-finite loss always stops a
+  // trial): divergence_epochs epochs in a row whose every batch's loss exceeds
+  // divergence_factor x the first batch's loss while the accuracy (val_accuracy
+  // when there is validation data) is <= dead_accuracy. NaN turns it off.
   bool divergence = true;
   double divergence_factor = 4.0;
-  int divergence_patience = 0;  // batches in a row above the factor; 0 = auto
+  int divergence_epochs = 2;
+  double dead_accuracy = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct TrialHooks {
@@ -53,10 +59,11 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
 // dataset's classes before anything runs).
 std::size_t output_units(const nlohmann::json& model);
 
-// The batches in a row a finite loss must stay above divergence_factor x the
-// first batch's loss to count as divergence: `patience` when given (> 0), else
-// half an epoch, at least 10 and at most 50 batches.
-int divergence_patience(int patience, long long steps_per_epoch);
+// The accuracy of a model that learnt nothing, given the labels it is scored
+// on: the share of the commonest class (a constant prediction gets at most
+// that), plus two binomial standard errors (at least 0.02) of noise. NaN for
+// no labels.
+double dead_accuracy(std::span<const std::int32_t> labels);
 
 // Converts a resolved component object ({"name": ..., params}) to the engine's form.
 engine::Component to_component(const nlohmann::json& object, const std::string& name_key = "name");

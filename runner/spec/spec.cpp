@@ -826,7 +826,7 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
   // pruning
   const json pruning = spec.value("pruning", json::object());
   if (expect_object(pruning, "pruning", problems)) {
-    check_keys(pruning, "pruning", {"divergence", "divergence_factor", "divergence_patience"},
+    check_keys(pruning, "pruning", {"divergence", "divergence_factor", "divergence_epochs"},
                problems);
     if (pruning.contains("divergence") && !pruning["divergence"].is_boolean()) {
       problems.push_back({"pruning.divergence",
@@ -844,16 +844,14 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
         out.divergence_factor = pruning["divergence_factor"].get<double>();
       }
     }
-    if (pruning.contains("divergence_patience")) {
-      const json& patience = pruning["divergence_patience"];
-      if (!patience.is_number_integer() || patience.get<long long>() < 0 ||
-          patience.get<long long>() > 1000000) {
-        problems.push_back({"pruning.divergence_patience",
-                            "got " + show(patience) +
-                                "; expected an integer from 0 (auto: half an epoch, 10 to 50 "
-                                "batches) to 1000000"});
+    if (pruning.contains("divergence_epochs")) {
+      const json& epochs = pruning["divergence_epochs"];
+      if (!epochs.is_number_integer() || epochs.get<long long>() < 1 ||
+          epochs.get<long long>() > 1000) {
+        problems.push_back({"pruning.divergence_epochs",
+                            "got " + show(epochs) + "; expected an integer from 1 to 1000"});
       } else {
-        out.divergence_patience = patience.get<int>();
+        out.divergence_epochs = epochs.get<int>();
       }
     }
   }
@@ -888,7 +886,7 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
       json{{"metric", out.objective_metric}, {"direction", out.maximize ? "max" : "min"}};
   out.resolved["pruning"] = json{{"divergence", out.divergence},
                                  {"divergence_factor", out.divergence_factor},
-                                 {"divergence_patience", out.divergence_patience}};
+                                 {"divergence_epochs", out.divergence_epochs}};
   out.resolved = canonical(out.resolved);
   out.hash = hash_json(out.resolved);
   return out;

@@ -49,7 +49,7 @@ struct Spec {
   bool maximize = true;
   bool divergence = true;
   double divergence_factor = 4.0;
-  int divergence_patience = 0;  // 0 = auto (see runner::divergence_patience)
+  int divergence_epochs = 2;  // whole dead epochs in a row that count as divergence
   // Keys of the swept parameters, in display order ("optimizer", "learning_rate", ...).
   std::vector<std::string> swept_keys() const;
   // What does not stop the spec but is probably not meant, e.g. from_logits on a

@@ -18,7 +18,8 @@ using sweep::test::write_file;
 
 namespace {
 
-// sgd and adam over four decades; rmsprop only at a rate that diverges at once.
+// sgd and adam over four decades; rmsprop only at a rate that diverges (its
+// loss is nan after its first update).
 json small_spec() {
   return json::parse(R"({
     "name": "tiny",
@@ -28,7 +29,7 @@ json small_spec() {
                          {"type": "dense", "units": 3, "activation": "softmax"}]},
     "training": {"epochs": 4, "batch_size": 32},
     "search": {"parameters": {
-      "optimizer": ["sgd", "adam", {"name": "rmsprop", "learning_rate": [1000.0]}],
+      "optimizer": ["sgd", "adam", {"name": "rmsprop", "learning_rate": [1e20]}],
       "learning_rate": [0.001, 0.01, 0.1, 1.0]}}
   })");
 }

@@ -1,6 +1,7 @@
 #include "tests/reports/synthetic_helpers.hpp"
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 namespace sweep::reports::testing {
@@ -131,6 +132,11 @@ void diverge(TrialRecord& trial, int epoch, int batch, double loss) {
   trial.status = "diverged";
   trial.divergence = Divergence{epoch, batch, loss};
   trial.test_metrics.clear();
+  if (std::isfinite(loss)) {
+    // Stopped after a whole epoch: the epochs up to it stay as they are.
+    while (!trial.epochs.empty() && trial.epochs.back().epoch > epoch) trial.epochs.pop_back();
+    return;
+  }
   while (!trial.epochs.empty() && trial.epochs.back().epoch >= epoch) trial.epochs.pop_back();
   // The epoch the stop cut short, as the runner records it: the loss over the
   // batches run, a trace ending in the explosion, no val_* values.
@@ -178,7 +184,7 @@ SweepRecord spirals_like_sweep() {
   trials.push_back(make_trial(id++, "sgd", 1e-1, 0, 5, converging(k, 0.2, 0.92, 0.9), 14));
   trials.push_back(make_trial(id++, "sgd", 1e0, 0, 5, converging(k, 0.3, 0.86, 1.5, 0.08), 15));
   TrialRecord exploded = make_trial(id++, "sgd", 1e1, 0, 5, flat(k, ln2), 16);
-  diverge(exploded, 1, 3, 41.7);
+  diverge(exploded, 1, 3, std::numeric_limits<double>::infinity());
   trials.push_back(std::move(exploded));
   // Adam: 1e-1 spikes then sits at ln 2 for good.
   trials.push_back(make_trial(id++, "adam", 1e-4, 0, 5, converging(k, 0.2, 0.9, 0.05), 21));

@@ -42,8 +42,10 @@ CurveShapes oscillating(int classes, double level, double amplitude);
 // Training loss falls; val_loss falls until `turn` epochs, then rises.
 CurveShapes overfitting(int classes, double turn);
 
-// Marks the trial diverged at (epoch, batch) with `loss`; keeps the epochs
-// before and ends with the cut-short epoch (loss and trace at `loss`).
+// Marks the trial diverged at (epoch, batch) with `loss`, as the runner
+// records it: a finite loss stops a trial after a whole epoch (epochs up to
+// `epoch` kept); a non-finite one mid-epoch (the epochs before kept, then the
+// cut-short epoch with loss and trace at `loss`).
 void diverge(TrialRecord& trial, int epoch, int batch, double loss);
 
 // A sweep around `trials`: name, status completed, objective val_accuracy maximised.
@@ -51,7 +53,7 @@ SweepRecord make_sweep(std::vector<TrialRecord> trials, int classes = 2);
 
 // SGD over learning rates 1e-4 .. 1e1 on a 2-class spirals-like problem, 5
 // epochs, shaped like real runs: 1e-4 and 1e-3 barely move, 1e-1 is best, 1e1
-// diverges at once. Plus adam 1e-4 .. 1e-1 where 1e-1 saturates at ln 2.
+// reaches an infinite loss in its first epoch. Plus adam 1e-4 .. 1e-1 where 1e-1 saturates at ln 2.
 SweepRecord spirals_like_sweep();
 
 // `trials` trials (two optimizers x log-spaced rates x repeats) of `epochs`
