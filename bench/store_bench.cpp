@@ -1,4 +1,4 @@
-// store_bench: epoch rows written per second through the runner's Store, with
+// store_bench: epoch rows written per second through the runner's SQLite storage, with
 // the durability settings it ships (WAL, synchronous=NORMAL, one transaction
 // per record_epoch), on a fresh database in a temporary folder.
 //   store_bench [--trials 100] [--epochs 20] [--folder DIR]
@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "reports/records.hpp"
-#include "runner/store/store.hpp"
+#include "runner/store/sqlite/sqlite_storage.hpp"
 
 namespace {
 
@@ -30,7 +30,7 @@ int run(int trial_count, int epoch_count, const std::filesystem::path& folder) {
   double seconds = 0;
   double store_seconds = 0;
   {
-    runner::Store store(path.string(), runner::Store::Mode::read_write);
+    runner::SqliteStorage store(path.string(), runner::Storage::Mode::read_write);
     runner::SweepInfo info;
     info.name = "store-bench";
     info.spec_json = "{}";

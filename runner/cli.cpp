@@ -22,8 +22,8 @@
 #include "runner/search/expansion.hpp"
 #include "runner/search/refinement.hpp"
 #include "runner/spec/spec.hpp"
+#include "runner/store/storage.hpp"
 #include "runner/store/storage_error.hpp"
-#include "runner/store/store.hpp"
 #include "runner/summary.hpp"
 #include "runner/sweep_runner.hpp"
 
@@ -46,7 +46,7 @@ struct Args {
   std::vector<std::string> overrides;
 };
 
-SweepInfo find_or_fail(Store& store, const std::string& name) {
+SweepInfo find_or_fail(Storage& store, const std::string& name) {
   if (auto info = store.find_sweep(name)) return *info;
   std::vector<std::string> known;
   for (const auto& sweep : store.list_sweeps()) known.push_back(sweep.name);
@@ -75,7 +75,8 @@ int cmd_run(const Args& args) {
 int cmd_resume(const Args& args) {
   Spec spec;
   {
-    Store store(args.db, Store::Mode::read_only);
+    const auto store_owned = open_storage(args.db, Storage::Mode::read_only);
+    Storage& store = *store_owned;
     spec = stored_spec(find_or_fail(store, args.name));
   }
   print_warnings(spec);
@@ -100,7 +101,8 @@ int cmd_plan(const Args& args) {
   const auto plans = expand(spec);
   std::map<std::pair<std::string, int>, std::string> stored;
   if (std::filesystem::exists(args.db)) {
-    Store store(args.db, Store::Mode::read_only);
+    const auto store_owned = open_storage(args.db, Storage::Mode::read_only);
+    Storage& store = *store_owned;
     if (const auto info = store.find_sweep(spec.name)) {
       if (info->spec_hash != spec.hash) {
         fmt::print(
@@ -131,7 +133,8 @@ int cmd_plan(const Args& args) {
 }
 
 int cmd_ls(const Args& args) {
-  Store store(args.db, Store::Mode::read_only);
+  const auto store_owned = open_storage(args.db, Storage::Mode::read_only);
+  Storage& store = *store_owned;
   const auto sweeps = store.list_sweeps();
   if (sweeps.empty()) {
     fmt::print("{} holds no sweeps\n", args.db);
@@ -150,14 +153,16 @@ int cmd_ls(const Args& args) {
 }
 
 int cmd_show(const Args& args) {
-  Store store(args.db, Store::Mode::read_only);
+  const auto store_owned = open_storage(args.db, Storage::Mode::read_only);
+  Storage& store = *store_owned;
   const auto record = load_record(store, find_or_fail(store, args.name));
   print_summary(record, stdout);
   return kExitOk;
 }
 
 int cmd_best(const Args& args) {
-  Store store(args.db, Store::Mode::read_only);
+  const auto store_owned = open_storage(args.db, Storage::Mode::read_only);
+  Storage& store = *store_owned;
   const SweepInfo info = find_or_fail(store, args.name);
   const auto record = load_record(store, info);
   const json report = reports::build_report(record);
@@ -191,7 +196,8 @@ int cmd_best(const Args& args) {
 }
 
 int cmd_suggest(const Args& args) {
-  Store store(args.db, Store::Mode::read_only);
+  const auto store_owned = open_storage(args.db, Storage::Mode::read_only);
+  Storage& store = *store_owned;
   const SweepInfo info = find_or_fail(store, args.name);
   const json stored = json::parse(info.spec_json);
   // No learning-rate advice for a setup that cannot learn: the stored spec
@@ -231,7 +237,8 @@ std::string csv_field(const json& value) {
 
 int cmd_export(const Args& args) {
   if (!args.csv) throw UsageError("export: choose a format: --csv");
-  Store store(args.db, Store::Mode::read_only);
+  const auto store_owned = open_storage(args.db, Storage::Mode::read_only);
+  Storage& store = *store_owned;
   const auto record = load_record(store, find_or_fail(store, args.name));
   std::set<std::string> metric_names;
   for (const auto& trial : record.trials) {
@@ -272,7 +279,8 @@ int cmd_export(const Args& args) {
 }
 
 int cmd_report(const Args& args) {
-  Store store(args.db, Store::Mode::read_only);
+  const auto store_owned = open_storage(args.db, Storage::Mode::read_only);
+  Storage& store = *store_owned;
   const auto record = load_record(store, find_or_fail(store, args.name));
   const std::string out_dir = args.out.empty() ? default_report_dir(args.name) : args.out;
   reports::write_reports(record, out_dir);

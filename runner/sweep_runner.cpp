@@ -125,7 +125,7 @@ Spec stored_spec(const SweepInfo& info) {
                     SpecOrigin::stored);
 }
 
-reports::SweepRecord load_record(Store& store, const SweepInfo& info) {
+reports::SweepRecord load_record(Storage& store, const SweepInfo& info) {
   reports::SweepRecord record = store.read_sweep(info.id);
   const Spec spec = stored_spec(info);
   record.objective_metric = spec.objective_metric;
@@ -142,7 +142,9 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   const auto datasets = load_datasets(spec, plans);
   const int jobs = options.jobs > 0 ? std::min(options.jobs, default_jobs()) : default_jobs();
 
-  Store store(options.db_path, Store::Mode::read_write);
+  const auto store_owned = open_storage(options.db_path, Storage::Mode::read_write);
+
+  Storage& store = *store_owned;
   const std::string owner = lease_owner_id();
   std::int64_t sweep_id = 0;
   const auto existing = store.find_sweep(spec.name);
@@ -152,7 +154,7 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
                        "\" exists with a different spec; use another name or --db");
     }
     sweep_id = existing->id;
-    const LeaseResult lease = store.acquire_lease(sweep_id, owner, Store::kLeaseSeconds);
+    const LeaseResult lease = store.acquire_lease(sweep_id, owner, Storage::kLeaseSeconds);
     if (!lease.acquired) {
       throw std::runtime_error("sweep \"" + spec.name + "\" is running elsewhere (owner " +
                                lease.holder + "); wait for it to finish or stop it");
@@ -171,7 +173,7 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
     info.owner = owner;
     sweep_id = store.create_sweep(info);
   }
-  LeaseKeeper keeper(store, sweep_id, owner, Store::kLeaseSeconds);
+  LeaseKeeper keeper(store, sweep_id, owner, Storage::kLeaseSeconds);
   if (existing) store.recover_interrupted(sweep_id);
   store.set_sweep_data(sweep_id, data_facts(datasets).dump());
   // What a model that learnt nothing scores on each dataset (divergence rule).
@@ -186,7 +188,7 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
                     plan.repeat, plan.seed, plan.cost});
   }
   store.add_trials(sweep_id, rows);
-  if (existing) store.set_sweep_status(sweep_id, "running", jobs);
+  if (existing) store.set_sweep_status(sweep_id, SweepStatus::running, jobs);
 
   std::map<std::pair<std::string, int>, const TrialPlan*> by_identity;
   for (const auto& plan : plans) by_identity[{plan.config_hash, plan.repeat}] = &plan;
@@ -283,7 +285,8 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   if (fatal) std::rethrow_exception(fatal);
 
   const bool interrupted = interrupt_requested();
-  store.set_sweep_status(sweep_id, interrupted ? "interrupted" : "completed", jobs);
+  store.set_sweep_status(sweep_id, interrupted ? SweepStatus::interrupted : SweepStatus::completed,
+                         jobs);
   const auto info = store.find_sweep(spec.name);
   const reports::SweepRecord record = load_record(store, *info);
   const std::string out_dir =

@@ -9,7 +9,7 @@
 
 #include "reports/records.hpp"
 #include "runner/spec/spec.hpp"
-#include "runner/store/store.hpp"
+#include "runner/store/storage.hpp"
 
 namespace sweep::runner {
 
@@ -26,7 +26,7 @@ struct RunOptions {
 int run_sweep(const Spec& spec, const RunOptions& options);
 
 // The sweep as plain records for the reports, from the store alone.
-reports::SweepRecord load_record(Store& store, const SweepInfo& info);
+reports::SweepRecord load_record(Storage& store, const SweepInfo& info);
 // The spec a sweep was run with, as stored.
 Spec stored_spec(const SweepInfo& info);
 // "adam lr=0.001 batch_size=32"

@@ -17,7 +17,7 @@
 
 #include "engine/datasets/dataset.hpp"
 #include "reports/records.hpp"
-#include "runner/store/store.hpp"
+#include "runner/store/storage.hpp"
 
 namespace sweep::runner {
 

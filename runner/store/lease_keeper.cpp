@@ -4,7 +4,7 @@
 
 #include <unistd.h>
 
-#include "runner/store/detail/process.hpp"
+#include "runner/store/sqlite/detail/process.hpp"
 
 namespace sweep::runner {
 
@@ -12,7 +12,8 @@ std::string lease_owner_id() {
   return detail::host_name() + ":" + std::to_string(static_cast<long>(getpid()));
 }
 
-LeaseKeeper::LeaseKeeper(Store& store, std::int64_t sweep_id, std::string owner, double ttl_seconds)
+LeaseKeeper::LeaseKeeper(Storage& store, std::int64_t sweep_id, std::string owner,
+                         double ttl_seconds)
     : store_(store),
       sweep_id_(sweep_id),
       owner_(std::move(owner)),

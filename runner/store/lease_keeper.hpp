@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "runner/store/store.hpp"
+#include "runner/store/storage.hpp"
 
 namespace sweep::runner {
 
@@ -19,8 +19,8 @@ std::string lease_owner_id();
 
 class LeaseKeeper {
  public:
-  // Takes no lease itself: call Store::acquire_lease first.
-  LeaseKeeper(Store& store, std::int64_t sweep_id, std::string owner, double ttl_seconds = 30);
+  // Takes no lease itself: call Storage::acquire_lease first.
+  LeaseKeeper(Storage& store, std::int64_t sweep_id, std::string owner, double ttl_seconds = 30);
   // Stops the renewing thread at once and releases the lease. Never throws.
   ~LeaseKeeper();
   LeaseKeeper(const LeaseKeeper&) = delete;
@@ -33,7 +33,7 @@ class LeaseKeeper {
  private:
   void renew_until_stopped();
 
-  Store& store_;
+  Storage& store_;
   std::int64_t sweep_id_;
   std::string owner_;
   double ttl_seconds_;

@@ -20,7 +20,7 @@ std::optional<TrialStatus> parse_trial_status(std::string_view text);
 //   interrupted -> running
 //   failed      -> running
 // running -> running is not allowed: a trial left running by a crash is first
-// marked interrupted by Store::recover_interrupted. A finished trial
+// marked interrupted by Storage::recover_interrupted. A finished trial
 // (completed, diverged, pruned) never changes.
 bool can_transition(TrialStatus from, TrialStatus to);
 

@@ -1,5 +1,7 @@
-// The storage contract: what every caller of Store may rely on. Each test
-// works on a fresh database in its own scratch folder.
+// The storage contract: what every caller of Storage may rely on, as one
+// suite every backend must pass (a template over the backends; each test works
+// on fresh storage in its own scratch folder). Checks behind the API (raw SQL)
+// apply to the SQLite backend.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -11,13 +13,15 @@
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
-#include "runner/store/store.hpp"
+#include "runner/store/storage.hpp"
+#include "tests/runner/store/store_backends.hpp"
 #include "tests/runner/store/store_helpers.hpp"
 
 using sweep::reports::EpochRecord;
 using sweep::runner::NewTrial;
+using sweep::runner::Storage;
 using sweep::runner::StorageError;
-using sweep::runner::Store;
+using sweep::runner::SweepStatus;
 using sweep::runner::TrialOutcome;
 using sweep::runner::TrialStatus;
 using namespace sweep::runner::testing;
@@ -73,9 +77,10 @@ bool same(double a, double b) {
 
 }  // namespace
 
-TEST_CASE("store: sweeps are created, found and listed", "[store]") {
+TEMPLATE_TEST_CASE("store: sweeps are created, found and listed", "[store]", SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   CHECK_FALSE(store.find_sweep("fashion"));
 
   const auto first = store.create_sweep(sample_sweep("fashion"));
@@ -106,9 +111,11 @@ TEST_CASE("store: sweeps are created, found and listed", "[store]") {
                     "sweep \"fashion\" already exists in " + dir.file("sweep.db"));
 }
 
-TEST_CASE("store: a sweep's data facts are replaced and read back with it", "[store]") {
+TEMPLATE_TEST_CASE("store: a sweep's data facts are replaced and read back with it", "[store]",
+                   SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   CHECK(store.find_sweep("fashion")->data_json == "{}");
   CHECK(store.read_sweep(id).data.empty());
@@ -121,11 +128,13 @@ TEST_CASE("store: a sweep's data facts are replaced and read back with it", "[st
                     "no sweep with id " + std::to_string(id + 7) + " in " + dir.file("sweep.db"));
 }
 
-TEST_CASE("store: leaving running sets finished_at and the duration", "[store]") {
+TEMPLATE_TEST_CASE("store: leaving running sets finished_at and the duration", "[store]",
+                   SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
-  store.set_sweep_status(id, "interrupted", 3);
+  store.set_sweep_status(id, SweepStatus::interrupted, 3);
   auto info = store.find_sweep("fashion");
   REQUIRE(info);
   CHECK(info->status == "interrupted");
@@ -134,23 +143,28 @@ TEST_CASE("store: leaving running sets finished_at and the duration", "[store]")
   CHECK(info->duration_seconds >= 0.0);
   const double first_duration = info->duration_seconds;
 
-  store.set_sweep_status(id, "running", 2);  // a resume
+  store.set_sweep_status(id, SweepStatus::running, 2);  // a resume
   info = store.find_sweep("fashion");
   CHECK(info->status == "running");
   CHECK(info->finished_at.empty());
-  store.set_sweep_status(id, "completed", 2);
+  store.set_sweep_status(id, SweepStatus::completed, 2);
   info = store.find_sweep("fashion");
   CHECK(info->status == "completed");
   CHECK(info->duration_seconds >= first_duration);
 
-  CHECK_THROWS_WITH(
-      store.set_sweep_status(id, "done", 2),
-      "unknown sweep status \"done\"; known: running, completed, interrupted, failed");
+  // A finished sweep only goes back to running.
+  CHECK_THROWS_WITH(store.set_sweep_status(id, SweepStatus::failed, 2),
+                    "sweep " + std::to_string(id) + " cannot go from completed to failed");
+  store.set_sweep_status(id, SweepStatus::running, 2);
+  store.set_sweep_status(id, SweepStatus::failed, 2);
+  CHECK(store.find_sweep("fashion")->status == "failed");
 }
 
-TEST_CASE("store: adding the same trials twice keeps one of each", "[store]") {
+TEMPLATE_TEST_CASE("store: adding the same trials twice keeps one of each", "[store]",
+                   SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   auto trials = sample_trials(3);
   store.add_trials(id, trials);
@@ -188,9 +202,11 @@ TEST_CASE("store: adding the same trials twice keeps one of each", "[store]") {
   CHECK(rows[3].index == 2);
 }
 
-TEST_CASE("store: trials of one sweep are invisible to another", "[store]") {
+TEMPLATE_TEST_CASE("store: trials of one sweep are invisible to another", "[store]",
+                   SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto a = store.create_sweep(sample_sweep("a"));
   const auto b = store.create_sweep(sample_sweep("b"));
   store.add_trials(a, sample_trials(2));
@@ -199,9 +215,10 @@ TEST_CASE("store: trials of one sweep are invisible to another", "[store]") {
   CHECK(store.trials(b).size() == 3);
 }
 
-TEST_CASE("store: an epoch round-trips every field", "[store]") {
+TEMPLATE_TEST_CASE("store: an epoch round-trips every field", "[store]", SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   store.add_trials(id, sample_trials(1));
   const auto trial = store.trials(id).at(0).id;
@@ -245,10 +262,12 @@ TEST_CASE("store: an epoch round-trips every field", "[store]") {
         "text");
 }
 
-TEST_CASE("store: starting a trial again deletes its partial rows", "[store]") {
+TEMPLATE_TEST_CASE("store: starting a trial again deletes its partial rows", "[store]",
+                   SqliteBackend) {
   TempDir dir;
   const std::string path = dir.file("sweep.db");
-  Store store(path, Store::Mode::read_write);
+  const auto store_owned = TestType::open(path, Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   store.add_trials(id, sample_trials(2));
   const auto trials = store.trials(id);
@@ -282,10 +301,12 @@ TEST_CASE("store: starting a trial again deletes its partial rows", "[store]") {
   CHECK(store.epochs(other).size() == 1);
 }
 
-TEST_CASE("store: an epoch is recorded only for a running trial, once", "[store]") {
+TEMPLATE_TEST_CASE("store: an epoch is recorded only for a running trial, once", "[store]",
+                   SqliteBackend) {
   TempDir dir;
   const std::string path = dir.file("sweep.db");
-  Store store(path, Store::Mode::read_write);
+  const auto store_owned = TestType::open(path, Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   store.add_trials(id, sample_trials(1));
   const auto trial = store.trials(id)[0].id;
@@ -308,9 +329,10 @@ TEST_CASE("store: an epoch is recorded only for a running trial, once", "[store]
   CHECK(raw_query(path, "SELECT count(*) FROM metrics") == "2");
 }
 
-TEST_CASE("store: finish_trial follows the transition table", "[store]") {
+TEMPLATE_TEST_CASE("store: finish_trial follows the transition table", "[store]", SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   store.add_trials(id, sample_trials(3));
   const auto rows = store.trials(id);
@@ -357,9 +379,11 @@ TEST_CASE("store: finish_trial follows the transition table", "[store]") {
   CHECK(store.trials(id)[1].finished_at.empty());
 }
 
-TEST_CASE("store: a trial's last epoch is recorded with its outcome, or not at all", "[store]") {
+TEMPLATE_TEST_CASE("store: a trial's last epoch is recorded with its outcome, or not at all",
+                   "[store]", SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   store.add_trials(id, sample_trials(2));
   const auto rows = store.trials(id);
@@ -387,9 +411,11 @@ TEST_CASE("store: a trial's last epoch is recorded with its outcome, or not at a
   CHECK(store.epochs(waiting).empty());
 }
 
-TEST_CASE("store: finish_and_start moves a worker on in one transaction", "[store]") {
+TEMPLATE_TEST_CASE("store: finish_and_start moves a worker on in one transaction", "[store]",
+                   SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   store.add_trials(id, sample_trials(3));
   const auto rows = store.trials(id);
@@ -418,9 +444,11 @@ TEST_CASE("store: finish_and_start moves a worker on in one transaction", "[stor
   CHECK(store.trials(id)[2].status == TrialStatus::running);
 }
 
-TEST_CASE("store: recover_interrupted marks only this sweep's running trials", "[store]") {
+TEMPLATE_TEST_CASE("store: recover_interrupted marks only this sweep's running trials", "[store]",
+                   SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto a = store.create_sweep(sample_sweep("a"));
   const auto b = store.create_sweep(sample_sweep("b"));
   store.add_trials(a, sample_trials(3));
@@ -440,9 +468,10 @@ TEST_CASE("store: recover_interrupted marks only this sweep's running trials", "
   CHECK(store.trials(b)[0].status == TrialStatus::running);
 }
 
-TEST_CASE("store: read_sweep returns what the reports need", "[store]") {
+TEMPLATE_TEST_CASE("store: read_sweep returns what the reports need", "[store]", SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   store.create_sweep(sample_sweep("other"));
   store.add_trials(id, sample_trials(4));
@@ -519,16 +548,20 @@ TEST_CASE("store: read_sweep returns what the reports need", "[store]") {
   CHECK_THROWS_WITH(store.read_sweep(9999), "no sweep with id 9999 in " + dir.file("sweep.db"));
 }
 
-TEST_CASE("store: a reader sees committed epochs while the writer keeps writing", "[store]") {
+TEMPLATE_TEST_CASE("store: a reader sees committed epochs while the writer keeps writing",
+                   "[store]", SqliteBackend) {
   TempDir dir;
   const std::string path = dir.file("sweep.db");
-  Store writer(path, Store::Mode::read_write);
+  const auto writer_owned = TestType::open(path, Storage::Mode::read_write);
+  Storage& writer = *writer_owned;
   const auto id = writer.create_sweep(sample_sweep("fashion"));
   writer.add_trials(id, sample_trials(1));
   const auto trial = writer.trials(id)[0].id;
   writer.start_trial(trial);
 
-  Store reader(path, Store::Mode::read_only);
+  const auto reader_owned = TestType::open(path, Storage::Mode::read_only);
+
+  Storage& reader = *reader_owned;
   CHECK(reader.epochs(trial).empty());
   for (int epoch = 1; epoch <= 3; ++epoch) {
     writer.record_epoch(trial, sample_epoch(epoch));
@@ -541,17 +574,20 @@ TEST_CASE("store: a reader sees committed epochs while the writer keeps writing"
       "cannot create sweep \"nope\" in " + path + ": attempt to write a readonly database");
 }
 
-TEST_CASE("store: a reader is not blocked by another process's open write transaction", "[store]") {
+TEMPLATE_TEST_CASE("store: a reader is not blocked by another process's open write transaction",
+                   "[store]", SqliteBackend) {
   TempDir dir;
   const std::string path = dir.file("sweep.db");
   std::int64_t sweep_id = 0;
   {
-    Store store(path, Store::Mode::read_write);
+    const auto store_owned = TestType::open(path, Storage::Mode::read_write);
+    Storage& store = *store_owned;
     sweep_id = store.create_sweep(sample_sweep("fashion"));
     store.add_trials(sweep_id, sample_trials(2));
     store.start_trial(store.trials(sweep_id)[1].id);
   }
-  Store reader(path, Store::Mode::read_only);
+  const auto reader_owned = TestType::open(path, Storage::Mode::read_only);
+  Storage& reader = *reader_owned;
   const auto trial = reader.trials(sweep_id)[1].id;
 
   int to_child[2];
@@ -564,7 +600,8 @@ TEST_CASE("store: a reader is not blocked by another process's open write transa
     // The writer process: records an epoch through a Store, then holds a
     // write transaction open until the parent has read.
     try {
-      Store store(path, Store::Mode::read_write);
+      const auto store_owned = TestType::open(path, Storage::Mode::read_write);
+      Storage& store = *store_owned;
       store.record_epoch(trial, sample_epoch(1));
       RawDb raw(path);
       raw.exec("BEGIN IMMEDIATE; UPDATE trials SET status = 'failed' WHERE id = " +
@@ -594,10 +631,11 @@ TEST_CASE("store: a reader is not blocked by another process's open write transa
   for (int fd : {to_child[0], to_child[1], to_parent[0], to_parent[1]}) close(fd);
 }
 
-TEST_CASE("store: many threads share one store", "[store]") {
+TEMPLATE_TEST_CASE("store: many threads share one store", "[store]", SqliteBackend) {
   TempDir dir;
   const std::string path = dir.file("sweep.db");
-  Store store(path, Store::Mode::read_write);
+  const auto store_owned = TestType::open(path, Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   store.add_trials(id, sample_trials(8));
   const auto rows = store.trials(id);

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "reports/records.hpp"
-#include "runner/store/store.hpp"
+#include "runner/store/storage.hpp"
 
 struct sqlite3;
 

@@ -8,13 +8,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runner/store/detail/process.hpp"
 #include "runner/store/lease_keeper.hpp"
-#include "runner/store/store.hpp"
+#include "runner/store/sqlite/detail/process.hpp"
+#include "runner/store/storage.hpp"
+#include "tests/runner/store/store_backends.hpp"
 #include "tests/runner/store/store_helpers.hpp"
 
 using sweep::runner::LeaseKeeper;
-using sweep::runner::Store;
+using sweep::runner::Storage;
 using namespace sweep::runner::testing;
 
 namespace {
@@ -30,14 +31,16 @@ std::string dead_owner() {
 
 }  // namespace
 
-TEST_CASE("lease: the owner id is host:pid", "[store]") {
+TEMPLATE_TEST_CASE("lease: the owner id is host:pid", "[store]", SqliteBackend) {
   CHECK(sweep::runner::lease_owner_id() ==
         sweep::runner::detail::host_name() + ":" + std::to_string(getpid()));
 }
 
-TEST_CASE("lease: a second owner is refused and told who holds it", "[store]") {
+TEMPLATE_TEST_CASE("lease: a second owner is refused and told who holds it", "[store]",
+                   SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   const std::string me = sweep::runner::lease_owner_id();
 
@@ -50,7 +53,8 @@ TEST_CASE("lease: a second owner is refused and told who holds it", "[store]") {
 
   // Another live process (our parent, on this host) is refused.
   const std::string other = sweep::runner::detail::host_name() + ":" + std::to_string(getppid());
-  Store second(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto second_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& second = *second_owned;
   auto refused = second.acquire_lease(id, other, 60);
   CHECK_FALSE(refused.acquired);
   CHECK(refused.holder == me);
@@ -65,9 +69,10 @@ TEST_CASE("lease: a second owner is refused and told who holds it", "[store]") {
   CHECK(store.find_sweep("fashion")->owner == other);
 }
 
-TEST_CASE("lease: an expired lease is taken", "[store]") {
+TEMPLATE_TEST_CASE("lease: an expired lease is taken", "[store]", SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   // A remote owner whose lease ran out (a time-to-live in the past).
   REQUIRE(store.acquire_lease(id, "elsewhere.example:4242", -1).acquired);
@@ -76,9 +81,11 @@ TEST_CASE("lease: an expired lease is taken", "[store]") {
   CHECK(taken.holder == sweep::runner::lease_owner_id());
 }
 
-TEST_CASE("lease: the lease of a dead process on this host is taken at once", "[store]") {
+TEMPLATE_TEST_CASE("lease: the lease of a dead process on this host is taken at once", "[store]",
+                   SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   const std::string dead = dead_owner();
   REQUIRE(store.acquire_lease(id, dead, 3600).acquired);
@@ -87,9 +94,11 @@ TEST_CASE("lease: the lease of a dead process on this host is taken at once", "[
   CHECK(store.find_sweep("fashion")->owner == sweep::runner::lease_owner_id());
 }
 
-TEST_CASE("lease: a sweep created with an owner starts leased to it", "[store]") {
+TEMPLATE_TEST_CASE("lease: a sweep created with an owner starts leased to it", "[store]",
+                   SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   auto info = sample_sweep("fashion");
   info.owner = "elsewhere.example:7";
   const auto id = store.create_sweep(info);
@@ -98,10 +107,11 @@ TEST_CASE("lease: a sweep created with an owner starts leased to it", "[store]")
   CHECK(refused.holder == "elsewhere.example:7");
 }
 
-TEST_CASE("lease: renew keeps it, and fails once it was lost", "[store]") {
+TEMPLATE_TEST_CASE("lease: renew keeps it, and fails once it was lost", "[store]", SqliteBackend) {
   TempDir dir;
   const std::string path = dir.file("sweep.db");
-  Store store(path, Store::Mode::read_write);
+  const auto store_owned = TestType::open(path, Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   const std::string me = sweep::runner::lease_owner_id();
   REQUIRE(store.acquire_lease(id, me, -1).acquired);  // already expired...
@@ -121,9 +131,11 @@ TEST_CASE("lease: renew keeps it, and fails once it was lost", "[store]") {
                     me + " lost the lease on sweep \"fashion\" in " + path + "; no one holds it");
 }
 
-TEST_CASE("lease: the keeper releases the lease when it goes, without waiting", "[store]") {
+TEMPLATE_TEST_CASE("lease: the keeper releases the lease when it goes, without waiting", "[store]",
+                   SqliteBackend) {
   TempDir dir;
-  Store store(dir.file("sweep.db"), Store::Mode::read_write);
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
   const auto id = store.create_sweep(sample_sweep("fashion"));
   const std::string me = sweep::runner::lease_owner_id();
   REQUIRE(store.acquire_lease(id, me, 3600).acquired);

@@ -7,12 +7,13 @@
 
 #include <sys/stat.h>
 
-#include "runner/store/detail/schema.hpp"
-#include "runner/store/store.hpp"
+#include "runner/store/sqlite/detail/schema.hpp"
+#include "runner/store/sqlite/sqlite_storage.hpp"
 #include "tests/runner/store/store_helpers.hpp"
 
+using sweep::runner::SqliteStorage;
+using sweep::runner::Storage;
 using sweep::runner::StorageError;
-using sweep::runner::Store;
 using sweep::runner::TrialStatus;
 using namespace sweep::runner::testing;
 
@@ -37,9 +38,9 @@ void build_version_1(const std::string& path) {
   )sql");
 }
 
-void check_refused(const std::string& path, Store::Mode mode, const std::string& message) {
+void check_refused(const std::string& path, Storage::Mode mode, const std::string& message) {
   try {
-    Store store(path, mode);
+    SqliteStorage store(path, mode);
     FAIL("opened " << path);
   } catch (const StorageError& e) {
     CHECK(std::string(e.what()) == message);
@@ -56,10 +57,10 @@ TEST_CASE("store open: a new file gets the latest schema, in WAL mode", "[store]
   TempDir dir;
   const std::string path = dir.file("sweep.db");
   {
-    Store store(path, Store::Mode::read_write);
+    SqliteStorage store(path, Storage::Mode::read_write);
     CHECK(store.path() == path);
   }
-  CHECK(Store::kSchemaVersion == sweep::runner::detail::latest_schema_version());
+  CHECK(SqliteStorage::kSchemaVersion == sweep::runner::detail::latest_schema_version());
   CHECK(raw_query(path, "PRAGMA user_version") == "3");
   CHECK(raw_query(path, "PRAGMA application_id") == std::to_string(0x53574550));
   CHECK(raw_query(path, "PRAGMA journal_mode") == "wal");
@@ -69,10 +70,10 @@ TEST_CASE("store open: a new file gets the latest schema, in WAL mode", "[store]
         "epochs,loss_traces,metrics,sweeps,trials");
   // Reopening migrates nothing and keeps the data.
   {
-    Store store(path, Store::Mode::read_write);
+    SqliteStorage store(path, Storage::Mode::read_write);
     store.create_sweep(sample_sweep("fashion"));
   }
-  Store reader(path, Store::Mode::read_only);
+  SqliteStorage reader(path, Storage::Mode::read_only);
   CHECK(reader.list_sweeps().size() == 1);
   CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
 }
@@ -83,13 +84,13 @@ TEST_CASE("store open: a version 1 database is migrated with its data", "[store]
   build_version_1(path);
   REQUIRE(raw_query(path, "PRAGMA user_version") == "1");
   // A reader cannot migrate, and says how to.
-  check_refused(path, Store::Mode::read_only,
+  check_refused(path, Storage::Mode::read_only,
                 path +
                     " has schema version 1, older than this sweep's (3); run or resume a sweep "
                     "on it to upgrade it");
   REQUIRE(raw_query(path, "PRAGMA user_version") == "1");
 
-  Store store(path, Store::Mode::read_write);
+  SqliteStorage store(path, Storage::Mode::read_write);
   CHECK(raw_query(path, "PRAGMA user_version") == "3");
   CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
   const auto sweep = store.find_sweep("old");
@@ -132,19 +133,19 @@ TEST_CASE("store open: a file that is not SQLite is left byte for byte", "[store
   const std::string text = "these are my notes, not a database\n";
   write_bytes(path, text);
   const std::string message = path + " is not a sweep database (file is not a database)";
-  check_refused(path, Store::Mode::read_write, message);
-  check_refused(path, Store::Mode::read_only, message);
+  check_refused(path, Storage::Mode::read_write, message);
+  check_refused(path, Storage::Mode::read_only, message);
   CHECK(read_bytes(path) == text);
   CHECK_FALSE(exists(path + "-wal"));
   CHECK_FALSE(exists(path + "-shm"));
 
   // Shorter than the header, and a header that is almost right.
   write_bytes(path, "SQLite");
-  check_refused(path, Store::Mode::read_write, message);
+  check_refused(path, Storage::Mode::read_write, message);
   CHECK(read_bytes(path) == "SQLite");
   const std::string almost = std::string("SQLite format 4") + '\0' + std::string(200, 'x');
   write_bytes(path, almost);
-  check_refused(path, Store::Mode::read_write, message);
+  check_refused(path, Storage::Mode::read_write, message);
   CHECK(read_bytes(path) == almost);
 }
 
@@ -154,7 +155,7 @@ TEST_CASE("store open: a damaged SQLite file is refused", "[store]") {
   // The right header, then garbage: SQLite itself finds it is no database.
   const std::string bytes = std::string("SQLite format 3") + '\0' + std::string(4080, '\x7f');
   write_bytes(path, bytes);
-  check_refused(path, Store::Mode::read_write,
+  check_refused(path, Storage::Mode::read_write,
                 path + " is not a sweep database (file is not a database)");
   CHECK(read_bytes(path) == bytes);
 }
@@ -165,8 +166,8 @@ TEST_CASE("store open: another application's SQLite database is left alone", "[s
   raw_exec(path, "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');");
   const std::string before = read_bytes(path);
   const std::string message = path + " is not a sweep database (it belongs to another application)";
-  check_refused(path, Store::Mode::read_write, message);
-  check_refused(path, Store::Mode::read_only, message);
+  check_refused(path, Storage::Mode::read_write, message);
+  check_refused(path, Storage::Mode::read_only, message);
   CHECK(read_bytes(path) == before);
   CHECK(raw_query(path, "PRAGMA journal_mode") == "delete");
 }
@@ -174,22 +175,22 @@ TEST_CASE("store open: another application's SQLite database is left alone", "[s
 TEST_CASE("store open: a newer schema is refused", "[store]") {
   TempDir dir;
   const std::string path = dir.file("sweep.db");
-  { Store store(path, Store::Mode::read_write); }
+  { SqliteStorage store(path, Storage::Mode::read_write); }
   raw_exec(path, "PRAGMA user_version = 7");
   const std::string message =
       path + " has schema version 7, newer than this sweep understands (3); upgrade sweep";
-  check_refused(path, Store::Mode::read_write, message);
-  check_refused(path, Store::Mode::read_only, message);
+  check_refused(path, Storage::Mode::read_write, message);
+  check_refused(path, Storage::Mode::read_only, message);
   CHECK(raw_query(path, "PRAGMA user_version") == "7");
 }
 
 TEST_CASE("store open: a missing database", "[store]") {
   TempDir dir;
   const std::string path = dir.file("missing.db");
-  check_refused(path, Store::Mode::read_only, path + ": no such database");
+  check_refused(path, Storage::Mode::read_only, path + ": no such database");
   CHECK_FALSE(exists(path));
   const std::string nested = dir.file("no/such/folder/sweep.db");
-  check_refused(nested, Store::Mode::read_write,
+  check_refused(nested, Storage::Mode::read_write,
                 "cannot create " + nested + ": no such folder " + dir.file("no/such/folder"));
 }
 
@@ -197,15 +198,15 @@ TEST_CASE("store open: an empty file becomes a database, but not for a reader", 
   TempDir dir;
   const std::string path = dir.file("empty.db");
   write_bytes(path, "");
-  check_refused(path, Store::Mode::read_only, path + " is not a sweep database (it is empty)");
-  Store store(path, Store::Mode::read_write);
+  check_refused(path, Storage::Mode::read_only, path + " is not a sweep database (it is empty)");
+  SqliteStorage store(path, Storage::Mode::read_write);
   CHECK(raw_query(path, "PRAGMA user_version") == "3");
 }
 
 TEST_CASE("store open: a folder is not a database", "[store]") {
   TempDir dir;
-  check_refused(dir.path(), Store::Mode::read_write, dir.path() + " is a folder, not a database");
-  check_refused(dir.path(), Store::Mode::read_only, dir.path() + " is a folder, not a database");
+  check_refused(dir.path(), Storage::Mode::read_write, dir.path() + " is a folder, not a database");
+  check_refused(dir.path(), Storage::Mode::read_only, dir.path() + " is a folder, not a database");
 }
 
 TEST_CASE("store open: a read-only database is refused to a writer, opened for a reader",
@@ -213,15 +214,15 @@ TEST_CASE("store open: a read-only database is refused to a writer, opened for a
   TempDir dir;
   const std::string path = dir.file("sweep.db");
   {
-    Store store(path, Store::Mode::read_write);
+    SqliteStorage store(path, Storage::Mode::read_write);
     store.create_sweep(sample_sweep("fashion"));
   }
   REQUIRE(chmod(path.c_str(), 0444) == 0);
   const std::string before = read_bytes(path);
-  check_refused(path, Store::Mode::read_write,
+  check_refused(path, Storage::Mode::read_write,
                 "cannot write to " + path + ": the file is read-only");
   CHECK(read_bytes(path) == before);
-  Store reader(path, Store::Mode::read_only);
+  SqliteStorage reader(path, Storage::Mode::read_only);
   CHECK(reader.find_sweep("fashion"));
 }
 
@@ -230,11 +231,11 @@ TEST_CASE("store open: a read-only folder is refused to a writer", "[store]") {
   const std::string folder = dir.file("locked");
   REQUIRE(std::filesystem::create_directory(folder));
   const std::string existing = folder + "/sweep.db";
-  { Store store(existing, Store::Mode::read_write); }
+  { SqliteStorage store(existing, Storage::Mode::read_write); }
   REQUIRE(chmod(folder.c_str(), 0555) == 0);
-  check_refused(folder + "/new.db", Store::Mode::read_write,
+  check_refused(folder + "/new.db", Storage::Mode::read_write,
                 "cannot create " + folder + "/new.db: folder " + folder + " is read-only");
-  check_refused(existing, Store::Mode::read_write,
+  check_refused(existing, Storage::Mode::read_write,
                 "cannot write to " + existing + ": its folder " + folder +
                     " is read-only (sweep keeps a journal beside it)");
   CHECK_FALSE(exists(folder + "/new.db"));

@@ -7,17 +7,18 @@
 #include <stdexcept>
 #include <string>
 
-#include "runner/store/store.hpp"
+#include "runner/store/sqlite/sqlite_storage.hpp"
 #include "tests/runner/store/store_helpers.hpp"
 
-using sweep::runner::Store;
+using sweep::runner::SqliteStorage;
+using sweep::runner::Storage;
 using sweep::runner::TrialStatus;
 using namespace sweep::runner::testing;
 
 TEST_CASE("store cache: a reused select sees other connections' commits", "[store]") {
   TempDir dir;
   const std::string path = dir.file("sweeps.db");
-  Store store(path, Store::Mode::read_write);
+  SqliteStorage store(path, Storage::Mode::read_write);
   store.create_sweep(sample_sweep("alpha"));
   REQUIRE(store.find_sweep("alpha")->description == sample_sweep("alpha").description);
 
@@ -33,7 +34,7 @@ TEST_CASE("store cache: a reused select sees other connections' commits", "[stor
 
 TEST_CASE("store cache: bindings do not carry over from one call to the next", "[store]") {
   TempDir dir;
-  Store store(dir.file("sweeps.db"), Store::Mode::read_write);
+  SqliteStorage store(dir.file("sweeps.db"), Storage::Mode::read_write);
   const auto sweep = store.create_sweep(sample_sweep("alpha"));
   store.add_trials(sweep, sample_trials(1));
   const auto trial = store.trials(sweep).at(0).id;
@@ -58,7 +59,7 @@ TEST_CASE("store cache: bindings do not carry over from one call to the next", "
 TEST_CASE("store cache: a failed call leaves its statements usable", "[store]") {
   TempDir dir;
   const std::string path = dir.file("sweeps.db");
-  Store store(path, Store::Mode::read_write);
+  SqliteStorage store(path, Storage::Mode::read_write);
   const auto sweep = store.create_sweep(sample_sweep("alpha"));
   store.add_trials(sweep, sample_trials(2));
   const auto rows = store.trials(sweep);

@@ -1,4 +1,4 @@
-#include "runner/store/detail/process.hpp"
+#include "runner/store/sqlite/detail/process.hpp"
 
 #include <cerrno>
 #include <charconv>

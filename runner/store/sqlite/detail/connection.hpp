@@ -16,7 +16,7 @@
 
 #include <sqlite3.h>
 
-#include "runner/store/detail/statement.hpp"
+#include "runner/store/sqlite/detail/statement.hpp"
 
 namespace sweep::runner::detail {
 

@@ -1,6 +1,6 @@
-#include "runner/store/detail/transaction.hpp"
+#include "runner/store/sqlite/detail/transaction.hpp"
 
-#include "runner/store/detail/connection.hpp"
+#include "runner/store/sqlite/detail/connection.hpp"
 
 namespace sweep::runner::detail {
 

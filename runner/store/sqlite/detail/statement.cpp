@@ -1,9 +1,9 @@
-#include "runner/store/detail/statement.hpp"
+#include "runner/store/sqlite/detail/statement.hpp"
 
 #include <cmath>
 
-#include "runner/store/detail/connection.hpp"
-#include "runner/store/detail/sqlite_failure.hpp"
+#include "runner/store/sqlite/detail/connection.hpp"
+#include "runner/store/sqlite/detail/sqlite_failure.hpp"
 
 namespace sweep::runner::detail {
 namespace {

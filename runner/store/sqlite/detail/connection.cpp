@@ -1,11 +1,11 @@
-#include "runner/store/detail/connection.hpp"
+#include "runner/store/sqlite/detail/connection.hpp"
 
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "runner/store/detail/sqlite_failure.hpp"
-#include "runner/store/detail/statement.hpp"
+#include "runner/store/sqlite/detail/sqlite_failure.hpp"
+#include "runner/store/sqlite/detail/statement.hpp"
 
 namespace sweep::runner::detail {
 

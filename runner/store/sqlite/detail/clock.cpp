@@ -1,4 +1,4 @@
-#include "runner/store/detail/clock.hpp"
+#include "runner/store/sqlite/detail/clock.hpp"
 
 #include <chrono>
 #include <cmath>

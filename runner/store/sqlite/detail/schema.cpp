@@ -1,12 +1,12 @@
-#include "runner/store/detail/schema.hpp"
+#include "runner/store/sqlite/detail/schema.hpp"
 
 #include <array>
 
 #include <fmt/format.h>
 
-#include "runner/store/detail/connection.hpp"
-#include "runner/store/detail/statement.hpp"
-#include "runner/store/detail/transaction.hpp"
+#include "runner/store/sqlite/detail/connection.hpp"
+#include "runner/store/sqlite/detail/statement.hpp"
+#include "runner/store/sqlite/detail/transaction.hpp"
 #include "runner/store/storage_error.hpp"
 
 namespace sweep::runner::detail {

@@ -1,4 +1,4 @@
-#include "runner/store/detail/encoding.hpp"
+#include "runner/store/sqlite/detail/encoding.hpp"
 
 #include <bit>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "runner/store/detail/sqlite_failure.hpp"
+#include "runner/store/sqlite/detail/sqlite_failure.hpp"
 
 #include <sqlite3.h>
 

@@ -33,6 +33,7 @@
 
 #include "reports/records.hpp"
 #include "runner/store/storage_error.hpp"
+#include "runner/store/sweep_status.hpp"
 #include "runner/store/trial_status.hpp"
 
 namespace sweep::runner {
@@ -103,95 +104,95 @@ struct LeaseResult {
   std::string holder;  // the owner after the call: us when acquired, the other owner otherwise
 };
 
-class Store {
+class Storage {
  public:
   enum class Mode {
     read_write,  // creates the file if missing, migrates an older schema
     read_only,   // the file must exist and have the current schema
   };
 
-  // Throws StorageError with one clear line (see the messages in store.cpp
-  // and their verbatim tests). A file that is not a sweep database is never
-  // modified.
-  Store(const std::string& path, Mode mode);
-  ~Store();
-  Store(const Store&) = delete;
-  Store& operator=(const Store&) = delete;
+  virtual ~Storage() = default;
+  Storage() = default;
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
 
-  static constexpr int kSchemaVersion = 3;
   // A lease's time to live: what create_sweep gives its owner, and what the
   // runner asks for (its LeaseKeeper renews every third of it).
   static constexpr double kLeaseSeconds = 30.0;
 
-  std::optional<SweepInfo> find_sweep(const std::string& name);
+  virtual std::optional<SweepInfo> find_sweep(const std::string& name) = 0;
   // Inserts a sweep (status defaults to running, created_at to now) and
   // returns its id. When info.owner is set the sweep starts leased to it for
   // kLeaseSeconds. Throws StorageError
   // when the name is taken.
-  std::int64_t create_sweep(const SweepInfo& info);
+  virtual std::int64_t create_sweep(const SweepInfo& info) = 0;
   // Sets status and jobs; leaving running also sets finished_at and adds the
-  // time since the sweep last became running to duration_seconds.
-  void set_sweep_status(std::int64_t sweep_id, const std::string& status, int jobs);
-  std::vector<SweepInfo> list_sweeps();  // in creation order
+  // time since the sweep last became running to duration_seconds. Throws
+  // std::logic_error unless can_transition(current, status).
+  virtual void set_sweep_status(std::int64_t sweep_id, SweepStatus status, int jobs) = 0;
+  virtual std::vector<SweepInfo> list_sweeps() = 0;  // in creation order
   // Replaces the sweep's data facts (a JSON object; read back as
   // SweepRecord::data). The runner writes them each time it loads the data.
-  void set_sweep_data(std::int64_t sweep_id, const std::string& data_json);
+  virtual void set_sweep_data(std::int64_t sweep_id, const std::string& data_json) = 0;
 
   // One transaction; a trial whose (config_hash, repeat) the sweep already
   // has is left as it is (INSERT OR IGNORE), so re-running a spec adds only
   // what is new.
-  void add_trials(std::int64_t sweep_id, const std::vector<NewTrial>& trials);
-  std::vector<TrialRow> trials(std::int64_t sweep_id);  // ordered by index, repeat
+  virtual void add_trials(std::int64_t sweep_id, const std::vector<NewTrial>& trials) = 0;
+  virtual std::vector<TrialRow> trials(std::int64_t sweep_id) = 0;  // ordered by index, repeat
 
   // One transaction: deletes the trial's epoch, metric and trace rows from an
   // earlier partial run (it restarts from scratch), then marks it running
   // with started_at = now. Throws std::logic_error unless it may go to running.
-  void start_trial(std::int64_t trial_id);
+  virtual void start_trial(std::int64_t trial_id) = 0;
   // One transaction, committed before returning. Throws std::logic_error when
   // the trial is not running.
-  void record_epoch(std::int64_t trial_id, const reports::EpochRecord& epoch);
+  virtual void record_epoch(std::int64_t trial_id, const reports::EpochRecord& epoch) = 0;
   // One transaction: records outcome.final_epoch when there is one, then sets
   // the outcome. Throws std::logic_error unless can_transition(current,
   // outcome.status) and outcome.status is one a running trial ends in.
-  void finish_trial(std::int64_t trial_id, const TrialOutcome& outcome);
+  virtual void finish_trial(std::int64_t trial_id, const TrialOutcome& outcome) = 0;
   // finish_trial(finished_id, outcome) then start_trial(next_id) in one
   // transaction: a worker moving on to its next trial commits once, not
   // twice. Either both happen or neither does.
-  void finish_and_start(std::int64_t finished_id, const TrialOutcome& outcome,
-                        std::int64_t next_id);
+  virtual void finish_and_start(std::int64_t finished_id, const TrialOutcome& outcome,
+                                std::int64_t next_id) = 0;
   // After a crash, once the lease is ours: running -> interrupted. Returns
   // how many trials changed.
-  int recover_interrupted(std::int64_t sweep_id);
+  virtual int recover_interrupted(std::int64_t sweep_id) = 0;
 
   // Everything the reports need that the store holds: the sweep and its
   // trials with epochs, traces, test metrics and divergence. The objective,
   // classes and swept names come from the spec and are left to the caller.
-  reports::SweepRecord read_sweep(std::int64_t sweep_id);
-  std::vector<reports::EpochRecord> epochs(std::int64_t trial_id);
+  virtual reports::SweepRecord read_sweep(std::int64_t sweep_id) = 0;
+  virtual std::vector<reports::EpochRecord> epochs(std::int64_t trial_id) = 0;
 
   // One owner per sweep ("host:pid"). Acquired when there is no owner, the
   // lease has expired, the owner is us, or the owner is on this host and its
   // pid no longer exists (kill(pid, 0) fails with ESRCH): a kill -9'd owner
   // never locks a sweep, and no one has to wait for the expiry.
-  LeaseResult acquire_lease(std::int64_t sweep_id, const std::string& owner, double ttl_seconds);
+  virtual LeaseResult acquire_lease(std::int64_t sweep_id, const std::string& owner,
+                                    double ttl_seconds) = 0;
   // Throws StorageError when owner no longer holds the lease.
-  void renew_lease(std::int64_t sweep_id, const std::string& owner, double ttl_seconds);
+  virtual void renew_lease(std::int64_t sweep_id, const std::string& owner, double ttl_seconds) = 0;
   // Does nothing when owner does not hold the lease.
-  void release_lease(std::int64_t sweep_id, const std::string& owner);
+  virtual void release_lease(std::int64_t sweep_id, const std::string& owner) = 0;
 
-  // Cumulative wall time spent doing store work: inside Store calls while
+  // Cumulative wall time spent doing store work: inside Storage calls while
   // holding the mutex (for the benchmark's "time in the store" figure). The
   // wait for the mutex is left out: with several worker threads, waiting is
   // scheduling, and counting it would count the other thread's store work
   // twice. Opening the file (the constructor) is not counted.
-  double seconds_in_store() const;
+  virtual double seconds_in_store() const = 0;
   // Cumulative wall time threads spent waiting for the mutex before a call.
-  double seconds_waiting() const;
-  const std::string& path() const;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  virtual double seconds_waiting() const = 0;
+  // Where the storage lives, as given to open_storage (for messages).
+  virtual const std::string& path() const = 0;
 };
+
+// Opens the storage at `location` with the backend its prefix names
+// ("sqlite:PATH"), or SQLite for a plain path. Throws StorageError with one
+// clear line; a file that is not a sweep database is never modified.
+std::unique_ptr<Storage> open_storage(const std::string& location, Storage::Mode mode);
 
 }  // namespace sweep::runner

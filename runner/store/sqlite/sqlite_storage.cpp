@@ -1,4 +1,4 @@
-#include "runner/store/store.hpp"
+#include "runner/store/sqlite/sqlite_storage.hpp"
 
 #include <atomic>
 #include <cerrno>
@@ -14,14 +14,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runner/store/detail/clock.hpp"
-#include "runner/store/detail/connection.hpp"
-#include "runner/store/detail/encoding.hpp"
-#include "runner/store/detail/process.hpp"
-#include "runner/store/detail/schema.hpp"
-#include "runner/store/detail/sqlite_failure.hpp"
-#include "runner/store/detail/statement.hpp"
-#include "runner/store/detail/transaction.hpp"
+#include "runner/store/sqlite/detail/clock.hpp"
+#include "runner/store/sqlite/detail/connection.hpp"
+#include "runner/store/sqlite/detail/encoding.hpp"
+#include "runner/store/sqlite/detail/process.hpp"
+#include "runner/store/sqlite/detail/schema.hpp"
+#include "runner/store/sqlite/detail/sqlite_failure.hpp"
+#include "runner/store/sqlite/detail/statement.hpp"
+#include "runner/store/sqlite/detail/transaction.hpp"
 
 namespace sweep::runner {
 namespace {
@@ -31,11 +31,11 @@ using detail::SqliteFailure;
 using detail::Statement;
 using detail::Transaction;
 
-static_assert(Store::kSchemaVersion == 3, "kSchemaVersion must equal the last migration step");
+static_assert(SqliteStorage::kSchemaVersion == 3,
+              "kSchemaVersion must equal the last migration step");
 
 constexpr char kSqliteHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
                                     'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
-constexpr const char* kSweepStatuses[] = {"running", "completed", "interrupted", "failed"};
 
 std::string lower_first(std::string text) {
   if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] + 32);
@@ -60,8 +60,8 @@ bool writable(const std::string& path, const struct stat& info) {
 // Everything sweep can find out about the file before SQLite opens it, so
 // that a file that is not a database is never handed to SQLite (which would
 // turn it into a WAL database or leave -wal/-shm files beside it).
-void check_file(const std::string& path, Store::Mode mode) {
-  const bool read_only = mode == Store::Mode::read_only;
+void check_file(const std::string& path, Storage::Mode mode) {
+  const bool read_only = mode == Storage::Mode::read_only;
   struct stat info {};
   if (stat(path.c_str(), &info) != 0) {
     const int error = errno;
@@ -106,9 +106,7 @@ void check_file(const std::string& path, Store::Mode mode) {
 }
 
 void check_sweep_status(const std::string& status) {
-  for (const char* known : kSweepStatuses) {
-    if (status == known) return;
-  }
+  if (parse_sweep_status(status)) return;
   throw std::invalid_argument(fmt::format(
       "unknown sweep status \"{}\"; known: running, completed, interrupted, failed", status));
 }
@@ -381,7 +379,7 @@ void finish_in(Connection& connection, std::int64_t trial_id, const TrialOutcome
 
 }  // namespace
 
-struct Store::Impl {
+struct SqliteStorage::Impl {
   std::string path;
   bool read_only = false;
   std::unique_ptr<Connection> connection;
@@ -420,14 +418,14 @@ struct Store::Impl {
   }
 };
 
-Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>()) {
+SqliteStorage::SqliteStorage(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
   impl_->read_only = mode == Mode::read_only;
   check_file(path, mode);
   const int flags =
       impl_->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   try {
-    // The Store's mutex serialises every use, so SQLite's own can go.
+    // The storage's mutex serialises every use, so SQLite's own can go.
     impl_->connection = std::make_unique<Connection>(path, flags | SQLITE_OPEN_NOMUTEX);
     Connection& connection = *impl_->connection;
     if (!impl_->read_only && connection.read_only()) {
@@ -460,9 +458,9 @@ Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>(
   }
 }
 
-Store::~Store() = default;
+SqliteStorage::~SqliteStorage() = default;
 
-std::optional<SweepInfo> Store::find_sweep(const std::string& name) {
+std::optional<SweepInfo> SqliteStorage::find_sweep(const std::string& name) {
   return impl_->call([&] { return fmt::format("find sweep \"{}\"", name); },
                      [&](Connection& connection) -> std::optional<SweepInfo> {
                        static const std::string select_sql =
@@ -474,7 +472,7 @@ std::optional<SweepInfo> Store::find_sweep(const std::string& name) {
                      });
 }
 
-std::int64_t Store::create_sweep(const SweepInfo& info) {
+std::int64_t SqliteStorage::create_sweep(const SweepInfo& info) {
   const std::string status = info.status.empty() ? "running" : info.status;
   check_sweep_status(status);
   return impl_->call(
@@ -513,7 +511,7 @@ std::int64_t Store::create_sweep(const SweepInfo& info) {
         if (info.owner.empty()) {
           insert->bind_null(14);
         } else {
-          insert->bind_real(14, now + Store::kLeaseSeconds);
+          insert->bind_real(14, now + Storage::kLeaseSeconds);
         }
         insert->run();
         const std::int64_t id = connection.last_insert_rowid();
@@ -522,18 +520,24 @@ std::int64_t Store::create_sweep(const SweepInfo& info) {
       });
 }
 
-void Store::set_sweep_status(std::int64_t sweep_id, const std::string& status, int jobs) {
-  check_sweep_status(status);
+void SqliteStorage::set_sweep_status(std::int64_t sweep_id, SweepStatus to, int jobs) {
+  const std::string status{to_string(to)};
   impl_->call(
       [&] { return fmt::format("set sweep {} {}", sweep_id, status); },
       [&](Connection& connection) {
         Transaction transaction(connection);
-        auto select = connection.cached("SELECT active_since FROM sweeps WHERE id = ?1");
+        auto select = connection.cached("SELECT active_since, status FROM sweeps WHERE id = ?1");
         select->bind(1, sweep_id);
         if (!select->step()) {
           throw StorageError(fmt::format("no sweep with id {} in {}", sweep_id, impl_->path));
         }
         const std::optional<double> since = select->column_real(0);
+        const std::string from_text = select->column_text(1);
+        const auto from = parse_sweep_status(from_text);
+        if (!from || !can_transition(*from, to)) {
+          throw std::logic_error(
+              fmt::format("sweep {} cannot go from {} to {}", sweep_id, from_text, status));
+        }
         const double now = detail::unix_seconds();
         if (status == "running") {
           auto update = connection.cached(
@@ -560,7 +564,7 @@ void Store::set_sweep_status(std::int64_t sweep_id, const std::string& status, i
       });
 }
 
-std::vector<SweepInfo> Store::list_sweeps() {
+std::vector<SweepInfo> SqliteStorage::list_sweeps() {
   return impl_->call([] { return std::string("list sweeps"); },
                      [&](Connection& connection) {
                        static const std::string select_sql =
@@ -573,7 +577,7 @@ std::vector<SweepInfo> Store::list_sweeps() {
                      });
 }
 
-void Store::set_sweep_data(std::int64_t sweep_id, const std::string& data_json) {
+void SqliteStorage::set_sweep_data(std::int64_t sweep_id, const std::string& data_json) {
   impl_->call(
       [&] { return fmt::format("set the data facts of sweep {}", sweep_id); },
       [&](Connection& connection) {
@@ -589,7 +593,7 @@ void Store::set_sweep_data(std::int64_t sweep_id, const std::string& data_json) 
       });
 }
 
-void Store::add_trials(std::int64_t sweep_id, const std::vector<NewTrial>& trials) {
+void SqliteStorage::add_trials(std::int64_t sweep_id, const std::vector<NewTrial>& trials) {
   impl_->call([&] { return fmt::format("add {} trials to sweep {}", trials.size(), sweep_id); },
               [&](Connection& connection) {
                 Transaction transaction(connection);
@@ -615,7 +619,7 @@ void Store::add_trials(std::int64_t sweep_id, const std::vector<NewTrial>& trial
               });
 }
 
-std::vector<TrialRow> Store::trials(std::int64_t sweep_id) {
+std::vector<TrialRow> SqliteStorage::trials(std::int64_t sweep_id) {
   return impl_->call([&] { return fmt::format("read the trials of sweep {}", sweep_id); },
                      [&](Connection& connection) {
                        static const std::string select_sql = fmt::format(
@@ -630,7 +634,7 @@ std::vector<TrialRow> Store::trials(std::int64_t sweep_id) {
                      });
 }
 
-void Store::start_trial(std::int64_t trial_id) {
+void SqliteStorage::start_trial(std::int64_t trial_id) {
   impl_->call([&] { return fmt::format("start trial {}", trial_id); },
               [&](Connection& connection) {
                 Transaction transaction(connection);
@@ -639,7 +643,7 @@ void Store::start_trial(std::int64_t trial_id) {
               });
 }
 
-void Store::record_epoch(std::int64_t trial_id, const reports::EpochRecord& epoch) {
+void SqliteStorage::record_epoch(std::int64_t trial_id, const reports::EpochRecord& epoch) {
   impl_->call([&] { return fmt::format("record epoch {} of trial {}", epoch.epoch, trial_id); },
               [&](Connection& connection) {
                 Transaction transaction(connection);
@@ -648,7 +652,7 @@ void Store::record_epoch(std::int64_t trial_id, const reports::EpochRecord& epoc
               });
 }
 
-void Store::finish_trial(std::int64_t trial_id, const TrialOutcome& outcome) {
+void SqliteStorage::finish_trial(std::int64_t trial_id, const TrialOutcome& outcome) {
   impl_->call(
       [&] { return fmt::format("finish trial {} as {}", trial_id, to_string(outcome.status)); },
       [&](Connection& connection) {
@@ -658,8 +662,8 @@ void Store::finish_trial(std::int64_t trial_id, const TrialOutcome& outcome) {
       });
 }
 
-void Store::finish_and_start(std::int64_t finished_id, const TrialOutcome& outcome,
-                             std::int64_t next_id) {
+void SqliteStorage::finish_and_start(std::int64_t finished_id, const TrialOutcome& outcome,
+                                     std::int64_t next_id) {
   impl_->call(
       [&] {
         return fmt::format("finish trial {} as {} and start trial {}", finished_id,
@@ -673,7 +677,7 @@ void Store::finish_and_start(std::int64_t finished_id, const TrialOutcome& outco
       });
 }
 
-int Store::recover_interrupted(std::int64_t sweep_id) {
+int SqliteStorage::recover_interrupted(std::int64_t sweep_id) {
   return impl_->call([&] { return fmt::format("recover the trials of sweep {}", sweep_id); },
                      [&](Connection& connection) {
                        Transaction transaction(connection);
@@ -688,7 +692,7 @@ int Store::recover_interrupted(std::int64_t sweep_id) {
                      });
 }
 
-reports::SweepRecord Store::read_sweep(std::int64_t sweep_id) {
+reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id) {
   return impl_->call(
       [&] { return fmt::format("read sweep {}", sweep_id); },
       [&](Connection& connection) {
@@ -759,7 +763,7 @@ reports::SweepRecord Store::read_sweep(std::int64_t sweep_id) {
       });
 }
 
-std::vector<reports::EpochRecord> Store::epochs(std::int64_t trial_id) {
+std::vector<reports::EpochRecord> SqliteStorage::epochs(std::int64_t trial_id) {
   return impl_->call([&] { return fmt::format("read the epochs of trial {}", trial_id); },
                      [&](Connection& connection) {
                        connection.exec("BEGIN");
@@ -776,8 +780,8 @@ std::vector<reports::EpochRecord> Store::epochs(std::int64_t trial_id) {
                      });
 }
 
-LeaseResult Store::acquire_lease(std::int64_t sweep_id, const std::string& owner,
-                                 double ttl_seconds) {
+LeaseResult SqliteStorage::acquire_lease(std::int64_t sweep_id, const std::string& owner,
+                                         double ttl_seconds) {
   return impl_->call(
       [&] { return fmt::format("take the lease on sweep {}", sweep_id); },
       [&](Connection& connection) {
@@ -804,7 +808,8 @@ LeaseResult Store::acquire_lease(std::int64_t sweep_id, const std::string& owner
       });
 }
 
-void Store::renew_lease(std::int64_t sweep_id, const std::string& owner, double ttl_seconds) {
+void SqliteStorage::renew_lease(std::int64_t sweep_id, const std::string& owner,
+                                double ttl_seconds) {
   impl_->call(
       [&] { return fmt::format("renew the lease on sweep {}", sweep_id); },
       [&](Connection& connection) {
@@ -831,7 +836,7 @@ void Store::renew_lease(std::int64_t sweep_id, const std::string& owner, double 
       });
 }
 
-void Store::release_lease(std::int64_t sweep_id, const std::string& owner) {
+void SqliteStorage::release_lease(std::int64_t sweep_id, const std::string& owner) {
   impl_->call([&] { return fmt::format("release the lease on sweep {}", sweep_id); },
               [&](Connection& connection) {
                 Transaction transaction(connection);
@@ -845,15 +850,15 @@ void Store::release_lease(std::int64_t sweep_id, const std::string& owner) {
               });
 }
 
-double Store::seconds_in_store() const {
+double SqliteStorage::seconds_in_store() const {
   return static_cast<double>(impl_->working_ns.load(std::memory_order_relaxed)) * 1e-9;
 }
 
-double Store::seconds_waiting() const {
+double SqliteStorage::seconds_waiting() const {
   return static_cast<double>(impl_->waiting_ns.load(std::memory_order_relaxed)) * 1e-9;
 }
 
-const std::string& Store::path() const {
+const std::string& SqliteStorage::path() const {
   return impl_->path;
 }
 
