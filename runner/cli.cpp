@@ -19,7 +19,7 @@
 #include "reports/writer.hpp"
 #include "runner/errors.hpp"
 #include "runner/interrupt.hpp"
-#include "runner/search/expansion.hpp"
+#include "runner/search/sampler.hpp"
 #include "runner/search/refinement.hpp"
 #include "runner/spec/spec.hpp"
 #include "runner/store/storage.hpp"

@@ -26,7 +26,7 @@
 #include "runner/errors.hpp"
 #include "runner/interrupt.hpp"
 #include "runner/progress.hpp"
-#include "runner/search/expansion.hpp"
+#include "runner/search/sampler.hpp"
 #include "runner/store/lease_keeper.hpp"
 #include "runner/summary.hpp"
 #include "runner/trial_runner.hpp"

@@ -16,6 +16,7 @@
 #include "engine/params.hpp"
 #include "engine/schedules/schedule.hpp"
 #include "runner/hashing.hpp"
+#include "runner/search/sampler.hpp"
 #include "runner/spec/loss_output_check.hpp"
 
 namespace sweep::runner {
@@ -660,9 +661,12 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
   if (expect_object(search, "search", problems)) {
     check_keys(search, "search", kSearchKeys, problems);
     out.method = read_string(search, "search", "method", "grid", problems);
-    if (out.method != "grid" && out.method != "random") {
+    const auto& samplers = sampler_names();
+    if (std::find(samplers.begin(), samplers.end(), out.method) == samplers.end()) {
+      std::string known;
+      for (const auto& name : samplers) known += (known.empty() ? "" : ", ") + name;
       problems.push_back(
-          {"search.method", "got \"" + out.method + "\"; expected one of: grid, random"});
+          {"search.method", "got \"" + out.method + "\"; expected one of: " + known});
     }
     out.repeats = static_cast<int>(read_integer(search, "search", "repeats", 1, 1, problems));
     if (search.contains("trials")) {

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "runner/search/expansion.hpp"
+#include "runner/search/sampler.hpp"
 #include "runner/search/refinement.hpp"
 #include "runner/spec/spec.hpp"
 

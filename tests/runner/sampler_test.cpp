@@ -8,7 +8,7 @@
 
 #include "runner/errors.hpp"
 #include "runner/hashing.hpp"
-#include "runner/search/expansion.hpp"
+#include "runner/search/sampler.hpp"
 
 using nlohmann::json;
 using sweep::runner::expand;
@@ -175,4 +175,17 @@ TEST_CASE("a bad nested learning rate names its place in the choice", "[expansio
           std::vector<std::string>{"s: search.parameters.optimizer[0].learning_rate[1]: "
                                    "got -1; expected a number > 0"});
   }
+}
+
+TEST_CASE("samplers are chosen by name through one registry", "[expansion]") {
+  using sweep::runner::make_sampler;
+  using sweep::runner::sampler_names;
+  CHECK(sampler_names() == std::vector<std::string>{"grid", "random"});
+  CHECK_THROWS_WITH(make_sampler("tpe"), "unknown search method \"tpe\"; known: grid, random");
+  // The spec parser checks the name against the same registry.
+  auto bad = nlohmann::json::parse(R"({"name": "s", "dataset": {"name": "xor"},
+    "model": {"layers": [{"type": "dense", "units": 2, "activation": "softmax"}]},
+    "search": {"method": "tpe"}})");
+  CHECK_THROWS_WITH(sweep::runner::parse_spec(bad, "spec.json"),
+                    Catch::Contains("search.method: got \"tpe\"; expected one of: grid, random"));
 }
