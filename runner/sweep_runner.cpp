@@ -3,9 +3,6 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
-#include <oneapi/tbb/task_arena.h>
-#include <oneapi/tbb/task_group.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -24,8 +21,11 @@
 #include "engine/errors.hpp"
 #include "reports/writer.hpp"
 #include "runner/errors.hpp"
+#include "runner/execution/executor.hpp"
+#include "runner/execution/store_sink.hpp"
 #include "runner/interrupt.hpp"
 #include "runner/progress.hpp"
+#include "runner/pruning/pruner.hpp"
 #include "runner/search/sampler.hpp"
 #include "runner/store/lease_keeper.hpp"
 #include "runner/summary.hpp"
@@ -190,99 +190,54 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   store.add_trials(sweep_id, rows);
   if (existing) store.set_sweep_status(sweep_id, SweepStatus::running, jobs);
 
+  store.guard_writes(owner);
   std::map<std::pair<std::string, int>, const TrialPlan*> by_identity;
   for (const auto& plan : plans) by_identity[{plan.config_hash, plan.repeat}] = &plan;
-  struct Work {
-    TrialRow row;
-    const TrialPlan* plan;
-  };
-  std::vector<Work> work;
+  std::vector<TrialTask> tasks;
   for (const auto& row : store.trials(sweep_id)) {
     if (!needs_run(row.status)) continue;
     const auto found = by_identity.find({row.config_hash, row.repeat});
-    if (found != by_identity.end()) work.push_back({row, found->second});
+    if (found != by_identity.end()) tasks.push_back({row.id, found->second});
   }
-  // The most expensive first, so the arena does not end on one long trial.
-  std::stable_sort(work.begin(), work.end(),
-                   [](const Work& a, const Work& b) { return a.plan->cost > b.plan->cost; });
+  // The most expensive first, so the workers do not end on one long trial.
+  std::stable_sort(tasks.begin(), tasks.end(), [](const TrialTask& a, const TrialTask& b) {
+    return a.plan->cost > b.plan->cost;
+  });
 
   int total_epochs = 0;
-  for (const auto& w : work) total_epochs += w.plan->config["training"]["epochs"].get<int>();
-  Progress progress(static_cast<int>(work.size()), total_epochs, options.terminal,
+  for (const auto& task : tasks) total_epochs += task.plan->config["training"]["epochs"].get<int>();
+  Progress progress(static_cast<int>(tasks.size()), total_epochs, options.terminal,
                     spec.objective_metric, spec.maximize);
-
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::exception_ptr fatal;
-  std::mutex fatal_mutex;
-  // A worker moving on stores the trial it finished (with its last epoch) and
-  // starts its next one in one transaction (finish_and_start): one commit
-  // instead of three.
-  struct Finished {
-    const Work* work = nullptr;
-    TrialResult result;
+  const std::vector<std::unique_ptr<Pruner>> pruners = sweep_pruners(spec);
+  auto train = [&](const TrialTask& task, const TrialHooks& hooks) {
+    const std::string data_key = task.plan->config["dataset"].dump();
+    TrialSettings settings;
+    settings.config = task.plan->config;
+    settings.seed = task.plan->seed;
+    settings.objective_metric = spec.objective_metric;
+    settings.maximize = spec.maximize;
+    settings.pruners = &pruners;
+    settings.dead_accuracy = dead_accuracies.at(data_key);
+    return run_trial(settings, *datasets.at(data_key), hooks);
   };
-  auto claim = [&]() -> const Work* {
-    if (stop.load() || interrupt_requested()) return nullptr;
-    const std::size_t i = next.fetch_add(1);
-    return i < work.size() ? &work[i] : nullptr;
-  };
-  auto report_finished = [&](const Finished& done) {
-    const TrialOutcome& outcome = done.result.outcome;
-    if (outcome.final_epoch) progress.epoch_done();
-    const int epochs = done.work->plan->config["training"]["epochs"].get<int>();
-    progress.trial_finished(describe_params(done.work->plan->params),
-                            std::string{to_string(outcome.status)}, outcome.objective,
-                            done.result.epochs, epochs - done.result.epochs, outcome.seconds);
-  };
-  auto worker = [&] {
-    std::optional<Finished> done;
+  StoreSink sink(store, progress, keeper);
+  const auto executor = make_executor("tbb", jobs);
+  try {
+    executor->run(tasks, train, sink, [] { return interrupt_requested(); });
+  } catch (const LeaseLost&) {
+    // Another process runs the sweep now: write nothing more.
+    progress.finish();
+    throw;
+  } catch (...) {
+    progress.finish();
+    // The storage failed: say so in the sweep if it still takes a write.
     try {
-      for (;;) {
-        const Work* w = claim();
-        if (done && w) {
-          store.finish_and_start(done->work->row.id, done->result.outcome, w->row.id);
-        } else if (done) {
-          store.finish_trial(done->work->row.id, done->result.outcome);
-        } else if (w) {
-          store.start_trial(w->row.id);
-        }
-        if (done) report_finished(*done);
-        done.reset();
-        if (w == nullptr) return;
-        progress.trial_started();
-        const std::string data_key = w->plan->config["dataset"].dump();
-        TrialSettings settings{w->plan->config,        w->plan->seed,
-                               spec.objective_metric,  spec.maximize,
-                               spec.divergence,        spec.divergence_factor,
-                               spec.divergence_epochs, dead_accuracies.at(data_key)};
-        TrialHooks hooks;
-        hooks.on_epoch = [&](const reports::EpochRecord& epoch) {
-          store.record_epoch(w->row.id, epoch);
-          progress.epoch_done();
-        };
-        hooks.should_stop = [&] {
-          return interrupt_requested() || stop.load(std::memory_order_relaxed);
-        };
-        const auto& data = *datasets.at(data_key);
-        done = Finished{w, run_trial(settings, data, hooks)};
-      }
+      store.set_sweep_status(sweep_id, SweepStatus::failed, jobs);
     } catch (...) {
-      // Only the store can fail here (training problems are outcomes): stop
-      // the sweep.
-      std::lock_guard lock(fatal_mutex);
-      if (!fatal) fatal = std::current_exception();
-      stop.store(true);
     }
-  };
-  tbb::task_arena arena(jobs);
-  arena.execute([&] {
-    tbb::task_group group;
-    for (int j = 0; j < jobs; ++j) group.run(worker);
-    group.wait();
-  });
+    throw;
+  }
   progress.finish();
-  if (fatal) std::rethrow_exception(fatal);
 
   const bool interrupted = interrupt_requested();
   store.set_sweep_status(sweep_id, interrupted ? SweepStatus::interrupted : SweepStatus::completed,

@@ -17,79 +17,40 @@
 #include "engine/layers/layer.hpp"
 #include "engine/losses/loss.hpp"
 #include "engine/model.hpp"
+#include "runner/pruning/pruner.hpp"
 
 namespace sweep::runner {
 namespace {
 
 using nlohmann::json;
 
-// The divergence rule. A non-finite batch loss stops the trial at once (it
-// never recovers: the weights are no longer finite); on the first batch,
-// before any update, it is a setup error, not a learning rate. A finite loss
-// is divergence only when it stayed far above where it started for whole
-// epochs while the model learnt nothing: `epochs` epochs in a row in which
-// every batch's loss exceeded factor x the first batch's loss and the
-// accuracy stayed at chance (<= dead_accuracy). A loss that spikes, or stays
-// huge while the classifier still classifies, is not stopped: on the truth
-// corpus such trials often end within the margin of the best (README).
-class DivergenceCheck : public engine::Callback {
+// Asks the sweep's pruners after every batch and every epoch; the first
+// verdict other than keep stops training and is kept for the outcome.
+class PruningCallback : public engine::Callback {
  public:
-  DivergenceCheck(const TrialSettings& settings, std::string accuracy_key)
-      : finite_rule_(settings.divergence && !accuracy_key.empty() &&
-                     std::isfinite(settings.dead_accuracy)),
-        factor_(settings.divergence_factor),
-        epochs_(std::max(1, settings.divergence_epochs)),
-        dead_accuracy_(settings.dead_accuracy),
-        accuracy_key_(std::move(accuracy_key)) {}
-  void on_epoch_begin(int) override {
-    all_above_ = true;
-    batches_ = 0;
-  }
+  explicit PruningCallback(std::vector<std::unique_ptr<TrialPruner>> pruners)
+      : pruners_(std::move(pruners)) {}
   bool on_batch_end(int epoch, int batch, double loss) override {
-    if (!first_loss_) {
-      first_loss_ = loss;
-      if (!std::isfinite(loss)) {
-        setup_error_ = true;
-        divergence_ = reports::Divergence{epoch, batch, loss};
-        return false;
-      }
-    }
-    if (!std::isfinite(loss)) {
-      divergence_ = reports::Divergence{epoch, batch, loss};
-      return false;
-    }
-    if (!(loss > factor_ * *first_loss_)) all_above_ = false;
-    ++batches_;
-    last_ = reports::Divergence{epoch, batch, loss};
+    for (auto& pruner : pruners_)
+      if (!take(pruner->after_batch(epoch, batch, loss))) return false;
     return true;
   }
   bool on_epoch_end(const engine::EpochLog& log) override {
-    if (!finite_rule_) return true;
-    const auto accuracy = log.values.find(accuracy_key_);
-    const bool dead = all_above_ && batches_ > 0 && accuracy != log.values.end() &&
-                      accuracy->second <= dead_accuracy_;
-    dead_epochs_ = dead ? dead_epochs_ + 1 : 0;
-    if (dead_epochs_ < epochs_) return true;
-    divergence_ = last_;
-    return false;
+    for (auto& pruner : pruners_)
+      if (!take(pruner->after_epoch(log))) return false;
+    return true;
   }
-  std::string stop_reason() const override { return "diverged"; }
-  const std::optional<reports::Divergence>& divergence() const { return divergence_; }
-  bool setup_error() const { return setup_error_; }
+  std::string stop_reason() const override { return "pruned"; }
+  const std::optional<PruneDecision>& decision() const { return decision_; }
 
  private:
-  bool finite_rule_;
-  double factor_;
-  int epochs_;
-  double dead_accuracy_;
-  std::string accuracy_key_;
-  bool all_above_ = true;
-  int batches_ = 0;
-  int dead_epochs_ = 0;
-  bool setup_error_ = false;
-  std::optional<double> first_loss_;
-  reports::Divergence last_;
-  std::optional<reports::Divergence> divergence_;
+  bool take(PruneDecision decision) {
+    if (decision.keeps()) return true;
+    decision_ = std::move(decision);
+    return false;
+  }
+  std::vector<std::unique_ptr<TrialPruner>> pruners_;
+  std::optional<PruneDecision> decision_;
 };
 
 reports::EpochRecord to_record(const engine::EpochLog& log) {
@@ -104,18 +65,26 @@ reports::EpochRecord to_record(const engine::EpochLog& log) {
 
 // Hands every finished epoch to the runner when the next one begins, and polls
 // for Ctrl-C. The epoch that no other follows stays in `last`: the runner
-// records it with the trial's outcome, one transaction instead of two.
+// records it with the trial's outcome, one transaction instead of two. An
+// exception from the runner's hook (the storage failed, the lease was lost) is
+// not the trial's: it is kept, training stops at the next batch, and
+// run_trial rethrows it.
 class RunnerHook : public engine::Callback {
  public:
   RunnerHook(const TrialHooks& hooks, std::optional<reports::EpochRecord>& last)
       : hooks_(hooks), last_(last) {}
   void on_epoch_begin(int) override {
-    if (!last_) return;
+    if (!last_ || fatal_) return;
     const reports::EpochRecord record = std::move(*last_);
     last_.reset();
-    if (hooks_.on_epoch) hooks_.on_epoch(record);
+    try {
+      if (hooks_.on_epoch) hooks_.on_epoch(record);
+    } catch (...) {
+      fatal_ = std::current_exception();
+    }
   }
   bool on_batch_end(int, int, double) override {
+    if (fatal_) return false;
     if (hooks_.should_stop && hooks_.should_stop()) {
       interrupted_ = true;
       return false;
@@ -128,11 +97,13 @@ class RunnerHook : public engine::Callback {
   }
   std::string stop_reason() const override { return "interrupted"; }
   bool interrupted() const { return interrupted_; }
+  const std::exception_ptr& fatal() const { return fatal_; }
 
  private:
   const TrialHooks& hooks_;
   std::optional<reports::EpochRecord>& last_;
   bool interrupted_ = false;
+  std::exception_ptr fatal_;
 };
 
 }  // namespace
@@ -176,6 +147,7 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
                       const TrialHooks& hooks) {
   TrialResult result;
   const auto start = std::chrono::steady_clock::now();
+  std::exception_ptr fatal;  // the runner's, not the trial's: rethrown
   try {
     const json& config = settings.config;
     const json& training = config["training"];
@@ -202,14 +174,21 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
                                              steps_per_epoch);
 
     const engine::Split* validation = data.validation.rows() > 0 ? &data.validation : nullptr;
-    DivergenceCheck divergence(settings, validation != nullptr ? "val_accuracy" : "accuracy");
+    TrialContext context;
+    context.config = &config;
+    context.dead_accuracy = settings.dead_accuracy;
+    context.accuracy_key = validation != nullptr ? "val_accuracy" : "accuracy";
+    std::vector<std::unique_ptr<TrialPruner>> trial_pruners;
+    if (settings.pruners != nullptr)
+      for (const auto& pruner : *settings.pruners) trial_pruners.push_back(pruner->start(context));
+    PruningCallback pruning(std::move(trial_pruners));
     RunnerHook hook(hooks, result.outcome.final_epoch);
     std::unique_ptr<engine::EarlyStopping> early_stopping;
     std::vector<engine::Callback*> callbacks;
-    // The hook first: an epoch the divergence check ends training after is
-    // still handed to the store.
+    // The hook first: an epoch a pruner ends training after is still handed
+    // to the store.
     callbacks.push_back(&hook);
-    callbacks.push_back(&divergence);
+    callbacks.push_back(&pruning);
     if (training.contains("early_stopping")) {
       const json& es = training["early_stopping"];
       engine::EarlyStoppingOptions es_options;
@@ -231,16 +210,21 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
         result.outcome.objective = found->second;
       }
     }
-    if (divergence.setup_error()) {
+    using Verdict = PruneDecision::Verdict;
+    const auto& decision = pruning.decision();
+    if (hook.fatal()) {
+      fatal = hook.fatal();
+    } else if (decision && decision->verdict == Verdict::setup_error) {
       result.outcome.status = TrialStatus::failed;
-      result.outcome.error = fmt::format(
-          "the loss was {} on the first batch, before any update: the model and loss do not fit "
-          "(check the output layer's activation against the loss), not a learning-rate problem",
-          std::isnan(divergence.divergence()->loss) ? "nan" : "inf");
-    } else if (divergence.divergence()) {
+      result.outcome.error = decision->reason;
+    } else if (decision && decision->verdict == Verdict::diverged) {
       result.outcome.status = TrialStatus::diverged;
-      result.outcome.divergence = divergence.divergence();
+      result.outcome.divergence = decision->divergence;
       // The epoch the stop cut short, so the report draws how the loss exploded.
+      if (history.partial_epoch) result.outcome.final_epoch = to_record(*history.partial_epoch);
+    } else if (decision && decision->verdict == Verdict::pruned) {
+      result.outcome.status = TrialStatus::pruned;
+      result.outcome.error = decision->reason;
       if (history.partial_epoch) result.outcome.final_epoch = to_record(*history.partial_epoch);
     } else if (hook.interrupted()) {
       result.outcome.status = TrialStatus::interrupted;
@@ -258,6 +242,7 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
     result.outcome.status = TrialStatus::failed;
     result.outcome.error = "unknown error";
   }
+  if (fatal) std::rethrow_exception(fatal);
   result.outcome.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -17,6 +17,7 @@
 
 #include "engine/datasets/dataset.hpp"
 #include "reports/records.hpp"
+#include "runner/pruning/pruner.hpp"
 #include "runner/store/storage.hpp"
 
 namespace sweep::runner {
@@ -26,18 +27,17 @@ struct TrialSettings {
   std::uint64_t seed = 0;
   std::string objective_metric = "val_accuracy";
   bool maximize = true;
-  // Divergence pruning of finite losses (a non-finite loss always stops a
-  // trial): divergence_epochs epochs in a row whose every batch's loss exceeds
-  // divergence_factor x the first batch's loss while the accuracy (val_accuracy
-  // when there is validation data) is <= dead_accuracy. NaN turns it off.
-  bool divergence = true;
-  double divergence_factor = 4.0;
-  int divergence_epochs = 2;
+  // The sweep's pruners (divergence always); null runs without any.
+  const std::vector<std::unique_ptr<Pruner>>* pruners = nullptr;
+  // What a model that learnt nothing scores on this trial's data (see
+  // dead_accuracy); NaN when unknown.
   double dead_accuracy = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct TrialHooks {
-  // Called with every epoch before the next starts (the store commits it).
+  // Called with every epoch before the next starts (the store commits it). An
+  // exception it throws is the runner's (storage, lease), never the trial's:
+  // the trial stops and run_trial rethrows it.
   // The trial's last epoch is not passed here: it comes back in
   // TrialOutcome::final_epoch, for the store to commit with the outcome.
   std::function<void(const reports::EpochRecord&)> on_epoch;
@@ -51,7 +51,8 @@ struct TrialResult {
   int epochs = 0;
 };
 
-// Never throws for a training problem: those are outcomes (diverged, failed).
+// Never throws for a training problem: those are outcomes (diverged, pruned,
+// failed). Rethrows what the hooks threw.
 TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data,
                       const TrialHooks& hooks);
 

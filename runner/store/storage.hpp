@@ -177,6 +177,13 @@ class Storage {
   virtual void renew_lease(std::int64_t sweep_id, const std::string& owner, double ttl_seconds) = 0;
   // Does nothing when owner does not hold the lease.
   virtual void release_lease(std::int64_t sweep_id, const std::string& owner) = 0;
+  // From now on, every trial write through this object (start_trial,
+  // record_epoch, finish_trial, finish_and_start) first checks, inside its
+  // own transaction, that `owner` still holds the lease of the trial's
+  // sweep, and throws LeaseLost without writing anything otherwise: a process
+  // that lost its sweep (stopped for longer than the lease, then resumed while
+  // another process took over) can never write into it.
+  virtual void guard_writes(const std::string& owner) = 0;
 
   // Cumulative wall time spent doing store work: inside Storage calls while
   // holding the mutex (for the benchmark's "time in the store" figure). The

@@ -7,4 +7,6 @@ StorageError::StorageError(const std::string& what, int sqlite_code)
 
 StorageError::~StorageError() = default;
 
+LeaseLost::~LeaseLost() = default;
+
 }  // namespace sweep::runner

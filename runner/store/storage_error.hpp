@@ -18,4 +18,12 @@ class StorageError : public std::runtime_error {
   int code_;
 };
 
+// A write refused because this process no longer holds the sweep's lease
+// (another process took the sweep over): nothing was written.
+class LeaseLost : public StorageError {
+ public:
+  using StorageError::StorageError;
+  ~LeaseLost() override;
+};
+
 }  // namespace sweep::runner

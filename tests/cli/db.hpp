@@ -12,6 +12,9 @@ namespace sweep::test {
 std::vector<std::vector<std::string>> query(const std::string& db_path, const std::string& sql);
 // The first column of the first row.
 std::string query_one(const std::string& db_path, const std::string& sql);
+// Runs `sql` (one or more statements) in one write transaction, as another
+// process would; waits up to 5 s for the database's write lock.
+void execute(const std::string& db_path, const std::string& sql);
 // Every epoch row in a stable order (config hash, repeat, epoch), values at
 // full precision: equal results mean bit-identical training.
 std::vector<std::vector<std::string>> epoch_rows(const std::string& db_path);

@@ -62,4 +62,23 @@ std::vector<std::vector<std::string>> epoch_rows(const std::string& db_path) {
       "t.repeat, e.epoch");
 }
 
+void execute(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open " + db_path + ": " + message);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  char* error = nullptr;
+  const std::string all = "BEGIN IMMEDIATE; " + sql + "; COMMIT;";
+  if (sqlite3_exec(db, all.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    const std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    throw std::runtime_error("cannot run " + sql + ": " + message);
+  }
+  sqlite3_close(db);
+}
+
 }  // namespace sweep::test

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -17,7 +18,9 @@
 
 using nlohmann::json;
 using sweep::test::epoch_rows;
+using sweep::test::execute;
 using sweep::test::query_one;
+using sweep::test::read_file;
 using sweep::test::run_sweep;
 using sweep::test::TempDir;
 using sweep::test::write_file;
@@ -62,14 +65,17 @@ struct RunningSweep {
   int status = 0;
   bool exited = false;
 
+  std::string err = dir / "stderr.txt";  // what the child printed on stderr
+
   explicit RunningSweep(const char* jobs) {
     write_file(spec, slow_spec().dump());
     pid = fork();
     if (pid == 0) {
       // dup2, not freopen: freopen would flush the parent's buffered output twice.
       const int null = open("/dev/null", O_WRONLY);
+      const int errors = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(null, STDOUT_FILENO);
-      dup2(null, STDERR_FILENO);
+      dup2(errors, STDERR_FILENO);
       execl(SWEEP_BINARY, SWEEP_BINARY, "run", spec.c_str(), "--jobs", jobs, "--db", db.c_str(),
             "--out", (dir / "r").c_str(), static_cast<char*>(nullptr));
       _exit(127);
@@ -99,6 +105,18 @@ struct RunningSweep {
     kill(pid, signal);
     waitpid(pid, &status, 0);
     exited = true;
+  }
+  // Waits for the child to exit by itself; false after 3 minutes.
+  bool wait_for_exit() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling interval only
+    }
+    return false;
   }
 };
 
@@ -167,4 +185,30 @@ TEST_CASE("Ctrl-C stops the sweep, marks running trials interrupted and exits 13
       run_sweep("resume crash --db '" + db + "' --out '" + (sweep.dir / "r") + "'");
   CHECK(resumed.exit_code == 0);
   CHECK(query_one(db, "SELECT count(*) FROM epochs") == std::to_string(kTrials * kEpochs));
+}
+
+TEST_CASE("a sweep whose lease is taken mid-run stops with exit 1 and writes nothing after",
+          "[cli][lease]") {
+  RunningSweep sweep("2");
+  REQUIRE(sweep.pid > 0);
+  REQUIRE(sweep.wait_for_running(2));
+  // Another process takes the sweep over (as `sweep resume` elsewhere would
+  // after this one was stopped longer than its lease).
+  execute(sweep.db, "UPDATE sweeps SET owner = 'thief:1', lease_expires = 1e12");
+  const std::string epochs_then = query_one(sweep.db, "SELECT count(*) FROM epochs");
+  const std::string trials_then =
+      query_one(sweep.db, "SELECT group_concat(id || status, ',') FROM trials");
+  REQUIRE(sweep.wait_for_exit());
+  REQUIRE(WIFEXITED(sweep.status));
+  CHECK(WEXITSTATUS(sweep.status) == 1);
+  const std::string err = read_file(sweep.err);
+  INFO(err);
+  CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+  CHECK(err.rfind("sweep: lost the lease of ", 0) == 0);
+  CHECK(err.find("stopped without writing") != std::string::npos);
+  // Nothing after the take-over: no epoch, no trial status, no sweep status.
+  CHECK(query_one(sweep.db, "SELECT count(*) FROM epochs") == epochs_then);
+  CHECK(query_one(sweep.db, "SELECT group_concat(id || status, ',') FROM trials") == trials_then);
+  CHECK(query_one(sweep.db, "SELECT status || ' ' || owner FROM sweeps") == "running thief:1");
+  CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
 }

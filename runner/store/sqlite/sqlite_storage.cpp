@@ -377,11 +377,29 @@ void finish_in(Connection& connection, std::int64_t trial_id, const TrialOutcome
   }
 }
 
+// guard_writes' check, inside the write's transaction: the trial's sweep is
+// still leased to `writer`.
+void check_writer(Connection& connection, const std::string& path, const std::string& writer,
+                  std::int64_t trial_id) {
+  if (writer.empty()) return;
+  auto select = connection.cached(
+      "SELECT s.name, s.owner FROM sweeps s JOIN trials t ON t.sweep_id = s.id WHERE t.id = ?1");
+  select->bind(1, trial_id);
+  if (!select->step()) return;  // the write itself says there is no such trial
+  const std::string owner = select->column_text(1);
+  if (owner == writer) return;
+  throw LeaseLost(fmt::format(
+      "lost the lease of sweep \"{}\" in {}: {} holds it now; this process stopped without "
+      "writing (the sweep goes on there)",
+      select->column_text(0), path, owner.empty() ? std::string("no one") : owner));
+}
+
 }  // namespace
 
 struct SqliteStorage::Impl {
   std::string path;
   bool read_only = false;
+  std::string writer;  // guard_writes' owner; empty = unguarded
   std::unique_ptr<Connection> connection;
   std::mutex mutex;
   // Summed under the mutex, read without it (seconds_in_store).
@@ -638,6 +656,7 @@ void SqliteStorage::start_trial(std::int64_t trial_id) {
   impl_->call([&] { return fmt::format("start trial {}", trial_id); },
               [&](Connection& connection) {
                 Transaction transaction(connection);
+                check_writer(connection, impl_->path, impl_->writer, trial_id);
                 start_in(connection, trial_id);
                 transaction.commit();
               });
@@ -647,6 +666,7 @@ void SqliteStorage::record_epoch(std::int64_t trial_id, const reports::EpochReco
   impl_->call([&] { return fmt::format("record epoch {} of trial {}", epoch.epoch, trial_id); },
               [&](Connection& connection) {
                 Transaction transaction(connection);
+                check_writer(connection, impl_->path, impl_->writer, trial_id);
                 record_in(connection, trial_id, epoch);
                 transaction.commit();
               });
@@ -657,6 +677,7 @@ void SqliteStorage::finish_trial(std::int64_t trial_id, const TrialOutcome& outc
       [&] { return fmt::format("finish trial {} as {}", trial_id, to_string(outcome.status)); },
       [&](Connection& connection) {
         Transaction transaction(connection);
+        check_writer(connection, impl_->path, impl_->writer, trial_id);
         finish_in(connection, trial_id, outcome);
         transaction.commit();
       });
@@ -671,6 +692,7 @@ void SqliteStorage::finish_and_start(std::int64_t finished_id, const TrialOutcom
       },
       [&](Connection& connection) {
         Transaction transaction(connection);
+        check_writer(connection, impl_->path, impl_->writer, finished_id);
         finish_in(connection, finished_id, outcome);
         start_in(connection, next_id);
         transaction.commit();
@@ -848,6 +870,11 @@ void SqliteStorage::release_lease(std::int64_t sweep_id, const std::string& owne
                 update->run();
                 transaction.commit();
               });
+}
+
+void SqliteStorage::guard_writes(const std::string& owner) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->writer = owner;
 }
 
 double SqliteStorage::seconds_in_store() const {

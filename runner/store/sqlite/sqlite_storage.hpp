@@ -40,6 +40,7 @@ class SqliteStorage final : public Storage {
                             double ttl_seconds) override;
   void renew_lease(std::int64_t sweep_id, const std::string& owner, double ttl_seconds) override;
   void release_lease(std::int64_t sweep_id, const std::string& owner) override;
+  void guard_writes(const std::string& owner) override;
   double seconds_in_store() const override;
   double seconds_waiting() const override;
   const std::string& path() const override;

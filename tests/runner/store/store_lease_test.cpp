@@ -147,3 +147,43 @@ TEMPLATE_TEST_CASE("lease: the keeper releases the lease when it goes, without w
   }
   CHECK(store.find_sweep("fashion")->owner.empty());
 }
+
+TEMPLATE_TEST_CASE("lease: a guarded storage refuses every trial write once the lease is lost",
+                   "[store]", SqliteBackend) {
+  TempDir dir;
+  const std::string path = dir.file("sweep.db");
+  const auto store_owned = TestType::open(path, Storage::Mode::read_write);
+  Storage& store = *store_owned;
+  const std::string me = sweep::runner::lease_owner_id();
+  auto info = sample_sweep("fashion");
+  info.owner = me;
+  const auto id = store.create_sweep(info);
+  store.add_trials(id, sample_trials(3));
+  const auto rows = store.trials(id);
+  store.guard_writes(me);
+  store.start_trial(rows[0].id);
+  store.record_epoch(rows[0].id, sample_epoch(1));  // ours: written
+
+  // Another process takes the sweep over.
+  const auto other_owned = TestType::open(path, Storage::Mode::read_write);
+  REQUIRE(other_owned->acquire_lease(id, me, -1).acquired);  // expire ours
+  REQUIRE(other_owned->acquire_lease(id, "elsewhere.example:1", 60).acquired);
+
+  const std::string lost = "lost the lease of sweep \"fashion\" in " + path +
+                           ": elsewhere.example:1 holds it now; this process stopped without "
+                           "writing (the sweep goes on there)";
+  sweep::runner::TrialOutcome outcome;
+  CHECK_THROWS_AS(store.record_epoch(rows[0].id, sample_epoch(2)), sweep::runner::LeaseLost);
+  CHECK_THROWS_WITH(store.record_epoch(rows[0].id, sample_epoch(2)), lost);
+  CHECK_THROWS_WITH(store.finish_trial(rows[0].id, outcome), lost);
+  CHECK_THROWS_WITH(store.finish_and_start(rows[0].id, outcome, rows[1].id), lost);
+  CHECK_THROWS_WITH(store.start_trial(rows[2].id), lost);
+  // Nothing was written: one epoch, the first trial still running, the others pending.
+  CHECK(store.epochs(rows[0].id).size() == 1);
+  const auto after = store.trials(id);
+  CHECK(after[0].status == sweep::runner::TrialStatus::running);
+  CHECK(after[1].status == sweep::runner::TrialStatus::pending);
+  CHECK(after[2].status == sweep::runner::TrialStatus::pending);
+  // An unguarded storage (a reader's, a report's) is not refused its reads.
+  CHECK(other_owned->epochs(rows[0].id).size() == 1);
+}

@@ -1,0 +1,42 @@
+#include "runner/execution/store_sink.hpp"
+
+#include "runner/search/sampler.hpp"
+#include "runner/sweep_runner.hpp"
+
+namespace sweep::runner {
+
+void StoreSink::check_lease() const {
+  if (const auto failure = keeper_.failure())
+    throw LeaseLost("lost the lease of the sweep: " + *failure +
+                    "; this process stopped without writing");
+}
+
+void StoreSink::started(const TrialTask& task) {
+  check_lease();
+  storage_.start_trial(task.trial_id);
+  progress_.trial_started();
+}
+
+void StoreSink::epoch(const TrialTask& task, const reports::EpochRecord& epoch) {
+  check_lease();
+  storage_.record_epoch(task.trial_id, epoch);
+  progress_.epoch_done();
+}
+
+void StoreSink::finished(const TrialTask& task, const TrialResult& result, const TrialTask* next) {
+  check_lease();
+  if (next != nullptr) {
+    storage_.finish_and_start(task.trial_id, result.outcome, next->trial_id);
+  } else {
+    storage_.finish_trial(task.trial_id, result.outcome);
+  }
+  const TrialOutcome& outcome = result.outcome;
+  if (outcome.final_epoch) progress_.epoch_done();
+  const int epochs = task.plan->config["training"]["epochs"].get<int>();
+  progress_.trial_finished(describe_params(task.plan->params), std::string{to_string(outcome.status)},
+                           outcome.objective, result.epochs, epochs - result.epochs,
+                           outcome.seconds);
+  if (next != nullptr) progress_.trial_started();
+}
+
+}  // namespace sweep::runner

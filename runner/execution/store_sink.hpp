@@ -1,0 +1,29 @@
+// The local TrialSink: writes every event to the sweep's storage (the only
+// writer of results) and moves the progress bar. Before each write it checks
+// that the lease keeper has not lost the lease; the storage, guarded with
+// guard_writes, refuses the write itself if the lease was taken meanwhile.
+#pragma once
+
+#include "runner/execution/trial_sink.hpp"
+#include "runner/progress.hpp"
+#include "runner/store/lease_keeper.hpp"
+#include "runner/store/storage.hpp"
+
+namespace sweep::runner {
+
+class StoreSink final : public TrialSink {
+ public:
+  StoreSink(Storage& storage, Progress& progress, const LeaseKeeper& keeper)
+      : storage_(storage), progress_(progress), keeper_(keeper) {}
+  void started(const TrialTask& task) override;
+  void epoch(const TrialTask& task, const reports::EpochRecord& epoch) override;
+  void finished(const TrialTask& task, const TrialResult& result, const TrialTask* next) override;
+
+ private:
+  void check_lease() const;
+  Storage& storage_;
+  Progress& progress_;
+  const LeaseKeeper& keeper_;
+};
+
+}  // namespace sweep::runner
