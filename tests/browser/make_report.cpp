@@ -3,6 +3,7 @@
 // Usage: make_report OUT_DIR [--large]   (--large: 500 trials x 50 epochs)
 #include <cstdio>
 #include <exception>
+#include <limits>
 #include <string>
 
 #include "reports/writer.hpp"
@@ -15,9 +16,18 @@ int main(int argc, char** argv) {
   }
   try {
     using namespace sweep::reports::testing;
-    sweep::reports::SweepRecord sweep = argc == 3 ? large_sweep(500, 50) : spirals_like_sweep();
+    const bool large = argc == 3;
+    sweep::reports::SweepRecord sweep = large ? large_sweep(500, 50) : spirals_like_sweep();
     // A name that must come out escaped, never as markup.
     sweep.description = "learning rates for sgd and adam <b>not bold</b> & \"quoted\"";
+    if (!large) {
+      // A second repeat of sgd at 1 that diverged mid-epoch 3: its configuration's
+      // mean rests on 1 of 2 repeats, and its cut-short last epoch has only a loss.
+      sweep::reports::TrialRecord repeat =
+          make_trial(11, "sgd", 1e0, 1, 5, converging(2, 0.3, 0.86, 1.5, 0.08), 17);
+      diverge(repeat, 3, 7, std::numeric_limits<double>::infinity());
+      sweep.trials.push_back(std::move(repeat));
+    }
     sweep::reports::write_reports(sweep, argv[1]);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "make_report: %s\n", e.what());

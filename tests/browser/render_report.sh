@@ -1,15 +1,18 @@
 #!/bin/sh
 # Browser test of report.html: writes a synthetic report with MAKE_REPORT,
 # opens it in headless Chromium with every network request refused, and checks
-# the DOM after the scripts ran (charts drawn, best configuration shown, spec
-# strings escaped). Fails on any uncaught script error in the console log.
+# the DOM after the page's script drew it from the embedded report.json (best
+# configuration, warnings, heatmap, charts, table, spec; strings escaped).
+# Fails on any uncaught script error in the console log. Then clicks and types
+# in a copy (a test script appended) to check the table's sorting and filter.
 # Saves screenshots at 1280 px and 390 px (phone) width next to the report.
-# Usage: render_report.sh MAKE_REPORT OUT_DIR [--inject-error]
-#   --inject-error appends a throwing script, to prove the detector works.
+# Usage: render_report.sh MAKE_REPORT OUT_DIR [--inject-error | --large]
+#   --inject-error appends a throwing script, to prove the detector works;
+#   --large renders the 500-trial x 50-epoch sweep.
 set -u
 make_report=$1
 out=$2
-inject=${3:-}
+mode=${3:-}
 
 chromium=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
 if [ -z "$chromium" ]; then
@@ -19,57 +22,117 @@ fi
 
 mkdir -p "$out" || exit 1
 rm -f "$out/report.html" "$out/report.json" "$out/dom.html" "$out/console.log" \
+  "$out/interact.html" "$out/interact-dom.html" "$out/interact.log" \
   "$out/report-1280.png" "$out/report-390.png"
-"$make_report" "$out" || { echo "FAIL: make_report could not write the report"; exit 1; }
+if [ "$mode" = "--large" ]; then
+  "$make_report" "$out" --large || { echo "FAIL: make_report could not write the report"; exit 1; }
+else
+  "$make_report" "$out" || { echo "FAIL: make_report could not write the report"; exit 1; }
+fi
 html="$out/report.html"
-if [ "$inject" = "--inject-error" ]; then
+if [ "$mode" = "--inject-error" ]; then
   sed -i 's#</body>#<script>null.injected_error();</script></body>#' "$html"
 fi
 
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
-chrome() {
+chrome() {  # chrome PAGE ARGS...
+  page=$1
+  shift
   timeout 90 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
     --host-resolver-rules="MAP * ~NOTFOUND" --virtual-time-budget=5000 --enable-logging=stderr \
-    --v=0 --user-data-dir="$profile" "$@" "file://$html"
+    --v=0 --user-data-dir="$profile" "$@" "file://$page"
 }
 
-chrome --dump-dom >"$out/dom.html" 2>"$out/console.log"
-status=$?
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
+# check_log LOG: no uncaught script error (fatal at once), no network request.
+check_log() {
+  if grep 'CONSOLE' "$1" | grep -q 'Uncaught'; then
+    echo "FAIL: uncaught script error detected:"
+    grep 'CONSOLE' "$1" | grep 'Uncaught'
+    exit 1
+  fi
+  if grep -q 'net::ERR' "$1"; then
+    fail "the page tried a network request:"
+    grep 'net::ERR' "$1"
+  fi
+}
 
-if grep 'CONSOLE' "$out/console.log" | grep -q 'Uncaught'; then
-  echo "FAIL: uncaught script error detected:"
-  grep 'CONSOLE' "$out/console.log" | grep 'Uncaught'
-  exit 1
-fi
+chrome "$html" --dump-dom >"$out/dom.html" 2>"$out/console.log"
+status=$?
+check_log "$out/console.log"
 [ "$status" -eq 0 ] || fail "chromium exited with status $status (log: $out/console.log)"
-if grep -q 'net::ERR' "$out/console.log"; then
-  fail "the page tried a network request:"
-  grep 'net::ERR' "$out/console.log"
-fi
 
 dom="$out/dom.html"
-expect() {  # expect DESCRIPTION FIXED-STRING
-  grep -qF -- "$2" "$dom" || fail "$1: '$2' not in the rendered DOM ($dom)"
+expect() {  # expect DESCRIPTION FIXED-STRING [FILE]
+  grep -qF -- "$2" "${3:-$dom}" || fail "$1: '$2' not in the rendered DOM (${3:-$dom})"
 }
-expect "scripts ran to the end" 'data-charts-ready="1"'
-expect "learning-rate chart drawn" 'class="plot lr-plot"'
-expect "curve charts drawn" 'class="plot curve-chart"'
-expect "points with hover values" '<circle'
-expect "diagnosis badges drawn by the script" '<span class="badge b-saturated">saturated</span>'
-expect "best configuration shown" '<p class="config" id="best-config">optimizer=adam, learning_rate=1e-2</p>'
-expect "trial table" 'id="trial-table"'
-expect "filter count written by the script" '10 of 10 trials'
-expect "description escaped" '&lt;b&gt;not bold&lt;/b&gt; &amp; "quoted"'
-if grep -qF '<b>not bold</b>' "$dom"; then fail "the description was rendered as markup"; fi
-charts=$(grep -o 'class="plot curve-chart"' "$dom" | wc -l)
-[ "$charts" -ge 4 ] || fail "expected a loss and an accuracy chart per optimizer (4), found $charts"
+count() { grep -oF -- "$1" "${2:-$dom}" | wc -l; }
 
-chrome --screenshot="$out/report-1280.png" --window-size=1280,2000 >/dev/null 2>&1
+expect "scripts ran to the end" 'data-charts-ready="1"'
+if grep -qF '<p class="error">' "$dom"; then fail "a section reported an error"; fi
+expect "the report is shown" '<div id="report">'
+expect "learning-rate chart drawn" 'class="plot lr-plot"'
+expect "points with hover values" '<circle'
+expect "trial table" 'id="trial-table"'
+
+if [ "$mode" = "--large" ]; then
+  expect "every trial in the table" '500 of 500 trials'
+  rows=$(count '<tr data-status=')
+  [ "$rows" -eq 500 ] || fail "expected 500 table rows, found $rows"
+  # 50 distinct rates per optimizer: the heatmap bins them by half decade (11 columns).
+  expect "heatmap binned" '<span id="heatmap-binned">; rates grouped by half decade</span>'
+  expect "binned column" '<th>≈1e-5</th>'
+  charts=$(count 'class="plot curve-chart"')
+  [ "$charts" -eq 4 ] || fail "expected a loss and an accuracy chart per optimizer (4), found $charts"
+else
+  # The best configuration card, drawn by the script (the noscript copy has no id).
+  expect "best configuration shown" '<p class="config" id="best-config">optimizer=adam, learning_rate=1e-2</p>'
+  expect "best value shown" '<span class="v" id="best-value">0.919</span>'
+  expect "warnings from report.json" '<li>2 of 11 trials diverged: sgd at learning_rate 1, 10</li>'
+  expect "advice from report.json" '<li>the optimum for adam lies between 1e-3 and 1e-1 (best tried: 1e-2); refine the grid there</li>'
+  expect "description escaped" '<p class="description" id="sweep-description">learning rates for sgd and adam &lt;b&gt;not bold&lt;/b&gt; &amp; "quoted"</p>'
+  if grep -qF '<b>not bold</b>' "$dom"; then fail "the description was rendered as markup"; fi
+  # Heatmap: a red all-diverged cell, a labelled cell, and a mean on 1 of 2 repeats.
+  expect "diverged heatmap cell" 'title="sgd · learning rate 10 · 1 of 1 trials diverged">✕ diverged</td>'
+  expect "heatmap cell labelled" '>0.502<small>saturated</small></td>'
+  expect "heatmap mean of 1 of 2 repeats" '>0.882 (1 of 2)<small>unstable</small></td>'
+  expect "no value marked on the learning-rate chart" '<title>sgd · learning rate 10 · diverged · no value</title>'
+  # Curves: train solid, validation dashed; a diverged trial marked where it stopped.
+  charts=$(count 'class="plot curve-chart"')
+  [ "$charts" -eq 4 ] || fail "expected a loss and an accuracy chart per optimizer (4), found $charts"
+  expect "validation dashed" 'class="val" stroke-dasharray="5 4"'
+  expect "diverged trial marked" 'trial #11 · learning rate 1 · diverged · diverged at epoch 3, batch 7, loss not finite</title>'
+  # Table: a row per trial with its diagnosis label, direction and reason.
+  rows=$(count '<tr data-status=')
+  [ "$rows" -eq 11 ] || fail "expected 11 table rows, found $rows"
+  expect "filter count written by the script" '11 of 11 trials'
+  expect "diagnosis badge in the table" '<td><span class="badge b-saturated">saturated</span></td><td class="direction" title="the learning rate was too high">high</td><td class="reason">'
+  expect "status badge in the table" '<td><span class="badge b-diverged">diverged</span></td>'
+  expect "spec shown" '<span id="spec-hash">00112233aabbccdd</span>'
+
+  # Sorting and filtering, in a copy with a script that clicks and types.
+  cp "$html" "$out/interact.html"
+  sed -i 's#</body>#<script>(function () {\
+var th = Array.from(document.querySelectorAll("\#trial-table th")).find(function (e) { return e.textContent === "val_accuracy"; });\
+th.click(); th.click();\
+var rows = document.querySelectorAll("\#trial-table tbody tr");\
+document.body.setAttribute("data-sorted", rows[0].cells[0].textContent + "," + rows[1].cells[0].textContent + "," + rows[rows.length - 1].cells[0].textContent);\
+var input = document.getElementById("trial-filter");\
+input.value = "adam saturated"; input.dispatchEvent(new Event("input"));\
+document.body.setAttribute("data-filtered", document.getElementById("trial-count").textContent);\
+})();</script></body>#' "$out/interact.html"
+  chrome "$out/interact.html" --dump-dom >"$out/interact-dom.html" 2>"$out/interact.log"
+  check_log "$out/interact.log"
+  # Descending val_accuracy: adam 1e-2 (#9), then sgd 1e-1 (#4); trials without a value last.
+  expect "table sorted by the objective" 'data-sorted="9,4,' "$out/interact-dom.html"
+  expect "filter applied" 'data-filtered="1 of 11 trials"' "$out/interact-dom.html"
+fi
+
+chrome "$html" --screenshot="$out/report-1280.png" --window-size=1280,2000 >/dev/null 2>&1
 [ -s "$out/report-1280.png" ] || fail "no screenshot at 1280 px"
-chrome --screenshot="$out/report-390.png" --window-size=390,2400 >/dev/null 2>&1
+chrome "$html" --screenshot="$out/report-390.png" --window-size=390,2400 >/dev/null 2>&1
 [ -s "$out/report-390.png" ] || fail "no screenshot at 390 px"
 
 [ "$failed" -eq 0 ] || exit 1

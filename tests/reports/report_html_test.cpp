@@ -1,10 +1,13 @@
-// report.html: escaping of hostile strings, no network reference, content, size.
+// report.html: the template filled, report.json embedded as the one data
+// source, escaping of hostile strings, no network reference, size. What the
+// page's script draws is checked in a browser (tests/browser/render_report.sh).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <regex>
 
+#include "reports/assets/assets.hpp"
 #include "reports/report_html.hpp"
 #include "reports/report_json.hpp"
 #include "tests/reports/synthetic_helpers.hpp"
@@ -14,13 +17,14 @@ using namespace sweep::reports::testing;
 
 namespace {
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
+  return out;
 }
 
-std::size_t count(const std::string& text, const std::string& needle) {
+std::size_t count(std::string_view text, std::string_view needle) {
   std::size_t n = 0;
   for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
   return n;
@@ -40,6 +44,25 @@ std::vector<std::string> references(const std::string& html) {
        ++it)
     found.push_back((*it)[2].str());
   return found;
+}
+
+constexpr std::string_view kDataOpen = "<script type=\"application/json\" id=\"report-data\">";
+
+// The text of the embedded data block.
+std::string embedded_data(const std::string& html) {
+  const auto open = html.find(kDataOpen);
+  REQUIRE(open != std::string::npos);
+  const auto start = open + kDataOpen.size();
+  const auto close = html.find("</script>", start);
+  REQUIRE(close != std::string::npos);
+  return html.substr(start, close - start);
+}
+
+// The page without its data block: what the template and the C++ wrote.
+std::string markup_of(const std::string& html) {
+  const auto open = html.find(kDataOpen);
+  const auto close = html.find("</script>", open);
+  return html.substr(0, open) + html.substr(close);
 }
 
 SweepRecord hostile_sweep() {
@@ -72,22 +95,81 @@ TEST_CASE("script_safe_json cannot close the script block", "[report_html]") {
   CHECK(nlohmann::json::parse(text) == value);
 }
 
+TEST_CASE("the embedded assets fit the template", "[report_html]") {
+  const std::string_view page = assets::report_html();
+  REQUIRE_FALSE(page.empty());
+  CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);
+  for (const char* placeholder :
+       {"{{title}}", "{{style}}", "{{noscript}}", "{{data}}", "{{script}}"}) {
+    INFO(placeholder);
+    CHECK(count(page, placeholder) == 1);
+  }
+  CHECK(count(page, "{{") == 5);
+  // Inlined, the style and the script must not end their own element early.
+  CHECK(lower(assets::report_css()).find("</") == std::string::npos);
+  CHECK(lower(assets::report_js()).find("</") == std::string::npos);
+  CHECK(assets::report_js().find("<!--") == std::string::npos);
+  // Text from the data reaches the page through textContent only: no API that parses markup.
+  for (const char* api : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+                          "new Function", "DOMParser", "createContextualFragment"}) {
+    INFO(api);
+    CHECK(assets::report_js().find(api) == std::string::npos);
+  }
+}
+
+TEST_CASE("report.html embeds report.json as the page's data", "[report_html]") {
+  const nlohmann::json report = build_report(spirals_like_sweep());
+  const std::string html = render_html(report);
+  const nlohmann::json data = nlohmann::json::parse(embedded_data(html));
+  CHECK(data == html_page_data(report));
+  // The same document, less the loss traces and the curves' last digits.
+  CHECK(data.at("best") == report.at("best"));
+  CHECK(data.at("ranking") == report.at("ranking"));
+  CHECK(data.at("warnings") == report.at("warnings"));
+  CHECK(data.at("advice") == report.at("advice"));
+  REQUIRE(data.at("trials").size() == report.at("trials").size());
+  for (std::size_t i = 0; i < report.at("trials").size(); ++i) {
+    const nlohmann::json& full = report.at("trials").at(i);
+    const nlohmann::json& page = data.at("trials").at(i);
+    CHECK_FALSE(page.contains("loss_trace"));
+    CHECK(page.size() == full.size() - 1);
+    CHECK(page.at("diagnosis") == full.at("diagnosis"));
+    CHECK(page.at("curves").at("epoch") == full.at("curves").at("epoch"));
+    const nlohmann::json& loss = full.at("curves").at("loss");
+    for (std::size_t e = 0; e < loss.size(); ++e) {
+      if (!loss.at(e).is_number()) {
+        CHECK(page.at("curves").at("loss").at(e).is_null());
+        continue;
+      }
+      const double exact = loss.at(e).get<double>();
+      CHECK(page.at("curves").at("loss").at(e).get<double>() ==
+            Approx(exact).epsilon(5e-4));  // 4 significant digits
+    }
+  }
+}
+
 TEST_CASE("strings from the spec and the trials are escaped", "[report_html]") {
   const std::string html = render_html(build_report(hostile_sweep()));
   CHECK(html.find("alert(1)</script>") == std::string::npos);
   CHECK(html.find("<script>alert(2)") == std::string::npos);
+  // In the data, as JSON escapes the script reads back; in the markup, as character references.
   CHECK(html.find("\\u003c/script\\u003e\\u003cscript\\u003ealert(2)") != std::string::npos);
-  CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(html.find("bad value \\u003cscript\\u003e") != std::string::npos);
   CHECK(html.find("<title>&lt;script&gt;alert(1)&lt;/script&gt; — sweep report</title>") !=
         std::string::npos);
-  CHECK(html.find("bad value &lt;script&gt;") != std::string::npos);
+  CHECK(html.find("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>") != std::string::npos);
   CHECK(html.find("&amp; &lt;!-- comment --&gt; &quot;quoted&quot; &#39;single&#39;") !=
         std::string::npos);
-  // Exactly two script elements: the JSON data and the page's own code.
+  // Exactly two script elements: the data and the page's own code.
   CHECK(count(lower(html), "<script") == 2);
   CHECK(count(lower(html), "</script") == 2);
-  // No comment opener outside the page's own markup.
+  // No comment opener anywhere: none in the template, none in the data.
   CHECK(html.find("<!--") == std::string::npos);
+  // The data still reads back to the hostile strings.
+  const nlohmann::json data = nlohmann::json::parse(embedded_data(html));
+  CHECK(data.at("sweep").at("name") == "<script>alert(1)</script>");
+  CHECK(data.at("trials").at(0).at("params").at("optimizer") ==
+        "</script><script>alert(2)</script>");
 }
 
 TEST_CASE("report.html holds no network reference", "[report_html]") {
@@ -107,8 +189,11 @@ TEST_CASE("report.html holds no network reference", "[report_html]") {
     CHECK(text.find("https://") == std::string::npos);
     CHECK(text.find("//cdn") == std::string::npos);
     for (const char* api : {"<link", "@import", "fetch(", "xmlhttprequest", "websocket",
-                            "eventsource", "sendbeacon", "import(", "<iframe", "<img"})
+                            "eventsource", "sendbeacon", "import(", "<iframe", "<img",
+                            "src=", "url(", ".src", "location", "window.open", "worker("}) {
+      INFO(api);
       CHECK(text.find(api) == std::string::npos);
+    }
   }
 }
 
@@ -124,31 +209,62 @@ TEST_CASE("the network-reference scan catches what it must", "[report_html]") {
   CHECK(references("<a href=\"#best\">")[0] == "#best");
 }
 
-TEST_CASE("report.html shows the best configuration, heatmap, charts and table", "[report_html]") {
-  const SweepRecord sweep = spirals_like_sweep();
-  const std::string html = render_html(build_report(sweep));
+TEST_CASE("report.html: the template filled, a noscript card with the best configuration",
+          "[report_html]") {
+  const std::string html = render_html(build_report(spirals_like_sweep()));
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(html.find("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">") !=
         std::string::npos);
+  CHECK(html.find("<title>spirals_lr — sweep report</title>") != std::string::npos);
+  const std::string markup = markup_of(html);
+  CHECK(markup.find("{{") == std::string::npos);
+  // The style and the script inlined whole.
+  CHECK(html.find(std::string(assets::report_css())) != std::string::npos);
+  CHECK(html.find(std::string(assets::report_js())) != std::string::npos);
+
+  // Rendered here, for a reader without JavaScript: the best configuration only.
+  const auto noscript = html.find("<noscript>");
+  const auto noscript_end = html.find("</noscript>");
+  REQUIRE(noscript != std::string::npos);
+  REQUIRE(noscript_end != std::string::npos);
+  const std::string card = html.substr(noscript, noscript_end - noscript);
+  CHECK(card.find("<p class=\"config\">optimizer=adam, learning_rate=1e-2</p>") !=
+        std::string::npos);
   CHECK(
-      html.find("<p class=\"config\" id=\"best-config\">optimizer=adam, learning_rate=1e-2</p>") !=
+      card.find("<span class=\"k\">validation val_accuracy</span><span class=\"v\">0.919</span>") !=
       std::string::npos);
-  CHECK(html.find("<span class=\"k\">validation val_accuracy</span><span class=\"v\" "
-                  "id=\"best-value\">0.919</span>") != std::string::npos);
-  CHECK(html.find("<span class=\"k\">test accuracy</span>") != std::string::npos);
-  CHECK(html.find("<strong>How it was chosen:</strong> each trial is scored by the highest") !=
+  CHECK(card.find("<span class=\"k\">test accuracy</span>") != std::string::npos);
+  CHECK(card.find("<strong>How it was chosen:</strong> each trial is scored by the highest") !=
         std::string::npos);
-  for (const char* id : {"id=\"heatmap\"", "id=\"lr-chart\"", "id=\"curve-panels\"",
-                         "id=\"trial-table\"", "id=\"trial-filter\"", "id=\"sweep-data\""})
-    CHECK(html.find(id) != std::string::npos);
-  // The diverged sgd 10 cell is marked, the saturated adam 1e-1 cell labelled.
-  CHECK(html.find("title=\"sgd · learning rate 10 · 1 of 1 trials diverged\">✕ diverged</td>") !=
-        std::string::npos);
-  CHECK(html.find("<small>saturated</small>") != std::string::npos);
-  // One table row per trial, with its status and diagnosis.
-  CHECK(count(html, "<tr data-status=") == sweep.trials.size());
-  CHECK(html.find("<span class=\"badge b-stalled\">stalled</span>") != std::string::npos);
-  CHECK(html.find("<li>1 of 10 trials diverged: sgd at learning_rate 10</li>") !=
+  CHECK(card.find("The winner is trial #9 at epoch 5.") != std::string::npos);
+
+  // The containers the script fills, and the legend of labels (static, in the template).
+  for (const char* id :
+       {"id=\"best-body\"", "id=\"heatmap-table\"", "id=\"lr-chart\"", "id=\"curve-panels\"",
+        "id=\"trial-table\"", "id=\"trial-filter\"", "id=\"label-legend\"", "id=\"spec-text\""}) {
+    INFO(id);
+    CHECK(count(markup, id) == 1);
+  }
+  for (const char* label : {"converged", "overfitting", "stalled", "slow", "oscillating",
+                            "saturated", "unstable", "diverged"}) {
+    INFO(label);
+    CHECK(markup.find(std::string("<dt><span class=\"badge b-") + label + "\">" + label +
+                      "</span></dt>") != std::string::npos);
+  }
+  CHECK(markup.find("<dd>clearly worse at a higher rate; flat at the chance-level loss ln K: too "
+                    "high, units died.</dd>") != std::string::npos);
+}
+
+TEST_CASE("report.html without a best configuration says so", "[report_html]") {
+  SweepRecord sweep = spirals_like_sweep();
+  for (TrialRecord& trial : sweep.trials) {
+    trial.status = "failed";
+    trial.error = "boom";
+  }
+  const nlohmann::json report = build_report(sweep);
+  REQUIRE(report.at("best").is_null());
+  const std::string html = render_html(report);
+  CHECK(html.find("<p class=\"config\">none: no trial produced a value of val_accuracy</p>") !=
         std::string::npos);
 }
 
@@ -158,8 +274,7 @@ TEST_CASE("500 trials x 50 epochs give a report under 5 MB", "[report_html]") {
   REQUIRE(sweep.trials.back().epochs.size() == 50);
   const std::string html = render_html(build_report(sweep));
   CHECK(html.size() < 5'000'000);
-  CHECK(count(html, "<tr data-status=") == 500);
-  // 50 distinct rates per optimizer: the heatmap bins them by half decade (11 columns).
-  CHECK(html.find("rates grouped by half decade") != std::string::npos);
-  CHECK(html.find("<th>≈1e-5</th>") != std::string::npos);
+  const nlohmann::json data = nlohmann::json::parse(embedded_data(html));
+  CHECK(data.at("trials").size() == 500);
+  CHECK(data.at("trials").back().at("curves").at("val_loss").size() == 50);
 }
