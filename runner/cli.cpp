@@ -15,6 +15,7 @@
 
 #include "engine/datasets/dataset.hpp"
 #include "engine/errors.hpp"
+#include "engine/registry.hpp"
 #include "reports/report_json.hpp"
 #include "reports/writer.hpp"
 #include "runner/errors.hpp"

@@ -4,7 +4,11 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "engine/params.hpp"
 
 namespace sweep::engine {
 
@@ -26,5 +30,11 @@ class Callback {
   // Early stopping's "restore best weights": asks the trainer to restore them.
   virtual bool wants_best_weights_restored() const { return false; }
 };
+
+// The registry: early_stopping (monitor, patience, min_delta, mode,
+// restore_best_weights) and terminate_on_nan.
+const std::vector<ComponentSpec>& callback_specs();
+std::vector<std::string> callback_names();
+std::unique_ptr<Callback> make_callback(const Component& component);  // throws ConfigError
 
 }  // namespace sweep::engine

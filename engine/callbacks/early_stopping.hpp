@@ -26,10 +26,10 @@ class EarlyStopping : public Callback {
   // Throws ConfigError for a bad mode, a negative patience or min_delta, or
   // (mode auto) a monitor whose direction is unknown.
   explicit EarlyStopping(EarlyStoppingOptions options);
-  // The spec's view: "early_stopping" with monitor, patience, min_delta,
+  // The registry's view: "early_stopping" with monitor, patience, min_delta,
   // mode, restore_best_weights (Keras's names and defaults).
-  static const ComponentSpec& spec();
-  static std::unique_ptr<EarlyStopping> create(const Params& params);  // throws ConfigError
+  static ComponentSpec spec();
+  static std::unique_ptr<Callback> create(const ParamReader& reader);  // throws ConfigError
   void on_train_begin() override;
   bool on_epoch_end(const EpochLog& log) override;
   std::string stop_reason() const override;

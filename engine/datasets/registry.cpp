@@ -6,6 +6,7 @@
 #include "engine/datasets/idx_dataset.hpp"
 #include "engine/datasets/synthetic.hpp"
 #include "engine/errors.hpp"
+#include "engine/registry.hpp"
 
 namespace sweep::engine {
 namespace {
@@ -53,100 +54,38 @@ ParamSpec factor_param() {
   return spec;
 }
 
-std::vector<ComponentSpec> build_specs() {
-  const ParamSpec train_limit =
-      param("train_limit", Kind::integer, 0.0, "read only the first training rows; 0 = all", 0);
-  const ParamSpec test_limit =
-      param("test_limit", Kind::integer, 0.0, "read only the first test rows; 0 = all", 0);
-  return {
-      {"fashion_mnist",
-       {path_param("folder of the four IDX files; default /usr/share/datasets/fashion-mnist"),
-        train_limit, test_limit, validation_param(0.1)},
-       "Fashion-MNIST: 28x28 grey clothing images, 10 classes (Debian's dataset-fashion-mnist)"},
-      {"idx",
-       {path_param("folder of train/t10k images/labels IDX files, gz or raw"), train_limit,
-        test_limit, validation_param(0.1)},
-       "any IDX image set in MNIST's four-file layout"},
-      {"csv",
-       {path_param("the training CSV file"),
-        param("test_path", Kind::string, std::string{},
-              "an optional test CSV file with the same columns"),
-        param("label_column", Kind::string, std::string{},
-              "the label's header name or 0-based index; default the last column"),
-        param("header", Kind::boolean, true, "the first line names the columns"), train_limit,
-        validation_param(0.1)},
-       "a CSV file of numbers with a label column; standardised on the training part"},
-      {"spirals",
-       {samples_param(1500), classes_param(3),
-        noise_param(0.2, "std of the Gaussian noise on the angle"), validation_param(0.1)},
-       "interleaved spiral arms, one per class (CS231n)"},
-      {"moons",
-       {samples_param(1000), noise_param(0.1, "std of the Gaussian noise"), validation_param(0.1)},
-       "two interleaving half circles (as scikit-learn's make_moons)"},
-      {"circles",
-       {samples_param(1000), noise_param(0.05, "std of the Gaussian noise"), factor_param(),
-        validation_param(0.1)},
-       "a circle inside another (as scikit-learn's make_circles)"},
-      {"blobs",
-       {samples_param(1000), classes_param(3),
-        param("features", Kind::integer, 2.0, "dimensions", 1, 10'000),
-        param("cluster_std", Kind::number, 1.0, "std of each Gaussian cluster", 0),
-        validation_param(0.1)},
-       "Gaussian clusters around random centres (as scikit-learn's make_blobs)"},
-      {"xor",
-       {samples_param(1000), noise_param(0.0, "std of the Gaussian noise"), validation_param(0.1)},
-       "points in [-1, 1]^2, class 1 where the coordinates' signs differ"},
-  };
-}
-
-const ComponentSpec& find_spec(const std::string& name) {
-  for (const auto& spec : dataset_specs()) {
-    if (spec.name == name) return spec;
-  }
-  const std::vector<std::string> known = dataset_names();
-  std::string message = "unknown dataset \"" + name + "\"";
-  if (auto guess = did_you_mean(name, known)) message += "; did you mean \"" + *guess + "\"?";
-  throw ConfigError(message + "; known: " + join(known));
-}
-
 std::size_t size_param(const ParamReader& params, std::string_view name) {
   return static_cast<std::size_t>(params.integer(name));
 }
 
-}  // namespace
+// Loaded once per sweep and shared read-only by every trial.
+using DatasetRegistry = Registry<std::shared_ptr<const Dataset>, std::uint64_t>;
 
-const std::vector<ComponentSpec>& dataset_specs() {
-  static const std::vector<ComponentSpec> specs = build_specs();
-  return specs;
-}
-
-std::vector<std::string> dataset_names() {
-  std::vector<std::string> names;
-  for (const auto& spec : dataset_specs()) names.push_back(spec.name);
-  return names;
-}
-
-std::shared_ptr<const Dataset> load_dataset(const Component& component, std::uint64_t seed) {
-  const ComponentSpec& spec = find_spec(component.name);
-  const ParamReader params(spec, component.params);
-  const std::string& name = component.name;
-  if (name == "fashion_mnist" || name == "idx") {
+DatasetRegistry::Factory idx_files(bool fashion_mnist) {
+  return [fashion_mnist](const ParamReader& params,
+                         std::uint64_t /*seed*/) -> std::shared_ptr<const Dataset> {
     const IdxDatasetOptions options{.path = params.string("path"),
                                     .train_limit = size_param(params, "train_limit"),
                                     .test_limit = size_param(params, "test_limit"),
                                     .validation_split = params.number("validation_split")};
-    return std::make_shared<const Dataset>(name == "idx" ? load_idx_dataset(options)
-                                                         : load_fashion_mnist(options));
-  }
-  if (name == "csv") {
-    const CsvOptions options{.path = params.string("path"),
-                             .test_path = params.string("test_path"),
-                             .label_column = params.string("label_column"),
-                             .header = params.boolean("header"),
-                             .train_limit = size_param(params, "train_limit"),
-                             .validation_split = params.number("validation_split")};
-    return std::make_shared<const Dataset>(load_csv(options));
-  }
+    return std::make_shared<const Dataset>(fashion_mnist ? load_fashion_mnist(options)
+                                                         : load_idx_dataset(options));
+  };
+}
+
+std::shared_ptr<const Dataset> csv_file(const ParamReader& params, std::uint64_t /*seed*/) {
+  const CsvOptions options{.path = params.string("path"),
+                           .test_path = params.string("test_path"),
+                           .label_column = params.string("label_column"),
+                           .header = params.boolean("header"),
+                           .train_limit = size_param(params, "train_limit"),
+                           .validation_split = params.number("validation_split")};
+  return std::make_shared<const Dataset>(load_csv(options));
+}
+
+// A synthetic set: `seed` drives the generation.
+std::shared_ptr<const Dataset> synthetic(const ParamReader& params, std::uint64_t seed) {
+  const std::string& name = params.spec().name;
   SyntheticOptions options{.kind = name,
                            .samples = size_param(params, "samples"),
                            .validation_split = params.number("validation_split")};
@@ -160,6 +99,83 @@ std::shared_ptr<const Dataset> load_dataset(const Component& component, std::uin
     options.cluster_std = params.number("cluster_std");
   }
   return std::make_shared<const Dataset>(make_synthetic(options, seed));
+}
+
+const DatasetRegistry& registry() {
+  static const DatasetRegistry datasets = [] {
+    const ParamSpec train_limit =
+        param("train_limit", Kind::integer, 0.0, "read only the first training rows; 0 = all", 0);
+    const ParamSpec test_limit =
+        param("test_limit", Kind::integer, 0.0, "read only the first test rows; 0 = all", 0);
+    return DatasetRegistry{
+        "dataset",
+        {
+            {{"fashion_mnist",
+              {path_param(
+                   "folder of the four IDX files; default /usr/share/datasets/fashion-mnist"),
+               train_limit, test_limit, validation_param(0.1)},
+              "Fashion-MNIST: 28x28 grey clothing images, 10 classes (Debian's "
+              "dataset-fashion-mnist)"},
+             idx_files(true)},
+            {{"idx",
+              {path_param("folder of train/t10k images/labels IDX files, gz or raw"), train_limit,
+               test_limit, validation_param(0.1)},
+              "any IDX image set in MNIST's four-file layout"},
+             idx_files(false)},
+            {{"csv",
+              {path_param("the training CSV file"),
+               param("test_path", Kind::string, std::string{},
+                     "an optional test CSV file with the same columns"),
+               param("label_column", Kind::string, std::string{},
+                     "the label's header name or 0-based index; default the last column"),
+               param("header", Kind::boolean, true, "the first line names the columns"),
+               train_limit, validation_param(0.1)},
+              "a CSV file of numbers with a label column; standardised on the training part"},
+             &csv_file},
+            {{"spirals",
+              {samples_param(1500), classes_param(3),
+               noise_param(0.2, "std of the Gaussian noise on the angle"), validation_param(0.1)},
+              "interleaved spiral arms, one per class (CS231n)"},
+             &synthetic},
+            {{"moons",
+              {samples_param(1000), noise_param(0.1, "std of the Gaussian noise"),
+               validation_param(0.1)},
+              "two interleaving half circles (as scikit-learn's make_moons)"},
+             &synthetic},
+            {{"circles",
+              {samples_param(1000), noise_param(0.05, "std of the Gaussian noise"), factor_param(),
+               validation_param(0.1)},
+              "a circle inside another (as scikit-learn's make_circles)"},
+             &synthetic},
+            {{"blobs",
+              {samples_param(1000), classes_param(3),
+               param("features", Kind::integer, 2.0, "dimensions", 1, 10'000),
+               param("cluster_std", Kind::number, 1.0, "std of each Gaussian cluster", 0),
+               validation_param(0.1)},
+              "Gaussian clusters around random centres (as scikit-learn's make_blobs)"},
+             &synthetic},
+            {{"xor",
+              {samples_param(1000), noise_param(0.0, "std of the Gaussian noise"),
+               validation_param(0.1)},
+              "points in [-1, 1]^2, class 1 where the coordinates' signs differ"},
+             &synthetic},
+        }};
+  }();
+  return datasets;
+}
+
+}  // namespace
+
+const std::vector<ComponentSpec>& dataset_specs() {
+  return registry().specs();
+}
+
+std::vector<std::string> dataset_names() {
+  return registry().names();
+}
+
+std::shared_ptr<const Dataset> load_dataset(const Component& component, std::uint64_t seed) {
+  return registry().make(component, seed);
 }
 
 }  // namespace sweep::engine

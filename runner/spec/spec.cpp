@@ -14,6 +14,7 @@
 #include "engine/metrics/metric.hpp"
 #include "engine/optimizers/optimizer.hpp"
 #include "engine/params.hpp"
+#include "engine/registry.hpp"
 #include "engine/schedules/schedule.hpp"
 #include "runner/hashing.hpp"
 #include "runner/spec/loss_output_check.hpp"

@@ -349,21 +349,30 @@ TEST_CASE("fit refuses what it cannot do, with exact messages", "[model][fit]") 
       ConfigError);
 }
 
-TEST_CASE("early stopping is created from spec parameters", "[model][fit]") {
-  const auto stopping = EarlyStopping::create({{"monitor", std::string{"val_accuracy"}},
-                                               {"patience", 3.0},
-                                               {"restore_best_weights", true}});
+TEST_CASE("callbacks are created from spec parameters", "[model][fit][registry]") {
+  CHECK(callback_names() == std::vector<std::string>{"early_stopping", "terminate_on_nan"});
+  const auto callback = make_callback({"early_stopping",
+                                       {{"monitor", std::string{"val_accuracy"}},
+                                        {"patience", 3.0},
+                                        {"restore_best_weights", true}}});
+  const auto* stopping = dynamic_cast<const EarlyStopping*>(callback.get());
+  REQUIRE(stopping != nullptr);
   CHECK(stopping->options().monitor == "val_accuracy");
   CHECK(stopping->options().patience == 3);
   CHECK(stopping->options().min_delta == 0.0);
   CHECK(stopping->options().restore_best_weights);
   CHECK(stopping->maximize());
-  CHECK_THROWS_WITH(EarlyStopping::create({{"patience", -1.0}}),
+  CHECK(dynamic_cast<const TerminateOnNaN*>(make_callback({"terminate_on_nan", {}}).get()) !=
+        nullptr);
+  CHECK_THROWS_WITH(make_callback({"early_stopping", {{"patience", -1.0}}}),
                     "early_stopping.patience: -1 is not accepted; expected an integer >= 0");
   CHECK_THROWS_WITH(
-      EarlyStopping::create({{"patiense", 2.0}}),
-      "early_stopping: unknown parameter \"patiense\"; did you mean \"patience\"?; known: "
+      make_callback({"early_stopping", {{"patiense", 2.0}}}),
+      "early_stopping: unknown parameter \"patiense\"; did you mean \"patience\"? known: "
       "monitor, patience, min_delta, mode, restore_best_weights");
+  CHECK_THROWS_WITH(make_callback({"early_stoping", {}}),
+                    "unknown callback \"early_stoping\"; did you mean \"early_stopping\"? known: "
+                    "early_stopping, terminate_on_nan");
 }
 
 TEST_CASE("a callback without a reason still leaves one in the history", "[model][fit]") {
