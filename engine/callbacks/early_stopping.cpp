@@ -5,10 +5,10 @@
 #include <limits>
 #include <sstream>
 
+#include "engine/epoch_log.hpp"
 #include "engine/errors.hpp"
 #include "engine/losses/loss.hpp"
 #include "engine/metrics/metric.hpp"
-#include "engine/model.hpp"
 
 namespace sweep::engine {
 namespace {
