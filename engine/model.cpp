@@ -257,6 +257,12 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
   m.train.indices.resize(rows);
   m.grad_activations.resize(m.layers.size() + 1);
 
+  // This fit's own schedule: copies of FitOptions share no state.
+  const std::unique_ptr<Schedule> schedule =
+      options.schedule
+          ? options.schedule(m.optimizer->common().learning_rate, static_cast<long long>(batches))
+          : nullptr;
+
   // Early stopping's restore_best_weights: snapshot its best epochs.
   std::vector<EarlyStopping*> stoppers(callbacks.size(), nullptr);
   std::vector<std::vector<Matrix>> stopper_best(callbacks.size());
@@ -298,9 +304,8 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
         metric->update(output, std::span<const std::int32_t>(m.train.labels.data(), count));
       }
       // The rate first: a layer may apply the update during its backward.
-      learning_rate = options.schedule
-                          ? options.schedule->learning_rate(m.optimizer->iterations(), epoch)
-                          : m.optimizer->common().learning_rate;
+      learning_rate = schedule ? schedule->learning_rate(m.optimizer->iterations(), epoch)
+                               : m.optimizer->common().learning_rate;
       std::fill(m.updated.begin(), m.updated.end(), false);
       for (std::size_t i = m.layers.size(); i-- > 0;) {
         m.layers[i]->backward_and_update(m.grad_activations[i + 1],
@@ -360,7 +365,7 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
         }
       }
     }
-    if (options.schedule) options.schedule->on_epoch_end(epoch, log.values);
+    if (schedule) schedule->on_epoch_end(epoch, log.values);
     history.epochs.push_back(log);
 
     for (std::size_t c = 0; c < callbacks.size(); ++c) {

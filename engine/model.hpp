@@ -34,8 +34,10 @@ struct FitOptions {
   // "val_accuracy"); empty = keep none. Restored by restore_best_weights().
   std::string best_monitor;
   bool best_maximize = true;
-  // Learning-rate schedule; null = the optimizer's constant rate.
-  std::shared_ptr<Schedule> schedule;
+  // Makes this fit's learning-rate schedule (schedule_factory(component), or
+  // a function of the test's own); empty = the optimizer's constant rate.
+  // Each fit makes its own, so copies of these options share no state.
+  ScheduleFactory schedule;
 };
 
 class Sequential {

@@ -64,6 +64,10 @@ class Registry {
   bool contains(std::string_view name) const { return find(name) < names_.size(); }
   // Throws ConfigError with unknown_name_message for a name not registered.
   const ComponentSpec& spec(std::string_view name) const { return specs_[index(name)]; }
+  // Throws what make() would for the name and parameters, without making.
+  void check(const Component& component) const {
+    [[maybe_unused]] const ParamReader reader(specs_[index(component.name)], component.params);
+  }
   // Looks the name up, checks the parameters against its spec and calls its
   // factory. Throws ConfigError for an unknown name or a bad parameter.
   Product make(const Component& component, Args... args) const {

@@ -66,4 +66,11 @@ std::unique_ptr<Schedule> make_schedule(const Component& component, double base_
   return registry().make(component, base_learning_rate, steps_per_epoch);
 }
 
+ScheduleFactory schedule_factory(Component component) {
+  registry().check(component);
+  return [component = std::move(component)](double base_learning_rate, long long steps_per_epoch) {
+    return make_schedule(component, base_learning_rate, steps_per_epoch);
+  };
+}
+
 }  // namespace sweep::engine

@@ -12,6 +12,7 @@
 #include "engine/layers/dense.hpp"
 #include "engine/losses/loss.hpp"
 #include "engine/optimizers/optimizer.hpp"
+#include "engine/schedules/schedule.hpp"
 #include "tests/engine/model/model_data.hpp"
 
 using namespace sweep::engine;
@@ -54,21 +55,38 @@ class StopAfter : public Callback {
   int epoch_;
 };
 
-// A schedule of the test's own: 0.01 / (1 + step), recording what it is told.
-class Recorded : public Schedule {
- public:
-  double learning_rate(long long step, int epoch) const override {
-    seen.emplace_back(step, epoch);
-    return 0.01 / static_cast<double>(1 + step);
-  }
-  void on_epoch_end(int epoch, const std::map<std::string, double>& logs) override {
-    ended.push_back(epoch);
-    losses.push_back(logs.at("loss"));
-  }
-  mutable std::vector<std::pair<long long, int>> seen;
+// What a schedule of the test's own was told, kept outside it: fit owns the
+// schedule it makes.
+struct ScheduleCalls {
+  std::vector<std::pair<double, long long>> made;  // (base rate, steps per epoch)
+  std::vector<std::pair<long long, int>> seen;
   std::vector<int> ended;
   std::vector<double> losses;
 };
+
+// 0.01 / (1 + step), recording what it is told.
+class Recorded : public Schedule {
+ public:
+  explicit Recorded(ScheduleCalls& calls) : calls_(calls) {}
+  double learning_rate(long long step, int epoch) const override {
+    calls_.seen.emplace_back(step, epoch);
+    return 0.01 / static_cast<double>(1 + step);
+  }
+  void on_epoch_end(int epoch, const std::map<std::string, double>& logs) override {
+    calls_.ended.push_back(epoch);
+    calls_.losses.push_back(logs.at("loss"));
+  }
+
+ private:
+  ScheduleCalls& calls_;
+};
+
+ScheduleFactory recorded(ScheduleCalls& calls) {
+  return [&calls](double base_learning_rate, long long steps_per_epoch) {
+    calls.made.emplace_back(base_learning_rate, steps_per_epoch);
+    return std::make_unique<Recorded>(calls);
+  };
+}
 
 }  // namespace
 
@@ -251,16 +269,44 @@ TEST_CASE("fit asks the schedule for every step's rate", "[model][fit]") {
   const auto data = testing::spirals(20, 0.2, 0.0, 3);  // 60 rows -> 2 batches of 32
   Rng rng(5);
   Sequential model = testing::mlp(2, {8}, 3, rng);
-  auto schedule = std::make_shared<Recorded>();
+  ScheduleCalls calls;
   FitOptions options;
   options.epochs = 2;
-  options.schedule = schedule;
+  options.schedule = recorded(calls);
   const History history = model.fit(data.train, nullptr, options, rng);
+  // Made once, from the optimizer's rate (testing::mlp's 0.01) and the fit's batches.
+  CHECK(calls.made == std::vector<std::pair<double, long long>>{{0.01, 2}});
   const std::vector<std::pair<long long, int>> expected{{0, 0}, {1, 0}, {2, 1}, {3, 1}};
-  CHECK(schedule->seen == expected);
-  CHECK(schedule->ended == std::vector<int>{0, 1});
-  CHECK(schedule->losses[1] == history.epochs[1].values.at("loss"));
+  CHECK(calls.seen == expected);
+  CHECK(calls.ended == std::vector<int>{0, 1});
+  CHECK(calls.losses[1] == history.epochs[1].values.at("loss"));
   CHECK(history.epochs[1].learning_rate == Approx(0.01 / 4));  // the epoch's last step
+}
+
+TEST_CASE("every fit makes its own schedule: copies of the options share no state",
+          "[model][fit]") {
+  // reduce_on_plateau halves the rate after every epoch but the first (which
+  // improves on +inf): none improves val_loss by 10. A schedule shared between
+  // fits would start the second one already reduced.
+  const auto data = testing::spirals(30, 0.2, 0.2, 3);
+  FitOptions options;
+  options.epochs = 4;
+  options.schedule = schedule_factory(
+      {"reduce_on_plateau", {{"patience", 1.0}, {"factor", 0.5}, {"min_delta", 10.0}}});
+  const FitOptions copy = options;
+  std::vector<std::vector<double>> rates;
+  for (const FitOptions* each : std::vector<const FitOptions*>{&options, &copy, &options}) {
+    Rng rng(4);
+    Sequential model = testing::mlp(2, {8}, 3, rng);
+    const History history = model.fit(data.train, &data.validation, *each, rng);
+    rates.emplace_back();
+    for (const auto& log : history.epochs) rates.back().push_back(log.learning_rate);
+  }
+  CHECK(rates[0] == std::vector<double>{0.01, 0.01, 0.005, 0.0025});
+  CHECK(rates[1] == rates[0]);
+  CHECK(rates[2] == rates[0]);
+  CHECK_THROWS_WITH(schedule_factory({"step_decay", {{"every", 2.0}}}),
+                    "step_decay: unknown parameter \"every\"; known: factor, every_epochs");
 }
 
 TEST_CASE("softmax is fused with crossentropy: huge logits stay finite", "[model][fit]") {
