@@ -3,9 +3,11 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/callbacks/best_epoch.hpp"
 #include "engine/callbacks/early_stopping.hpp"
 #include "engine/callbacks/terminate_on_nan.hpp"
 #include "engine/errors.hpp"
@@ -43,6 +45,20 @@ class BatchRecorder : public Callback {
   std::vector<int> epochs, batches, epoch_ends;
   std::vector<double> losses;
   std::vector<std::string> events;  // the calls in order
+};
+
+// The model's weights after every epoch, as the trainer sees them then.
+class Snapshots : public Callback {
+ public:
+  explicit Snapshots(const Sequential& model) : model_(model) {}
+  bool on_epoch_end(const EpochLog& /*log*/) override {
+    after_epoch.push_back(snapshot(model_));
+    return true;
+  }
+  std::vector<std::vector<Matrix>> after_epoch;
+
+ private:
+  const Sequential& model_;
 };
 
 class StopAfter : public Callback {
@@ -263,6 +279,106 @@ TEST_CASE("fit keeps the best epoch's weights by best_monitor", "[model][fit]") 
   model.restore_best_weights();
   CHECK(model.evaluate(data.validation).at("loss") ==
         Approx(history.epochs[static_cast<std::size_t>(best - 1)].values.at("val_loss")));
+}
+
+TEST_CASE("best_monitor and early stopping keep their own best weights, one mechanism",
+          "[model][fit]") {
+  const auto data = testing::spirals(50, 0.2, 0.2, 3);
+  Rng rng(8);
+  Sequential model = testing::mlp(2, {8}, 3, rng);
+  Snapshots snapshots(model);
+  // Only epoch 1 improves on +inf by min_delta: stops after epoch 3, best epoch 1.
+  EarlyStopping stopping(
+      {.monitor = "val_loss", .patience = 2, .min_delta = 1e9, .restore_best_weights = true});
+  FitOptions options;
+  options.epochs = 10;
+  options.best_monitor = "val_loss";
+  options.best_maximize = false;
+  const History history =
+      model.fit(data.train, &data.validation, options, rng, {&snapshots, &stopping});
+  REQUIRE(history.epochs.size() == 3);
+  REQUIRE(stopping.best_epoch() == 1);
+  int best = 1;
+  for (const auto& log : history.epochs) {
+    if (log.values.at("val_loss") <
+        history.epochs[static_cast<std::size_t>(best - 1)].values.at("val_loss")) {
+      best = log.epoch;
+    }
+  }
+  CHECK(history.best_epoch == best);
+  CHECK(best != 1);  // val_loss still falls over the first epochs of this seed
+  // The stop restored early stopping's copy; the model's own is the best_monitor epoch's.
+  CHECK(snapshot(model) == snapshots.after_epoch[0]);
+  REQUIRE(model.has_best_weights());
+  model.restore_best_weights();
+  CHECK(snapshot(model) == snapshots.after_epoch[static_cast<std::size_t>(best - 1)]);
+}
+
+TEST_CASE("the best epoch is strictly better, skips epochs without the key and never NaN",
+          "[model][fit]") {
+  const auto epoch = [](int n, std::optional<double> value) {
+    EpochLog log;
+    log.epoch = n;
+    if (value) log.values["val_accuracy"] = *value;
+    return log;
+  };
+  BestEpoch best("val_accuracy", true);
+  CHECK(best.keeps_best_weights());
+  CHECK(best.best_epoch() == 0);
+  CHECK(best.on_epoch_end(epoch(1, std::numeric_limits<double>::quiet_NaN())));
+  CHECK(best.best_epoch() == 0);
+  best.on_epoch_end(epoch(2, 0.5));
+  best.on_epoch_end(epoch(3, 0.5));  // equal: not better
+  best.on_epoch_end(epoch(4, std::nullopt));
+  CHECK(best.best_epoch() == 2);
+  best.on_epoch_end(epoch(5, 0.6));
+  CHECK(best.best_epoch() == 5);
+  CHECK(best.best() == 0.6);
+  best.on_train_begin();
+  CHECK(best.best_epoch() == 0);
+  BestEpoch lowest("val_accuracy", false);
+  lowest.on_epoch_end(epoch(1, 0.5));
+  lowest.on_epoch_end(epoch(2, 0.4));
+  CHECK(lowest.best_epoch() == 2);
+}
+
+TEST_CASE("a stop after a batch keeps the epoch it cut short", "[model][fit]") {
+  class StopAtBatch : public Callback {
+   public:
+    bool on_batch_end(int epoch, int batch, double loss) override {
+      if (epoch == 2) losses.push_back(loss);
+      return !(epoch == 2 && batch == 2);
+    }
+    std::string stop_reason() const override { return "stopped at a batch"; }
+    std::vector<double> losses;  // epoch 2's batch losses
+  };
+  const auto data = testing::spirals(50, 0.2, 0.2, 3);  // 120 training rows: 4 batches of 32
+  Rng rng(5);
+  Sequential model = testing::mlp(2, {8}, 3, rng);
+  StopAtBatch stop;
+  BatchRecorder after;
+  FitOptions options;
+  options.epochs = 5;
+  options.trace_points = 2;  // windows of 2 batches: one full, then the stop's 1
+  options.best_monitor = "val_accuracy";
+  const History history = model.fit(data.train, &data.validation, options, rng, {&stop, &after});
+  CHECK(history.stopped);
+  CHECK(history.stop_reason == "stopped at a batch");
+  REQUIRE(history.epochs.size() == 1);
+  CHECK(history.best_epoch == 1);
+  REQUIRE(history.partial_epoch.has_value());
+  const EpochLog& cut = *history.partial_epoch;
+  CHECK(cut.epoch == 2);
+  REQUIRE(stop.losses.size() == 3);
+  CHECK(cut.values.at("loss") ==
+        Approx((stop.losses[0] + stop.losses[1] + stop.losses[2]) / 3).epsilon(1e-12));
+  CHECK(cut.loss_trace.size() == 2);
+  CHECK(cut.loss_trace[1] == stop.losses[2]);
+  CHECK(cut.values.count("accuracy") == 1);
+  CHECK(cut.values.count("val_loss") == 0);
+  CHECK(cut.learning_rate == Approx(0.01));
+  // Stopping at once: the callback after it did not see the stopping batch.
+  CHECK(after.batches == std::vector<int>{0, 1, 2, 3, 0, 1});
 }
 
 TEST_CASE("fit asks the schedule for every step's rate", "[model][fit]") {
