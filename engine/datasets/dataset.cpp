@@ -1,8 +1,9 @@
 // The dataset registry: names, accepted parameters, and load_dataset.
+#include "engine/datasets/dataset.hpp"
+
 #include <functional>
 
 #include "engine/datasets/csv.hpp"
-#include "engine/datasets/dataset.hpp"
 #include "engine/datasets/idx_dataset.hpp"
 #include "engine/datasets/synthetic.hpp"
 #include "engine/errors.hpp"
