@@ -55,7 +55,8 @@ class Registry {
 
   // `family` names the kind of entry in messages ("optimizer"). Entries keep
   // their order, the order of every listing. Throws std::invalid_argument on
-  // an empty or repeated name: a registry is written by hand, so that is a bug.
+  // an empty or repeated name or a missing factory: a registry is written by
+  // hand, so that is a bug.
   Registry(std::string family, std::vector<Entry> entries);
 
   const std::string& family() const { return family_; }
