@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "engine/activations/activation.hpp"
-#include "engine/callbacks/early_stopping.hpp"
+#include "engine/callbacks/best_epoch.hpp"
 #include "engine/denormal_guard.hpp"
 #include "engine/errors.hpp"
 #include "engine/initializers/random.hpp"
@@ -97,6 +99,56 @@ struct Sequential::Impl {
                             std::to_string(limit - 1));
       }
     }
+  }
+
+  void check_fit(const Split& data, const Split* validation, const FitOptions& options) const {
+    require_compiled("fit");
+    if (options.epochs < 0) {
+      throw TrainingError("fit: epochs " + std::to_string(options.epochs) +
+                          " is not accepted; expected >= 0");
+    }
+    if (options.batch_size < 1) {
+      throw TrainingError("fit: batch_size " + std::to_string(options.batch_size) +
+                          " is not accepted; expected >= 1");
+    }
+    if (data.rows() == 0) throw TrainingError("fit: the training data has no rows");
+    check_data("fit", data);
+    if (validation != nullptr && validation->rows() > 0) {
+      check_data("fit (validation)", *validation);
+    }
+  }
+
+  // The optimizer's state, once per compile (a second fit continues it).
+  void build_optimizer() {
+    if (optimizer_built) return;
+    std::vector<std::pair<int, int>> shapes;
+    for (const Matrix* p : params) {
+      shapes.emplace_back(static_cast<int>(p->rows()), static_cast<int>(p->cols()));
+    }
+    optimizer->build(shapes);
+    optimizer_built = true;
+  }
+
+  // One training step on entries [first, first + count) of train.indices:
+  // forward, loss and metrics, then backward with the update at `rate`.
+  // Returns the batch's loss (L2 included), computed before the update.
+  double train_batch(const Split& data, std::size_t first, std::size_t count, double rate,
+                     Rng& rng) {
+    const Matrix& output = forward(train, data, first, count, true, rng);
+    Matrix& grad_output = grad_activations.back();
+    double value = batch_loss(train, count, &grad_output);
+    value += l2_penalty();
+    for (auto& metric : metrics) {
+      metric->update(output, std::span<const std::int32_t>(train.labels.data(), count));
+    }
+    std::fill(updated.begin(), updated.end(), false);
+    for (std::size_t i = layers.size(); i-- > 0;) {
+      layers[i]->backward_and_update(grad_activations[i + 1],
+                                     i == 0 ? nullptr : &grad_activations[i], *optimizer,
+                                     first_slots[i], rate, updated);
+    }
+    optimizer->step(params, grads, rate, &updated);
+    return value;
   }
 
   // Forward pass over the first `rows` entries of pass.indices (or the
@@ -227,27 +279,9 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
                         Rng& rng, const std::vector<Callback*>& callbacks) {
   const DenormalGuard denormals;  // subnormal Adam moments would otherwise cost ~1/3 of the time
   Impl& m = *impl_;
-  m.require_compiled("fit");
-  if (options.epochs < 0) {
-    throw TrainingError("fit: epochs " + std::to_string(options.epochs) +
-                        " is not accepted; expected >= 0");
-  }
-  if (options.batch_size < 1) {
-    throw TrainingError("fit: batch_size " + std::to_string(options.batch_size) +
-                        " is not accepted; expected >= 1");
-  }
-  if (train.rows() == 0) throw TrainingError("fit: the training data has no rows");
-  m.check_data("fit", train);
+  m.check_fit(train, validation, options);
   const bool validate = validation != nullptr && validation->rows() > 0;
-  if (validate) m.check_data("fit (validation)", *validation);
-  if (!m.optimizer_built) {
-    std::vector<std::pair<int, int>> shapes;
-    for (const Matrix* p : m.params) {
-      shapes.emplace_back(static_cast<int>(p->rows()), static_cast<int>(p->cols()));
-    }
-    m.optimizer->build(shapes);
-    m.optimizer_built = true;
-  }
+  m.build_optimizer();
 
   const std::size_t rows = train.rows();
   const auto batch_size = static_cast<std::size_t>(options.batch_size);
@@ -257,22 +291,36 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
   m.train.indices.resize(rows);
   m.grad_activations.resize(m.layers.size() + 1);
 
-  // Early stopping's restore_best_weights: snapshot its best epochs.
-  std::vector<EarlyStopping*> stoppers(callbacks.size(), nullptr);
-  std::vector<std::vector<Matrix>> stopper_best(callbacks.size());
-  for (std::size_t c = 0; c < callbacks.size(); ++c) {
-    auto* stopper = dynamic_cast<EarlyStopping*>(callbacks[c]);
-    if (stopper != nullptr && stopper->options().restore_best_weights) stoppers[c] = stopper;
+  // This fit's own schedule: copies of FitOptions share no state.
+  const std::unique_ptr<Schedule> schedule =
+      options.schedule
+          ? options.schedule(m.optimizer->common().learning_rate, static_cast<long long>(batches))
+          : nullptr;
+
+  // best_monitor is one more callback that keeps best weights, first so that
+  // it sees every epoch a later callback stops after; its copy becomes the
+  // model's best weights (restore_best_weights()).
+  std::optional<BestEpoch> best;
+  std::vector<Callback*> all;
+  all.reserve(callbacks.size() + 1);
+  if (!options.best_monitor.empty()) {
+    best.emplace(options.best_monitor, options.best_maximize);
+    all.push_back(&*best);
   }
-  for (Callback* callback : callbacks) callback->on_train_begin();
+  all.insert(all.end(), callbacks.begin(), callbacks.end());
+  // kept[c]: the weights of the epoch all[c]->best_epoch() named last.
+  std::vector<std::vector<Matrix>> kept(all.size());
+  if (best) {
+    m.has_best = false;
+    kept.front().swap(m.best_weights);  // reuse the last fit's buffers
+  }
+  for (Callback* callback : all) callback->on_train_begin();
 
   History history;
-  double best_value = options.best_maximize ? -std::numeric_limits<double>::infinity()
-                                            : std::numeric_limits<double>::infinity();
-  if (!options.best_monitor.empty()) m.has_best = false;
-
-  for (int epoch = 0; epoch < options.epochs; ++epoch) {
-    for (Callback* callback : callbacks) callback->on_epoch_begin(epoch + 1);
+  std::optional<std::size_t> stopper;  // index in `all` of the callback that stopped training
+  std::string stop_point;              // where, for a callback that gives no reason
+  for (int epoch = 0; epoch < options.epochs && !stopper; ++epoch) {
+    for (Callback* callback : all) callback->on_epoch_begin(epoch + 1);
     const auto started = std::chrono::steady_clock::now();
     auto& order = m.train.indices;
     for (std::size_t i = 0; i < rows; ++i) order[i] = i;
@@ -283,104 +331,79 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
     log.epoch = epoch + 1;
     log.loss_trace.reserve(batches / trace_window + 1);
     double loss_sum = 0.0;  // sum of batch loss * batch rows (Keras's sample weighting)
+    std::size_t rows_done = 0;
     double window_sum = 0.0;
     std::size_t window_count = 0;
     double learning_rate = m.optimizer->common().learning_rate;
 
-    for (std::size_t b = 0; b < batches; ++b) {
+    for (std::size_t b = 0; b < batches && !stopper; ++b) {
       const std::size_t first = b * batch_size;
       const std::size_t count = std::min(batch_size, rows - first);
-      const Matrix& output = m.forward(m.train, train, first, count, true, rng);
-      Matrix& grad_output = m.grad_activations.back();
-      double value = m.batch_loss(m.train, count, &grad_output);
-      value += m.l2_penalty();
-      for (auto& metric : m.metrics) {
-        metric->update(output, std::span<const std::int32_t>(m.train.labels.data(), count));
-      }
       // The rate first: a layer may apply the update during its backward.
-      learning_rate = options.schedule
-                          ? options.schedule->learning_rate(m.optimizer->iterations(), epoch)
-                          : m.optimizer->common().learning_rate;
-      std::fill(m.updated.begin(), m.updated.end(), false);
-      for (std::size_t i = m.layers.size(); i-- > 0;) {
-        m.layers[i]->backward_and_update(m.grad_activations[i + 1],
-                                         i == 0 ? nullptr : &m.grad_activations[i], *m.optimizer,
-                                         m.first_slots[i], learning_rate, m.updated);
-      }
-      m.optimizer->step(m.params, m.grads, learning_rate, &m.updated);
-
+      learning_rate = schedule ? schedule->learning_rate(m.optimizer->iterations(), epoch)
+                               : m.optimizer->common().learning_rate;
+      const double value = m.train_batch(train, first, count, learning_rate, rng);
       loss_sum += value * static_cast<double>(count);
+      rows_done += count;
       window_sum += value;
       if (++window_count == trace_window) {
         log.loss_trace.push_back(window_sum / static_cast<double>(window_count));
         window_sum = 0.0;
         window_count = 0;
       }
-      for (std::size_t c = 0; c < callbacks.size(); ++c) {
-        if (!callbacks[c]->on_batch_end(epoch + 1, static_cast<int>(b), value)) {
-          history.stopped = true;
-          history.stop_reason = callbacks[c]->stop_reason();
-          if (history.stop_reason.empty()) {
-            history.stop_reason = "a callback stopped training at epoch " +
-                                  std::to_string(epoch + 1) + ", batch " + std::to_string(b);
-          }
-          // The cut-short epoch, so a stopped trial's curve shows how it ended.
-          if (window_count > 0)
-            log.loss_trace.push_back(window_sum / static_cast<double>(window_count));
-          log.learning_rate = learning_rate;
-          log.values["loss"] = loss_sum / static_cast<double>(first + count);
-          for (const auto& metric : m.metrics) log.values[metric->name()] = metric->result();
-          log.seconds =
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-          history.partial_epoch = std::move(log);
-          return history;
+      for (std::size_t c = 0; c < all.size() && !stopper; ++c) {
+        if (!all[c]->on_batch_end(epoch + 1, static_cast<int>(b), value)) {
+          stopper = c;
+          stop_point = "at epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(b);
         }
       }
     }
-    if (window_count > 0) log.loss_trace.push_back(window_sum / static_cast<double>(window_count));
 
+    // The epoch's log, over the rows trained; a stop after a batch cuts it
+    // short, and it is kept apart, so a stopped trial's curve shows how it ended.
+    if (window_count > 0) log.loss_trace.push_back(window_sum / static_cast<double>(window_count));
     log.learning_rate = learning_rate;
-    log.values["loss"] = loss_sum / static_cast<double>(rows);
+    log.values["loss"] = loss_sum / static_cast<double>(rows_done);
     for (const auto& metric : m.metrics) log.values[metric->name()] = metric->result();
-    if (validate) {
+    if (validate && !stopper) {
       for (const auto& [key, value] : evaluate(*validation)) log.values["val_" + key] = value;
     }
     log.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
-    if (!options.best_monitor.empty()) {
-      const auto found = log.values.find(options.best_monitor);
-      if (found != log.values.end()) {
-        const double value = found->second;
-        const bool better = options.best_maximize ? value > best_value : value < best_value;
-        if (better) {
-          best_value = value;
-          history.best_epoch = log.epoch;
-          copy_weights(m.params, m.best_weights);
-          m.has_best = true;
-        }
-      }
+    if (stopper) {
+      history.partial_epoch = std::move(log);
+      break;
     }
-    if (options.schedule) options.schedule->on_epoch_end(epoch, log.values);
-    history.epochs.push_back(log);
 
-    for (std::size_t c = 0; c < callbacks.size(); ++c) {
-      const bool go_on = callbacks[c]->on_epoch_end(history.epochs.back());
-      if (stoppers[c] != nullptr && stoppers[c]->best_epoch() == log.epoch) {
-        copy_weights(m.params, stopper_best[c]);
+    if (schedule) schedule->on_epoch_end(epoch, log.values);
+    history.epochs.push_back(std::move(log));
+    const EpochLog& ended = history.epochs.back();
+    for (std::size_t c = 0; c < all.size() && !stopper; ++c) {
+      const bool go_on = all[c]->on_epoch_end(ended);
+      if (all[c]->keeps_best_weights() && all[c]->best_epoch() == ended.epoch) {
+        copy_weights(m.params, kept[c]);
       }
       if (!go_on) {
-        history.stopped = true;
-        history.stop_reason = callbacks[c]->stop_reason();
-        if (history.stop_reason.empty()) {
-          history.stop_reason =
-              "a callback stopped training after epoch " + std::to_string(log.epoch);
-        }
-        if (callbacks[c]->wants_best_weights_restored() && !stopper_best[c].empty()) {
-          paste_weights(stopper_best[c], m.params);
-        }
-        return history;
+        stopper = c;
+        stop_point = "after epoch " + std::to_string(ended.epoch);
       }
     }
+  }
+
+  if (stopper) {
+    const Callback& callback = *all[*stopper];
+    history.stopped = true;
+    history.stop_reason = callback.stop_reason();
+    if (history.stop_reason.empty()) {
+      history.stop_reason = "a callback stopped training " + stop_point;
+    }
+    if (callback.wants_best_weights_restored() && !kept[*stopper].empty()) {
+      paste_weights(kept[*stopper], m.params);
+    }
+  }
+  if (best) {
+    history.best_epoch = best->best_epoch();
+    m.has_best = history.best_epoch > 0;
+    m.best_weights.swap(kept.front());
   }
   return history;
 }

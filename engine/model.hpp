@@ -8,14 +8,14 @@
 // shared Dataset.
 #pragma once
 
-#include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/callbacks/callback.hpp"
 #include "engine/datasets/dataset.hpp"
+#include "engine/epoch_log.hpp"
+#include "engine/history.hpp"
 #include "engine/layers/layer.hpp"
 #include "engine/losses/loss.hpp"
 #include "engine/metrics/metric.hpp"
@@ -34,29 +34,10 @@ struct FitOptions {
   // "val_accuracy"); empty = keep none. Restored by restore_best_weights().
   std::string best_monitor;
   bool best_maximize = true;
-  // Learning-rate schedule; null = the optimizer's constant rate.
-  std::shared_ptr<Schedule> schedule;
-};
-
-using Logs = std::map<std::string, double>;
-
-struct EpochLog {
-  int epoch = 0;  // 1-based
-  double learning_rate = 0.0;
-  double seconds = 0.0;
-  Logs values;  // "loss", metrics, "val_loss", "val_<metric>"
-  std::vector<double> loss_trace;
-};
-
-struct History {
-  std::vector<EpochLog> epochs;
-  bool stopped = false;     // a callback stopped training
-  std::string stop_reason;  // its reason
-  // When a callback stopped training after a batch: the epoch it cut short,
-  // over the batches run so far (loss, training metrics, the loss trace up to
-  // the stop; no val_* values). Not part of `epochs`.
-  std::optional<EpochLog> partial_epoch;
-  int best_epoch = 0;  // 1-based, 0 = none (FitOptions::best_monitor)
+  // Makes this fit's learning-rate schedule (schedule_factory(component), or
+  // a function of the test's own); empty = the optimizer's constant rate.
+  // Each fit makes its own, so copies of these options share no state.
+  ScheduleFactory schedule;
 };
 
 class Sequential {

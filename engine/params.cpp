@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "engine/errors.hpp"
+#include "engine/registry.hpp"
 
 namespace sweep::engine {
 namespace {
@@ -35,21 +36,6 @@ std::string describe(const ParamValue& value) {
   if (const auto* number = std::get_if<double>(&value)) return format_number(*number);
   if (const auto* flag = std::get_if<bool>(&value)) return *flag ? "true" : "false";
   return "\"" + std::get<std::string>(value) + "\"";
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 }  // namespace
@@ -90,10 +76,9 @@ ParamReader::ParamReader(const ComponentSpec& spec, const Params& params)
     const auto found = std::find_if(spec_.params.begin(), spec_.params.end(),
                                     [&](const ParamSpec& p) { return p.name == key; });
     if (found == spec_.params.end()) {
-      std::string message = spec_.name + ": unknown parameter \"" + key + "\"";
-      if (auto guess = did_you_mean(key, known)) message += "; did you mean \"" + *guess + "\"?";
-      message += known.empty() ? "; it takes none" : "; known: " + join(known);
-      throw ConfigError(message);
+      throw ConfigError(spec_.name + ": " +
+                        (known.empty() ? "unknown parameter \"" + key + "\"; it takes none"
+                                       : unknown_name_message("parameter", key, known)));
     }
     const std::string accepted = check_param(*found, value);
     if (!accepted.empty()) {
@@ -135,19 +120,6 @@ std::string ParamReader::string(std::string_view name) const {
 }
 
 bool ParamReader::has(std::string_view name) const { return params_.find(name) != params_.end(); }
-
-std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& known) {
-  std::optional<std::string> best;
-  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
-  for (const auto& candidate : known) {
-    const std::size_t distance = edit_distance(word, candidate);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = candidate;
-    }
-  }
-  return best;
-}
 
 std::string join(const std::vector<std::string>& words, std::string_view separator) {
   std::string text;

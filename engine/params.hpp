@@ -6,7 +6,6 @@
 #pragma once
 
 #include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -59,16 +58,13 @@ class ParamReader {
   bool boolean(std::string_view name) const;
   std::string string(std::string_view name) const;
   bool has(std::string_view name) const;  // given explicitly
+  const ComponentSpec& spec() const { return spec_; }
 
  private:
   const ParamValue& value(std::string_view name) const;
   const ComponentSpec& spec_;
   const Params& params_;
 };
-
-// The closest of `known` to `word` by edit distance, when close enough to be a
-// plausible typo ("adamm" -> "adam"); nullopt otherwise.
-std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& known);
 
 // "a, b, c" in the given order.
 std::string join(const std::vector<std::string>& words, std::string_view separator = ", ");

@@ -15,6 +15,7 @@
 
 #include "engine/datasets/dataset.hpp"
 #include "engine/errors.hpp"
+#include "engine/registry.hpp"
 #include "reports/report_json.hpp"
 #include "reports/writer.hpp"
 #include "runner/errors.hpp"
@@ -51,9 +52,7 @@ SweepInfo find_or_fail(Storage& store, const std::string& name) {
   std::vector<std::string> known;
   for (const auto& sweep : store.list_sweeps()) known.push_back(sweep.name);
   std::string message = "no sweep named \"" + name + "\" in " + store.path();
-  if (auto guess = engine::did_you_mean(name, known))
-    message += "; did you mean \"" + *guess + "\"?";
-  message += known.empty() ? " (it holds none)" : " known: " + engine::join(known);
+  message += known.empty() ? " (it holds none)" : engine::unknown_name_hint(name, known);
   throw UsageError(message);
 }
 

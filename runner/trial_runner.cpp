@@ -167,11 +167,7 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
     options.shuffle = training.value("shuffle", true);
     options.best_monitor = settings.objective_metric;
     options.best_maximize = settings.maximize;
-    const auto rows = static_cast<long long>(data.train.rows());
-    const long long steps_per_epoch = (rows + options.batch_size - 1) / options.batch_size;
-    options.schedule = engine::make_schedule(to_component(training["schedule"]),
-                                             training["optimizer"]["learning_rate"].get<double>(),
-                                             steps_per_epoch);
+    options.schedule = engine::schedule_factory(to_component(training["schedule"]));
 
     const engine::Split* validation = data.validation.rows() > 0 ? &data.validation : nullptr;
     TrialContext context;

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "engine/errors.hpp"
-#include "engine/params.hpp"
+#include "engine/registry.hpp"
 
 namespace sweep::engine {
 namespace {
@@ -12,12 +12,27 @@ namespace {
 constexpr float leaky_slope = 0.2f;  // Keras 3's leaky_relu negative_slope
 constexpr float elu_alpha = 1.0f;
 
+using ActivationRegistry = Registry<Activation>;
+
+ActivationRegistry::Entry entry(std::string name, Activation activation) {
+  return {{std::move(name), {}, {}}, [activation](const ParamReader&) { return activation; }};
+}
+
+// In the enum's order: activation_name() indexes the names by the enum value.
+const ActivationRegistry& registry() {
+  static const ActivationRegistry activations{
+      "activation",
+      {entry("linear", Activation::linear), entry("relu", Activation::relu),
+       entry("leaky_relu", Activation::leaky_relu), entry("elu", Activation::elu),
+       entry("gelu", Activation::gelu), entry("tanh", Activation::tanh),
+       entry("sigmoid", Activation::sigmoid), entry("softmax", Activation::softmax)}};
+  return activations;
+}
+
 }  // namespace
 
 const std::vector<std::string>& activation_names() {
-  static const std::vector<std::string> names{"linear", "relu", "leaky_relu", "elu",
-                                              "gelu",   "tanh", "sigmoid",    "softmax"};
-  return names;
+  return registry().names();
 }
 
 std::string_view activation_name(Activation activation) {
@@ -25,13 +40,7 @@ std::string_view activation_name(Activation activation) {
 }
 
 Activation parse_activation(std::string_view name) {
-  const auto& names = activation_names();
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == name) return static_cast<Activation>(i);
-  }
-  std::string message = "unknown activation \"" + std::string{name} + "\"";
-  if (auto guess = did_you_mean(name, names)) message += "; did you mean \"" + *guess + "\"?";
-  throw ConfigError(message + "; known: " + join(names));
+  return registry().make({std::string{name}, {}});
 }
 
 bool activation_needs_input(Activation activation) {

@@ -5,10 +5,10 @@
 #include <limits>
 #include <sstream>
 
+#include "engine/epoch_log.hpp"
 #include "engine/errors.hpp"
 #include "engine/losses/loss.hpp"
 #include "engine/metrics/metric.hpp"
-#include "engine/model.hpp"
 
 namespace sweep::engine {
 namespace {
@@ -29,32 +29,27 @@ ParamSpec param(std::string name, ParamSpec::Kind kind, ParamValue default_value
 
 }  // namespace
 
-const ComponentSpec& EarlyStopping::spec() {
-  static const ComponentSpec spec = [] {
-    using Kind = ParamSpec::Kind;
-    ComponentSpec s;
-    s.name = "early_stopping";
-    s.help = "stop when a logged value stops improving";
-    s.params.push_back(
-        param("monitor", Kind::string, std::string{"val_loss"}, "the log key watched"));
-    s.params.push_back(
-        param("patience", Kind::integer, 0.0, "epochs without improvement before stopping"));
-    s.params.back().min = 0;
-    s.params.push_back(
-        param("min_delta", Kind::number, 0.0, "smallest change that counts as improvement"));
-    s.params.back().min = 0;
-    s.params.push_back(
-        param("mode", Kind::string, std::string{"auto"}, "direction of improvement"));
-    s.params.back().choices = {"auto", "min", "max"};
-    s.params.push_back(param("restore_best_weights", Kind::boolean, false,
-                             "on stopping, go back to the best epoch's weights"));
-    return s;
-  }();
-  return spec;
+ComponentSpec EarlyStopping::spec() {
+  using Kind = ParamSpec::Kind;
+  ComponentSpec s;
+  s.name = "early_stopping";
+  s.help = "stop when a logged value stops improving";
+  s.params.push_back(
+      param("monitor", Kind::string, std::string{"val_loss"}, "the log key watched"));
+  s.params.push_back(
+      param("patience", Kind::integer, 0.0, "epochs without improvement before stopping"));
+  s.params.back().min = 0;
+  s.params.push_back(
+      param("min_delta", Kind::number, 0.0, "smallest change that counts as improvement"));
+  s.params.back().min = 0;
+  s.params.push_back(param("mode", Kind::string, std::string{"auto"}, "direction of improvement"));
+  s.params.back().choices = {"auto", "min", "max"};
+  s.params.push_back(param("restore_best_weights", Kind::boolean, false,
+                           "on stopping, go back to the best epoch's weights"));
+  return s;
 }
 
-std::unique_ptr<EarlyStopping> EarlyStopping::create(const Params& params) {
-  const ParamReader reader(spec(), params);
+std::unique_ptr<Callback> EarlyStopping::create(const ParamReader& reader) {
   return std::make_unique<EarlyStopping>(
       EarlyStoppingOptions{.monitor = reader.string("monitor"),
                            .patience = static_cast<int>(reader.integer("patience")),

@@ -1,7 +1,7 @@
 // Keras's EarlyStopping: stop when `monitor` has not improved by more than
 // min_delta for `patience` epochs (never after the first epoch of a fit).
-// With restore_best_weights the trainer, on that stop, puts back the weights
-// of the best epoch it saw (it snapshots them whenever best_epoch() moves).
+// With restore_best_weights it keeps best weights (see Callback): on that
+// stop the trainer puts back the weights of the best epoch.
 #pragma once
 
 #include <memory>
@@ -26,18 +26,19 @@ class EarlyStopping : public Callback {
   // Throws ConfigError for a bad mode, a negative patience or min_delta, or
   // (mode auto) a monitor whose direction is unknown.
   explicit EarlyStopping(EarlyStoppingOptions options);
-  // The spec's view: "early_stopping" with monitor, patience, min_delta,
+  // The registry's view: "early_stopping" with monitor, patience, min_delta,
   // mode, restore_best_weights (Keras's names and defaults).
-  static const ComponentSpec& spec();
-  static std::unique_ptr<EarlyStopping> create(const Params& params);  // throws ConfigError
+  static ComponentSpec spec();
+  static std::unique_ptr<Callback> create(const ParamReader& reader);  // throws ConfigError
   void on_train_begin() override;
   bool on_epoch_end(const EpochLog& log) override;
   std::string stop_reason() const override;
+  bool keeps_best_weights() const override { return options_.restore_best_weights; }
+  int best_epoch() const override { return best_epoch_; }
   bool wants_best_weights_restored() const override;
 
   const EarlyStoppingOptions& options() const { return options_; }
   bool maximize() const { return maximize_; }
-  int best_epoch() const { return best_epoch_; }        // 1-based, 0 = none yet
   int stopped_epoch() const { return stopped_epoch_; }  // 0 = did not stop
   double best() const { return best_; }
 

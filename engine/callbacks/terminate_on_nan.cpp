@@ -5,6 +5,16 @@
 
 namespace sweep::engine {
 
+ComponentSpec TerminateOnNaN::spec() {
+  return {.name = "terminate_on_nan",
+          .params = {},
+          .help = "stop at the first batch whose loss is NaN or infinite"};
+}
+
+std::unique_ptr<Callback> TerminateOnNaN::create(const ParamReader& /*reader*/) {
+  return std::make_unique<TerminateOnNaN>();
+}
+
 bool TerminateOnNaN::on_batch_end(int epoch, int batch, double loss) {
   if (std::isfinite(loss)) return true;
   std::ostringstream out;

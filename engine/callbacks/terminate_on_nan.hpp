@@ -2,14 +2,18 @@
 // NaN or infinite.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "engine/callbacks/callback.hpp"
+#include "engine/params.hpp"
 
 namespace sweep::engine {
 
 class TerminateOnNaN : public Callback {
  public:
+  static ComponentSpec spec();
+  static std::unique_ptr<Callback> create(const ParamReader& reader);
   void on_train_begin() override { reason_.clear(); }
   bool on_batch_end(int epoch, int batch, double loss) override;
   std::string stop_reason() const override { return reason_; }

@@ -1,7 +1,8 @@
 // Split: the scaled float32 view of stored rows, written one batch at a time.
+#include "engine/datasets/split.hpp"
+
 #include <string>
 
-#include "engine/datasets/dataset.hpp"
 #include "engine/errors.hpp"
 
 namespace sweep::engine {

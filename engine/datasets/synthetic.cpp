@@ -6,6 +6,7 @@
 
 #include "engine/datasets/preparation.hpp"
 #include "engine/errors.hpp"
+#include "engine/registry.hpp"
 
 namespace sweep::engine {
 namespace detail {
@@ -157,8 +158,8 @@ Rows generate(const SyntheticOptions& o, std::size_t n, Draws& draws,
   } else if (o.kind == "xor") {
     xor_quadrants(rows, n, o, draws);
   } else {
-    throw ConfigError("unknown synthetic dataset \"" + o.kind +
-                      "\"; expected one of: spirals, moons, circles, blobs, xor");
+    throw ConfigError(unknown_name_message("synthetic dataset", o.kind,
+                                           {"spirals", "moons", "circles", "blobs", "xor"}));
   }
   return rows;
 }

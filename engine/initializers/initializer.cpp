@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "engine/errors.hpp"
 #include "engine/initializers/random.hpp"
-#include "engine/params.hpp"
+#include "engine/registry.hpp"
 
 namespace sweep::engine {
 namespace {
@@ -33,44 +34,55 @@ void variance_scaling(Matrix& weights, double scale, double fan, Distribution di
   }
 }
 
+// Fills weights (fan_in x fan_out) by one rule.
+using Rule = std::function<void(Matrix& weights, double fan_in, double fan_out, Rng& rng)>;
+using InitializerRegistry = Registry<Rule>;
+
+// scale / fan_in, or scale / the mean of fan_in and fan_out (Keras's modes
+// fan_in and fan_avg).
+InitializerRegistry::Entry scaling(std::string name, double scale, bool fan_avg,
+                                   Distribution distribution) {
+  return {{std::move(name), {}, {}}, [=](const ParamReader&) -> Rule {
+            return [=](Matrix& weights, double fan_in, double fan_out, Rng& rng) {
+              const double fan = fan_avg ? (fan_in + fan_out) / 2.0 : fan_in;
+              variance_scaling(weights, scale, fan, distribution, rng);
+            };
+          }};
+}
+
+InitializerRegistry::Entry constant(std::string name, float value) {
+  return {{std::move(name), {}, {}}, [=](const ParamReader&) -> Rule {
+            return [=](Matrix& weights, double, double, Rng&) { weights.setConstant(value); };
+          }};
+}
+
+const InitializerRegistry& registry() {
+  using enum Distribution;
+  static const InitializerRegistry initializers{
+      "initializer",
+      {
+          scaling("glorot_uniform", 1.0, true, uniform),
+          scaling("glorot_normal", 1.0, true, truncated_normal),
+          scaling("he_normal", 2.0, false, truncated_normal),
+          scaling("he_uniform", 2.0, false, uniform),
+          scaling("lecun_normal", 1.0, false, truncated_normal),
+          scaling("lecun_uniform", 1.0, false, uniform),
+          constant("zeros", 0.0f),
+          constant("ones", 1.0f),
+      }};
+  return initializers;
+}
+
 }  // namespace
 
 const std::vector<std::string>& initializer_names() {
-  static const std::vector<std::string> names{"glorot_uniform", "glorot_normal", "he_normal",
-                                              "he_uniform",     "lecun_normal",  "lecun_uniform",
-                                              "zeros",          "ones"};
-  return names;
+  return registry().names();
 }
 
 void initialize(std::string_view name, Matrix& weights, std::size_t fan_in, std::size_t fan_out,
                 Rng& rng) {
-  const double in = static_cast<double>(fan_in);
-  const double average = (static_cast<double>(fan_in) + static_cast<double>(fan_out)) / 2.0;
-  if (name == "glorot_uniform")
-    return variance_scaling(weights, 1.0, average, Distribution::uniform, rng);
-  if (name == "glorot_normal") {
-    return variance_scaling(weights, 1.0, average, Distribution::truncated_normal, rng);
-  }
-  if (name == "he_normal")
-    return variance_scaling(weights, 2.0, in, Distribution::truncated_normal, rng);
-  if (name == "he_uniform") return variance_scaling(weights, 2.0, in, Distribution::uniform, rng);
-  if (name == "lecun_normal") {
-    return variance_scaling(weights, 1.0, in, Distribution::truncated_normal, rng);
-  }
-  if (name == "lecun_uniform")
-    return variance_scaling(weights, 1.0, in, Distribution::uniform, rng);
-  if (name == "zeros") {
-    weights.setZero();
-    return;
-  }
-  if (name == "ones") {
-    weights.setOnes();
-    return;
-  }
-  std::string message = "unknown initializer \"" + std::string{name} + "\"";
-  if (auto guess = did_you_mean(name, initializer_names()))
-    message += "; did you mean \"" + *guess + "\"?";
-  throw ConfigError(message + "; known: " + join(initializer_names()));
+  const Rule rule = registry().make({std::string{name}, {}});
+  rule(weights, static_cast<double>(fan_in), static_cast<double>(fan_out), rng);
 }
 
 }  // namespace sweep::engine

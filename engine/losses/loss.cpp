@@ -6,6 +6,7 @@
 #include "engine/losses/huber.hpp"
 #include "engine/losses/mean_absolute_error.hpp"
 #include "engine/losses/mean_squared_error.hpp"
+#include "engine/registry.hpp"
 
 namespace sweep::engine {
 namespace {
@@ -30,6 +31,44 @@ ParamSpec delta_spec() {
   return spec;
 }
 
+using LossRegistry = Registry<std::unique_ptr<Loss>>;
+
+const LossRegistry& registry() {
+  static const LossRegistry losses{
+      "loss",
+      {
+          {{"categorical_crossentropy",
+            {from_logits_spec()},
+            "cross-entropy against one-hot labels"},
+           [](const ParamReader& reader) -> std::unique_ptr<Loss> {
+             return std::make_unique<CategoricalCrossentropy>(false, reader.boolean("from_logits"));
+           }},
+          {{"sparse_categorical_crossentropy",
+            {from_logits_spec()},
+            "cross-entropy against class indices"},
+           [](const ParamReader& reader) -> std::unique_ptr<Loss> {
+             return std::make_unique<CategoricalCrossentropy>(true, reader.boolean("from_logits"));
+           }},
+          {{"binary_crossentropy", {from_logits_spec()}, "per-output binary cross-entropy"},
+           [](const ParamReader& reader) -> std::unique_ptr<Loss> {
+             return std::make_unique<BinaryCrossentropy>(reader.boolean("from_logits"));
+           }},
+          {{"mean_squared_error", {}, "mean of squared errors against one-hot labels"},
+           [](const ParamReader&) -> std::unique_ptr<Loss> {
+             return std::make_unique<MeanSquaredError>();
+           }},
+          {{"mean_absolute_error", {}, "mean of absolute errors against one-hot labels"},
+           [](const ParamReader&) -> std::unique_ptr<Loss> {
+             return std::make_unique<MeanAbsoluteError>();
+           }},
+          {{"huber", {delta_spec()}, "quadratic near zero, linear beyond delta"},
+           [](const ParamReader& reader) -> std::unique_ptr<Loss> {
+             return std::make_unique<Huber>(reader.number("delta"));
+           }},
+      }};
+  return losses;
+}
+
 }  // namespace
 
 double Loss::compute_from_logits(const Matrix& logits, const Targets& targets, Matrix* grad) const {
@@ -49,49 +88,15 @@ void fill_dense_targets(std::span<const std::int32_t> labels, Eigen::Index width
 }
 
 const std::vector<ComponentSpec>& loss_specs() {
-  static const std::vector<ComponentSpec> specs{
-      {"categorical_crossentropy", {from_logits_spec()}, "cross-entropy against one-hot labels"},
-      {"sparse_categorical_crossentropy",
-       {from_logits_spec()},
-       "cross-entropy against class indices"},
-      {"binary_crossentropy", {from_logits_spec()}, "per-output binary cross-entropy"},
-      {"mean_squared_error", {}, "mean of squared errors against one-hot labels"},
-      {"mean_absolute_error", {}, "mean of absolute errors against one-hot labels"},
-      {"huber", {delta_spec()}, "quadratic near zero, linear beyond delta"},
-  };
-  return specs;
+  return registry().specs();
 }
 
 std::vector<std::string> loss_names() {
-  std::vector<std::string> names;
-  for (const auto& spec : loss_specs()) names.push_back(spec.name);
-  return names;
+  return registry().names();
 }
 
 std::unique_ptr<Loss> make_loss(const Component& component) {
-  const ComponentSpec* spec = nullptr;
-  for (const auto& candidate : loss_specs()) {
-    if (candidate.name == component.name) spec = &candidate;
-  }
-  if (spec == nullptr) {
-    std::string message = "unknown loss \"" + component.name + "\"";
-    if (auto guess = did_you_mean(component.name, loss_names())) {
-      message += "; did you mean \"" + *guess + "\"?";
-    }
-    throw ConfigError(message + "; known: " + join(loss_names()));
-  }
-  const ParamReader reader(*spec, component.params);
-  const std::string& name = spec->name;
-  if (name == "categorical_crossentropy" || name == "sparse_categorical_crossentropy") {
-    return std::make_unique<CategoricalCrossentropy>(name != "categorical_crossentropy",
-                                                     reader.boolean("from_logits"));
-  }
-  if (name == "binary_crossentropy") {
-    return std::make_unique<BinaryCrossentropy>(reader.boolean("from_logits"));
-  }
-  if (name == "mean_squared_error") return std::make_unique<MeanSquaredError>();
-  if (name == "mean_absolute_error") return std::make_unique<MeanAbsoluteError>();
-  return std::make_unique<Huber>(reader.number("delta"));
+  return registry().make(component);
 }
 
 }  // namespace sweep::engine

@@ -7,6 +7,7 @@
 #include "engine/metrics/categorical_accuracy.hpp"
 #include "engine/metrics/confusion_metric.hpp"
 #include "engine/metrics/top_k_categorical_accuracy.hpp"
+#include "engine/registry.hpp"
 
 namespace sweep::engine {
 namespace {
@@ -52,6 +53,74 @@ double output_threshold(double probability, const MetricContext& context) {
   return context.from_logits ? std::log(probability / (1.0 - probability)) : probability;
 }
 
+using MetricRegistry = Registry<std::unique_ptr<Metric>, const MetricContext&>;
+
+// precision, recall and f1_score: the epoch's confusion counts.
+MetricRegistry::Factory confusion(ConfusionMetric::Kind kind) {
+  return
+      [kind](const ParamReader& reader, const MetricContext& context) -> std::unique_ptr<Metric> {
+        const std::string average_name = reader.string("average");
+        const auto average = average_name == "micro"      ? ConfusionMetric::Average::micro
+                             : average_name == "weighted" ? ConfusionMetric::Average::weighted
+                                                          : ConfusionMetric::Average::macro;
+        return std::make_unique<ConfusionMetric>(
+            reader.spec().name, kind, average, context.output_width,
+            output_threshold(reader.number("threshold"), context));
+      };
+}
+
+// categorical_accuracy and sparse_categorical_accuracy: with integer labels
+// both are the argmax test.
+std::unique_ptr<Metric> argmax_accuracy(const ParamReader& reader, const MetricContext&) {
+  return std::make_unique<CategoricalAccuracy>(reader.spec().name);
+}
+
+const MetricRegistry& registry() {
+  static const MetricRegistry metrics{
+      "metric",
+      {
+          {{"accuracy",
+            {},
+            "binary, categorical or sparse categorical accuracy, from the loss and output width"},
+           [](const ParamReader&, const MetricContext& context) -> std::unique_ptr<Metric> {
+             // Keras 3: binary for a one-wide output, else (sparse) categorical.
+             if (context.output_width == 1) {
+               return std::make_unique<BinaryAccuracy>("accuracy", output_threshold(0.5, context));
+             }
+             return std::make_unique<CategoricalAccuracy>("accuracy");
+           }},
+          {{"binary_accuracy",
+            {threshold_spec()},
+            "share of outputs on the right side of the threshold"},
+           [](const ParamReader& reader, const MetricContext& context) -> std::unique_ptr<Metric> {
+             return std::make_unique<BinaryAccuracy>(
+                 "binary_accuracy", output_threshold(reader.number("threshold"), context));
+           }},
+          {{"categorical_accuracy", {}, "share of rows whose argmax is the label"},
+           &argmax_accuracy},
+          {{"sparse_categorical_accuracy", {}, "share of rows whose argmax is the label"},
+           &argmax_accuracy},
+          {{"top_k_categorical_accuracy",
+            {k_spec()},
+            "share of rows with the label among the k largest outputs"},
+           [](const ParamReader& reader, const MetricContext&) -> std::unique_ptr<Metric> {
+             return std::make_unique<TopKCategoricalAccuracy>(
+                 "top_k_categorical_accuracy", static_cast<int>(reader.integer("k")));
+           }},
+          {{"precision",
+            {average_spec(), threshold_spec()},
+            "precision (macro over classes by default)"},
+           confusion(ConfusionMetric::Kind::precision)},
+          {{"recall", {average_spec(), threshold_spec()}, "recall (macro over classes by default)"},
+           confusion(ConfusionMetric::Kind::recall)},
+          {{"f1_score",
+            {average_spec(), threshold_spec()},
+            "F1 score from the epoch's confusion counts (macro by default)"},
+           confusion(ConfusionMetric::Kind::f1)},
+      }};
+  return metrics;
+}
+
 }  // namespace
 
 Eigen::Index argmax_row(const Matrix& output, Eigen::Index row) {
@@ -65,76 +134,15 @@ Eigen::Index argmax_row(const Matrix& output, Eigen::Index row) {
 }
 
 const std::vector<ComponentSpec>& metric_specs() {
-  static const std::vector<ComponentSpec> specs{
-      {"accuracy",
-       {},
-       "binary, categorical or sparse categorical accuracy, from the loss and output width"},
-      {"binary_accuracy",
-       {threshold_spec()},
-       "share of outputs on the right side of the threshold"},
-      {"categorical_accuracy", {}, "share of rows whose argmax is the label"},
-      {"sparse_categorical_accuracy", {}, "share of rows whose argmax is the label"},
-      {"top_k_categorical_accuracy",
-       {k_spec()},
-       "share of rows with the label among the k largest outputs"},
-      {"precision",
-       {average_spec(), threshold_spec()},
-       "precision (macro over classes by default)"},
-      {"recall", {average_spec(), threshold_spec()}, "recall (macro over classes by default)"},
-      {"f1_score",
-       {average_spec(), threshold_spec()},
-       "F1 score from the epoch's confusion counts (macro by default)"},
-  };
-  return specs;
+  return registry().specs();
 }
 
 std::vector<std::string> metric_names() {
-  std::vector<std::string> names;
-  for (const auto& spec : metric_specs()) names.push_back(spec.name);
-  return names;
+  return registry().names();
 }
 
 std::unique_ptr<Metric> make_metric(const Component& component, const MetricContext& context) {
-  const ComponentSpec* spec = nullptr;
-  for (const auto& candidate : metric_specs()) {
-    if (candidate.name == component.name) spec = &candidate;
-  }
-  if (spec == nullptr) {
-    std::string message = "unknown metric \"" + component.name + "\"";
-    if (auto guess = did_you_mean(component.name, metric_names())) {
-      message += "; did you mean \"" + *guess + "\"?";
-    }
-    throw ConfigError(message + "; known: " + join(metric_names()));
-  }
-  const ParamReader reader(*spec, component.params);
-  const std::string& name = spec->name;
-  if (name == "accuracy") {
-    // Keras 3: binary for a one-wide output, else (sparse) categorical; with
-    // integer labels both categorical forms are the argmax test.
-    if (context.output_width == 1) {
-      return std::make_unique<BinaryAccuracy>(name, output_threshold(0.5, context));
-    }
-    return std::make_unique<CategoricalAccuracy>(name);
-  }
-  if (name == "binary_accuracy") {
-    return std::make_unique<BinaryAccuracy>(name,
-                                            output_threshold(reader.number("threshold"), context));
-  }
-  if (name == "categorical_accuracy" || name == "sparse_categorical_accuracy") {
-    return std::make_unique<CategoricalAccuracy>(name);
-  }
-  if (name == "top_k_categorical_accuracy") {
-    return std::make_unique<TopKCategoricalAccuracy>(name, static_cast<int>(reader.integer("k")));
-  }
-  const std::string average_name = reader.string("average");
-  const auto average = average_name == "micro"      ? ConfusionMetric::Average::micro
-                       : average_name == "weighted" ? ConfusionMetric::Average::weighted
-                                                    : ConfusionMetric::Average::macro;
-  const auto kind = name == "precision" ? ConfusionMetric::Kind::precision
-                    : name == "recall"  ? ConfusionMetric::Kind::recall
-                                        : ConfusionMetric::Kind::f1;
-  return std::make_unique<ConfusionMetric>(name, kind, average, context.output_width,
-                                           output_threshold(reader.number("threshold"), context));
+  return registry().make(component, context);
 }
 
 }  // namespace sweep::engine

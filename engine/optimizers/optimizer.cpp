@@ -13,24 +13,26 @@
 #include "engine/optimizers/nadam.hpp"
 #include "engine/optimizers/rmsprop.hpp"
 #include "engine/optimizers/sgd.hpp"
+#include "engine/registry.hpp"
 
 namespace sweep::engine {
 namespace {
 
-struct Entry {
-  ComponentSpec (*spec)();
-  std::unique_ptr<Optimizer> (*create)(const ParamReader&);
-};
+using OptimizerRegistry = Registry<std::unique_ptr<Optimizer>>;
 
-// The order of optimizer_names(): Keras's optimizer listing, alphabetical.
-const std::vector<Entry>& entries() {
-  static const std::vector<Entry> table{
-      {&Adam::spec, &Adam::create},   {&Adamax::spec, &Adamax::create},
-      {&AdamW::spec, &AdamW::create}, {&Adagrad::spec, &Adagrad::create},
-      {&Nadam::spec, &Nadam::create}, {&RMSprop::spec, &RMSprop::create},
-      {&SGD::spec, &SGD::create},
-  };
-  return table;
+// Keras's optimizer listing, alphabetical.
+const OptimizerRegistry& registry() {
+  static const OptimizerRegistry optimizers{"optimizer",
+                                            {
+                                                {Adam::spec(), &Adam::create},
+                                                {Adamax::spec(), &Adamax::create},
+                                                {AdamW::spec(), &AdamW::create},
+                                                {Adagrad::spec(), &Adagrad::create},
+                                                {Nadam::spec(), &Nadam::create},
+                                                {RMSprop::spec(), &RMSprop::create},
+                                                {SGD::spec(), &SGD::create},
+                                            }};
+  return optimizers;
 }
 
 }  // namespace
@@ -85,33 +87,15 @@ void Optimizer::step(const std::vector<Matrix*>& params, std::vector<Matrix*>& g
 }
 
 const std::vector<ComponentSpec>& optimizer_specs() {
-  static const std::vector<ComponentSpec> specs = [] {
-    std::vector<ComponentSpec> all;
-    for (const auto& entry : entries()) all.push_back(entry.spec());
-    return all;
-  }();
-  return specs;
+  return registry().specs();
 }
 
 std::vector<std::string> optimizer_names() {
-  std::vector<std::string> names;
-  for (const auto& spec : optimizer_specs()) names.push_back(spec.name);
-  return names;
+  return registry().names();
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const Component& component) {
-  const auto& specs = optimizer_specs();
-  for (std::size_t i = 0; i < specs.size(); ++i) {
-    if (specs[i].name == component.name) {
-      const ParamReader reader(specs[i], component.params);
-      return entries()[i].create(reader);
-    }
-  }
-  const auto names = optimizer_names();
-  std::string message = "unknown optimizer \"" + component.name + "\"";
-  if (auto guess = did_you_mean(component.name, names))
-    message += "; did you mean \"" + *guess + "\"?";
-  throw ConfigError(message + "; known: " + join(names));
+  return registry().make(component);
 }
 
 }  // namespace sweep::engine

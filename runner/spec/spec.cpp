@@ -14,6 +14,7 @@
 #include "engine/metrics/metric.hpp"
 #include "engine/optimizers/optimizer.hpp"
 #include "engine/params.hpp"
+#include "engine/registry.hpp"
 #include "engine/schedules/schedule.hpp"
 #include "runner/hashing.hpp"
 #include "runner/search/sampler.hpp"
@@ -58,11 +59,7 @@ std::string join_path(const std::string& prefix, const std::string& key) {
 
 void unknown_key(Problems& problems, const std::string& prefix, const std::string& key,
                  const std::vector<std::string>& known) {
-  std::string message = "unknown key \"" + key + "\"";
-  if (auto guess = engine::did_you_mean(key, known))
-    message += "; did you mean \"" + *guess + "\"?";
-  message += " known: " + engine::join(known);
-  problems.push_back({join_path(prefix, key), message});
+  problems.push_back({join_path(prefix, key), engine::unknown_name_message("key", key, known)});
 }
 
 // Reports keys of `object` not in `known`.
@@ -166,12 +163,7 @@ json resolve_component(const json& value, const std::string& path,
   const auto spec = std::find_if(specs.begin(), specs.end(),
                                  [&](const engine::ComponentSpec& s) { return s.name == name; });
   if (spec == specs.end()) {
-    const auto known = names_of(specs);
-    std::string message = "unknown " + family + " \"" + name + "\"";
-    if (auto guess = engine::did_you_mean(name, known))
-      message += "; did you mean \"" + *guess + "\"?";
-    message += " known: " + engine::join(known);
-    problems.push_back({name_path, message});
+    problems.push_back({name_path, engine::unknown_name_message(family, name, names_of(specs))});
     return nullptr;
   }
   json resolved = json{{name_key, name}};
@@ -183,12 +175,10 @@ json resolve_component(const json& value, const std::string& path,
     const auto param = std::find_if(spec->params.begin(), spec->params.end(),
                                     [&](const engine::ParamSpec& p) { return p.name == key; });
     if (param == spec->params.end()) {
-      std::string message = "unknown parameter \"" + key + "\" of " + family + " " + name;
-      if (auto guess = engine::did_you_mean(key, known_params))
-        message += "; did you mean \"" + *guess + "\"?";
-      message +=
-          known_params.empty() ? "; it takes none" : "; known: " + engine::join(known_params);
-      problems.push_back({path + "." + key, message});
+      const std::string hint =
+          known_params.empty() ? "; it takes none" : engine::unknown_name_hint(key, known_params);
+      problems.push_back(
+          {path + "." + key, "unknown parameter \"" + key + "\" of " + family + " " + name + hint});
       ok = false;
       continue;
     }
@@ -803,11 +793,9 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
     }
     const bool is_val = out.objective_metric.rfind("val_", 0) == 0;
     if (std::find(known.begin(), known.end(), out.objective_metric) == known.end()) {
-      std::string message = "unknown metric \"" + out.objective_metric + "\"";
-      if (auto guess = engine::did_you_mean(out.objective_metric, known))
-        message += "; did you mean \"" + *guess + "\"?";
-      message += " known: " + engine::join(known) + " (metrics come from training.metrics)";
-      problems.push_back({"objective.metric", message});
+      problems.push_back(
+          {"objective.metric", engine::unknown_name_message("metric", out.objective_metric, known) +
+                                   " (metrics come from training.metrics)"});
     } else if (is_val && validation_split <= 0) {
       problems.push_back(
           {"objective.metric",

@@ -26,7 +26,7 @@ TEST_CASE("the registry lists every dataset with its parameters", "[datasets][re
 TEST_CASE("load_dataset refuses unknown names and bad parameters", "[datasets][registry]") {
   CHECK_THROWS_AS(load_dataset({"spiral", {}}, 0), ConfigError);
   CHECK_THROWS_WITH(load_dataset({"spiral", {}}, 0),
-                    "unknown dataset \"spiral\"; did you mean \"spirals\"?; known: fashion_mnist, "
+                    "unknown dataset \"spiral\"; did you mean \"spirals\"? known: fashion_mnist, "
                     "idx, csv, spirals, moons, circles, blobs, xor");
   CHECK_THROWS_WITH(load_dataset({"fashion_mnist", {{"train_limit", -1.0}}}, 0),
                     "fashion_mnist.train_limit: -1 is not accepted; expected an integer >= 0");

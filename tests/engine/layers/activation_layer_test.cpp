@@ -60,6 +60,6 @@ TEST_CASE("softmax stays finite for huge logits", "[activation]") {
 
 TEST_CASE("unknown activations are refused with a suggestion", "[activation]") {
   CHECK_THROWS_WITH(parse_activation("rellu"),
-                    "unknown activation \"rellu\"; did you mean \"relu\"?; known: linear, relu, "
+                    "unknown activation \"rellu\"; did you mean \"relu\"? known: linear, relu, "
                     "leaky_relu, elu, gelu, tanh, sigmoid, softmax");
 }

@@ -50,7 +50,7 @@ TEST_CASE("make_layer defaults follow Keras", "[layer registry]") {
 TEST_CASE("make_layer refuses bad specs with exact messages", "[layer registry]") {
   CHECK_THROWS_WITH(
       make_layer({"dens", {}}),
-      "unknown layer \"dens\"; did you mean \"dense\"?; known: dense, dropout, activation");
+      "unknown layer \"dens\"; did you mean \"dense\"? known: dense, dropout, activation");
   CHECK_THROWS_WITH(make_layer({"dense", {}}),
                     "dense: missing parameter \"units\"; expected an integer >= 1");
   CHECK_THROWS_WITH(make_layer({"dense", {{"units", 0.0}}}),
@@ -59,7 +59,7 @@ TEST_CASE("make_layer refuses bad specs with exact messages", "[layer registry]"
                     "dense.activation: \"relux\" is not accepted; expected one of: linear, relu, "
                     "leaky_relu, elu, gelu, tanh, sigmoid, softmax");
   CHECK_THROWS_WITH(make_layer({"dense", {{"units", 2.0}, {"unit", 3.0}}}),
-                    "dense: unknown parameter \"unit\"; did you mean \"units\"?; known: units, "
+                    "dense: unknown parameter \"unit\"; did you mean \"units\"? known: units, "
                     "activation, kernel_initializer, use_bias, l2");
   CHECK_THROWS_WITH(make_layer({"dropout", {{"rate", 1.0}}}),
                     "dropout.rate: 1 is not accepted; expected a number in [0, 1)");

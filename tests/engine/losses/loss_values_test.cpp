@@ -99,7 +99,7 @@ TEST_CASE("loss registry names, defaults and errors", "[loss values]") {
   CHECK_FALSE(make_loss({"mean_squared_error", {}})->fuses_softmax());
   CHECK_THROWS_WITH(make_loss({"categorical_crossentropie", {}}),
                     "unknown loss \"categorical_crossentropie\"; did you mean "
-                    "\"categorical_crossentropy\"?; known: categorical_crossentropy, "
+                    "\"categorical_crossentropy\"? known: categorical_crossentropy, "
                     "sparse_categorical_crossentropy, binary_crossentropy, mean_squared_error, "
                     "mean_absolute_error, huber");
   CHECK_THROWS_WITH(make_loss({"huber", {{"delta", 0.0}}}),

@@ -62,7 +62,7 @@ TEST_CASE("metric registry errors", "[metrics]") {
                                  "precision", "recall", "f1_score"});
   const MetricContext context{"categorical_crossentropy", 3, false};
   CHECK_THROWS_WITH(make_metric({"acuracy", {}}, context),
-                    "unknown metric \"acuracy\"; did you mean \"accuracy\"?; known: accuracy, "
+                    "unknown metric \"acuracy\"; did you mean \"accuracy\"? known: accuracy, "
                     "binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, "
                     "top_k_categorical_accuracy, precision, recall, f1_score");
   CHECK_THROWS_WITH(

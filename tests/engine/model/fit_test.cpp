@@ -3,15 +3,18 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/callbacks/best_epoch.hpp"
 #include "engine/callbacks/early_stopping.hpp"
 #include "engine/callbacks/terminate_on_nan.hpp"
 #include "engine/errors.hpp"
 #include "engine/layers/dense.hpp"
 #include "engine/losses/loss.hpp"
 #include "engine/optimizers/optimizer.hpp"
+#include "engine/schedules/schedule.hpp"
 #include "tests/engine/model/model_data.hpp"
 
 using namespace sweep::engine;
@@ -44,6 +47,20 @@ class BatchRecorder : public Callback {
   std::vector<std::string> events;  // the calls in order
 };
 
+// The model's weights after every epoch, as the trainer sees them then.
+class Snapshots : public Callback {
+ public:
+  explicit Snapshots(const Sequential& model) : model_(model) {}
+  bool on_epoch_end(const EpochLog& /*log*/) override {
+    after_epoch.push_back(snapshot(model_));
+    return true;
+  }
+  std::vector<std::vector<Matrix>> after_epoch;
+
+ private:
+  const Sequential& model_;
+};
+
 class StopAfter : public Callback {
  public:
   explicit StopAfter(int epoch) : epoch_(epoch) {}
@@ -54,21 +71,38 @@ class StopAfter : public Callback {
   int epoch_;
 };
 
-// A schedule of the test's own: 0.01 / (1 + step), recording what it is told.
-class Recorded : public Schedule {
- public:
-  double learning_rate(long long step, int epoch) const override {
-    seen.emplace_back(step, epoch);
-    return 0.01 / static_cast<double>(1 + step);
-  }
-  void on_epoch_end(int epoch, const std::map<std::string, double>& logs) override {
-    ended.push_back(epoch);
-    losses.push_back(logs.at("loss"));
-  }
-  mutable std::vector<std::pair<long long, int>> seen;
+// What a schedule of the test's own was told, kept outside it: fit owns the
+// schedule it makes.
+struct ScheduleCalls {
+  std::vector<std::pair<double, long long>> made;  // (base rate, steps per epoch)
+  std::vector<std::pair<long long, int>> seen;
   std::vector<int> ended;
   std::vector<double> losses;
 };
+
+// 0.01 / (1 + step), recording what it is told.
+class Recorded : public Schedule {
+ public:
+  explicit Recorded(ScheduleCalls& calls) : calls_(calls) {}
+  double learning_rate(long long step, int epoch) const override {
+    calls_.seen.emplace_back(step, epoch);
+    return 0.01 / static_cast<double>(1 + step);
+  }
+  void on_epoch_end(int epoch, const std::map<std::string, double>& logs) override {
+    calls_.ended.push_back(epoch);
+    calls_.losses.push_back(logs.at("loss"));
+  }
+
+ private:
+  ScheduleCalls& calls_;
+};
+
+ScheduleFactory recorded(ScheduleCalls& calls) {
+  return [&calls](double base_learning_rate, long long steps_per_epoch) {
+    calls.made.emplace_back(base_learning_rate, steps_per_epoch);
+    return std::make_unique<Recorded>(calls);
+  };
+}
 
 }  // namespace
 
@@ -247,20 +281,148 @@ TEST_CASE("fit keeps the best epoch's weights by best_monitor", "[model][fit]") 
         Approx(history.epochs[static_cast<std::size_t>(best - 1)].values.at("val_loss")));
 }
 
+TEST_CASE("best_monitor and early stopping keep their own best weights, one mechanism",
+          "[model][fit]") {
+  const auto data = testing::spirals(50, 0.2, 0.2, 3);
+  Rng rng(8);
+  Sequential model = testing::mlp(2, {8}, 3, rng);
+  Snapshots snapshots(model);
+  // Only epoch 1 improves on +inf by min_delta: stops after epoch 3, best epoch 1.
+  EarlyStopping stopping(
+      {.monitor = "val_loss", .patience = 2, .min_delta = 1e9, .restore_best_weights = true});
+  FitOptions options;
+  options.epochs = 10;
+  options.best_monitor = "val_loss";
+  options.best_maximize = false;
+  const History history =
+      model.fit(data.train, &data.validation, options, rng, {&snapshots, &stopping});
+  REQUIRE(history.epochs.size() == 3);
+  REQUIRE(stopping.best_epoch() == 1);
+  int best = 1;
+  for (const auto& log : history.epochs) {
+    if (log.values.at("val_loss") <
+        history.epochs[static_cast<std::size_t>(best - 1)].values.at("val_loss")) {
+      best = log.epoch;
+    }
+  }
+  CHECK(history.best_epoch == best);
+  CHECK(best != 1);  // val_loss still falls over the first epochs of this seed
+  // The stop restored early stopping's copy; the model's own is the best_monitor epoch's.
+  CHECK(snapshot(model) == snapshots.after_epoch[0]);
+  REQUIRE(model.has_best_weights());
+  model.restore_best_weights();
+  CHECK(snapshot(model) == snapshots.after_epoch[static_cast<std::size_t>(best - 1)]);
+}
+
+TEST_CASE("the best epoch is strictly better, skips epochs without the key and never NaN",
+          "[model][fit]") {
+  const auto epoch = [](int n, std::optional<double> value) {
+    EpochLog log;
+    log.epoch = n;
+    if (value) log.values["val_accuracy"] = *value;
+    return log;
+  };
+  BestEpoch best("val_accuracy", true);
+  CHECK(best.keeps_best_weights());
+  CHECK(best.best_epoch() == 0);
+  CHECK(best.on_epoch_end(epoch(1, std::numeric_limits<double>::quiet_NaN())));
+  CHECK(best.best_epoch() == 0);
+  best.on_epoch_end(epoch(2, 0.5));
+  best.on_epoch_end(epoch(3, 0.5));  // equal: not better
+  best.on_epoch_end(epoch(4, std::nullopt));
+  CHECK(best.best_epoch() == 2);
+  best.on_epoch_end(epoch(5, 0.6));
+  CHECK(best.best_epoch() == 5);
+  CHECK(best.best() == 0.6);
+  best.on_train_begin();
+  CHECK(best.best_epoch() == 0);
+  BestEpoch lowest("val_accuracy", false);
+  lowest.on_epoch_end(epoch(1, 0.5));
+  lowest.on_epoch_end(epoch(2, 0.4));
+  CHECK(lowest.best_epoch() == 2);
+}
+
+TEST_CASE("a stop after a batch keeps the epoch it cut short", "[model][fit]") {
+  class StopAtBatch : public Callback {
+   public:
+    bool on_batch_end(int epoch, int batch, double loss) override {
+      if (epoch == 2) losses.push_back(loss);
+      return !(epoch == 2 && batch == 2);
+    }
+    std::string stop_reason() const override { return "stopped at a batch"; }
+    std::vector<double> losses;  // epoch 2's batch losses
+  };
+  const auto data = testing::spirals(50, 0.2, 0.2, 3);  // 120 training rows: 4 batches of 32
+  Rng rng(5);
+  Sequential model = testing::mlp(2, {8}, 3, rng);
+  StopAtBatch stop;
+  BatchRecorder after;
+  FitOptions options;
+  options.epochs = 5;
+  options.trace_points = 2;  // windows of 2 batches: one full, then the stop's 1
+  options.best_monitor = "val_accuracy";
+  const History history = model.fit(data.train, &data.validation, options, rng, {&stop, &after});
+  CHECK(history.stopped);
+  CHECK(history.stop_reason == "stopped at a batch");
+  REQUIRE(history.epochs.size() == 1);
+  CHECK(history.best_epoch == 1);
+  REQUIRE(history.partial_epoch.has_value());
+  const EpochLog& cut = *history.partial_epoch;
+  CHECK(cut.epoch == 2);
+  REQUIRE(stop.losses.size() == 3);
+  CHECK(cut.values.at("loss") ==
+        Approx((stop.losses[0] + stop.losses[1] + stop.losses[2]) / 3).epsilon(1e-12));
+  CHECK(cut.loss_trace.size() == 2);
+  CHECK(cut.loss_trace[1] == stop.losses[2]);
+  CHECK(cut.values.count("accuracy") == 1);
+  CHECK(cut.values.count("val_loss") == 0);
+  CHECK(cut.learning_rate == Approx(0.01));
+  // Stopping at once: the callback after it did not see the stopping batch.
+  CHECK(after.batches == std::vector<int>{0, 1, 2, 3, 0, 1});
+}
+
 TEST_CASE("fit asks the schedule for every step's rate", "[model][fit]") {
   const auto data = testing::spirals(20, 0.2, 0.0, 3);  // 60 rows -> 2 batches of 32
   Rng rng(5);
   Sequential model = testing::mlp(2, {8}, 3, rng);
-  auto schedule = std::make_shared<Recorded>();
+  ScheduleCalls calls;
   FitOptions options;
   options.epochs = 2;
-  options.schedule = schedule;
+  options.schedule = recorded(calls);
   const History history = model.fit(data.train, nullptr, options, rng);
+  // Made once, from the optimizer's rate (testing::mlp's 0.01) and the fit's batches.
+  CHECK(calls.made == std::vector<std::pair<double, long long>>{{0.01, 2}});
   const std::vector<std::pair<long long, int>> expected{{0, 0}, {1, 0}, {2, 1}, {3, 1}};
-  CHECK(schedule->seen == expected);
-  CHECK(schedule->ended == std::vector<int>{0, 1});
-  CHECK(schedule->losses[1] == history.epochs[1].values.at("loss"));
+  CHECK(calls.seen == expected);
+  CHECK(calls.ended == std::vector<int>{0, 1});
+  CHECK(calls.losses[1] == history.epochs[1].values.at("loss"));
   CHECK(history.epochs[1].learning_rate == Approx(0.01 / 4));  // the epoch's last step
+}
+
+TEST_CASE("every fit makes its own schedule: copies of the options share no state",
+          "[model][fit]") {
+  // reduce_on_plateau halves the rate after every epoch but the first (which
+  // improves on +inf): none improves val_loss by 10. A schedule shared between
+  // fits would start the second one already reduced.
+  const auto data = testing::spirals(30, 0.2, 0.2, 3);
+  FitOptions options;
+  options.epochs = 4;
+  options.schedule = schedule_factory(
+      {"reduce_on_plateau", {{"patience", 1.0}, {"factor", 0.5}, {"min_delta", 10.0}}});
+  const FitOptions copy = options;
+  std::vector<std::vector<double>> rates;
+  for (const FitOptions* each : std::vector<const FitOptions*>{&options, &copy, &options}) {
+    Rng rng(4);
+    Sequential model = testing::mlp(2, {8}, 3, rng);
+    const History history = model.fit(data.train, &data.validation, *each, rng);
+    rates.emplace_back();
+    for (const auto& log : history.epochs) rates.back().push_back(log.learning_rate);
+  }
+  CHECK(rates[0] == std::vector<double>{0.01, 0.01, 0.005, 0.0025});
+  CHECK(rates[1] == rates[0]);
+  CHECK(rates[2] == rates[0]);
+  CHECK_THROWS_WITH(schedule_factory({"step_decay", {{"every", 2.0}}}),
+                    "step_decay: unknown parameter \"every\"; known: factor, every_epochs");
 }
 
 TEST_CASE("softmax is fused with crossentropy: huge logits stay finite", "[model][fit]") {
@@ -349,21 +511,30 @@ TEST_CASE("fit refuses what it cannot do, with exact messages", "[model][fit]") 
       ConfigError);
 }
 
-TEST_CASE("early stopping is created from spec parameters", "[model][fit]") {
-  const auto stopping = EarlyStopping::create({{"monitor", std::string{"val_accuracy"}},
-                                               {"patience", 3.0},
-                                               {"restore_best_weights", true}});
+TEST_CASE("callbacks are created from spec parameters", "[model][fit][registry]") {
+  CHECK(callback_names() == std::vector<std::string>{"early_stopping", "terminate_on_nan"});
+  const auto callback = make_callback({"early_stopping",
+                                       {{"monitor", std::string{"val_accuracy"}},
+                                        {"patience", 3.0},
+                                        {"restore_best_weights", true}}});
+  const auto* stopping = dynamic_cast<const EarlyStopping*>(callback.get());
+  REQUIRE(stopping != nullptr);
   CHECK(stopping->options().monitor == "val_accuracy");
   CHECK(stopping->options().patience == 3);
   CHECK(stopping->options().min_delta == 0.0);
   CHECK(stopping->options().restore_best_weights);
   CHECK(stopping->maximize());
-  CHECK_THROWS_WITH(EarlyStopping::create({{"patience", -1.0}}),
+  CHECK(dynamic_cast<const TerminateOnNaN*>(make_callback({"terminate_on_nan", {}}).get()) !=
+        nullptr);
+  CHECK_THROWS_WITH(make_callback({"early_stopping", {{"patience", -1.0}}}),
                     "early_stopping.patience: -1 is not accepted; expected an integer >= 0");
   CHECK_THROWS_WITH(
-      EarlyStopping::create({{"patiense", 2.0}}),
-      "early_stopping: unknown parameter \"patiense\"; did you mean \"patience\"?; known: "
+      make_callback({"early_stopping", {{"patiense", 2.0}}}),
+      "early_stopping: unknown parameter \"patiense\"; did you mean \"patience\"? known: "
       "monitor, patience, min_delta, mode, restore_best_weights");
+  CHECK_THROWS_WITH(make_callback({"early_stoping", {}}),
+                    "unknown callback \"early_stoping\"; did you mean \"early_stopping\"? known: "
+                    "early_stopping, terminate_on_nan");
 }
 
 TEST_CASE("a callback without a reason still leaves one in the history", "[model][fit]") {

@@ -125,7 +125,7 @@ TEST_CASE("make_optimizer rejects bad names and values with exact messages",
                     "clipnorm, clipvalue, beta_1, beta_2, epsilon, amsgrad");
   CHECK_THROWS_AS(make_optimizer({"adamm", {}}), ConfigError);
   CHECK_THROWS_WITH(make_optimizer({"adamm", {}}),
-                    "unknown optimizer \"adamm\"; did you mean \"adam\"?; known: adam, adamax, "
+                    "unknown optimizer \"adamm\"; did you mean \"adam\"? known: adam, adamax, "
                     "adamw, adagrad, nadam, rmsprop, sgd");
   CHECK_THROWS_WITH(make_optimizer({"lbfgs", {}}),
                     "unknown optimizer \"lbfgs\"; known: adam, adamax, adamw, adagrad, nadam, "

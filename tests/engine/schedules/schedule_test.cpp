@@ -201,7 +201,7 @@ TEST_CASE("make_schedule rejects bad names and values with exact messages",
                     "unknown schedule \"cosine\"; known: constant, step_decay, "
                     "exponential_decay, cosine_decay, reduce_on_plateau");
   CHECK_THROWS_WITH(make_schedule({"step_dcay", {}}, 0.1, 10),
-                    "unknown schedule \"step_dcay\"; did you mean \"step_decay\"?; known: "
+                    "unknown schedule \"step_dcay\"; did you mean \"step_decay\"? known: "
                     "constant, step_decay, exponential_decay, cosine_decay, reduce_on_plateau");
   CHECK_THROWS_WITH(make_schedule({"reduce_on_plateau", {{"factor", 1.0}}}, 0.1, 10),
                     "reduce_on_plateau.factor: 1 is not accepted; expected a number in (0, 1)");
