@@ -6,41 +6,50 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
-#include <optional>
 
 namespace sweep::runner {
 
 void TbbExecutor::run(const std::vector<TrialTask>& tasks, const TrainFn& train, TrialSink& sink,
                       const std::function<bool()>& stop) {
   std::atomic<std::size_t> next{0};
+  run_from(
+      [&]() -> std::optional<TrialTask> {
+        const std::size_t i = next.fetch_add(1);
+        if (i < tasks.size()) return tasks[i];
+        return std::nullopt;
+      },
+      train, sink, stop);
+}
+
+void TbbExecutor::run_from(const NextTask& next, const TrainFn& train, TrialSink& sink,
+                           const std::function<bool()>& stop) {
   std::atomic<bool> failed{false};
   std::exception_ptr fatal;
   std::mutex fatal_mutex;
-  auto claim = [&]() -> const TrialTask* {
-    if (failed.load() || stop()) return nullptr;
-    const std::size_t i = next.fetch_add(1);
-    return i < tasks.size() ? &tasks[i] : nullptr;
+  auto claim = [&]() -> std::optional<TrialTask> {
+    if (failed.load() || stop()) return std::nullopt;
+    return next();
   };
   auto worker = [&] {
     struct Done {
-      const TrialTask* task;
+      TrialTask task;
       TrialResult result;
     };
     std::optional<Done> done;
     try {
       for (;;) {
-        const TrialTask* task = claim();
+        const std::optional<TrialTask> task = claim();
         if (done) {
-          sink.finished(*done->task, done->result, task);
-        } else if (task != nullptr) {
+          sink.finished(done->task, done->result, task ? &*task : nullptr);
+        } else if (task) {
           sink.started(*task);
         }
         done.reset();
-        if (task == nullptr) return;
+        if (!task) return;
         TrialHooks hooks;
         hooks.on_epoch = [&](const reports::EpochRecord& epoch) { sink.epoch(*task, epoch); };
         hooks.should_stop = [&] { return failed.load(std::memory_order_relaxed) || stop(); };
-        done = Done{task, train(*task, hooks)};
+        done = Done{*task, train(*task, hooks)};
       }
     } catch (...) {
       std::lock_guard lock(fatal_mutex);

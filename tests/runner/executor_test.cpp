@@ -1,16 +1,19 @@
 // The executor contract on the oneTBB executor: every claimed trial goes
 // through the sink once, in order for itself; claims follow the task order;
-// stop() ends the claims; a sink's exception is fatal and rethrown.
+// stop() ends the claims; a sink's exception is fatal and rethrown; run_from
+// claims from any task source.
 #include <catch2/catch.hpp>
 
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "runner/execution/executor.hpp"
+#include "runner/execution/tbb_executor.hpp"
 
 using sweep::runner::TrialHooks;
 using sweep::runner::TrialResult;
@@ -100,4 +103,22 @@ TEST_CASE("executor: a sink's exception is fatal: no claim after it, rethrown", 
   CHECK(sink.events.count(3) == 0);
   CHECK(sink.events.at(1) == std::vector<std::string>{"start", "epoch1", "epoch2", "finish"});
   CHECK(sink.events.at(2) == std::vector<std::string>{"start"});
+}
+
+TEST_CASE("executor: run_from claims from a task source until it runs dry", "[executor]") {
+  for (int jobs : {1, 2}) {
+    RecordingSink sink;
+    std::mutex mutex;
+    std::int64_t handed = 0;
+    // Tasks made on demand, as rank 0 of an MPI job hands them out.
+    auto next = [&]() -> std::optional<TrialTask> {
+      std::lock_guard lock(mutex);
+      if (handed == 5) return std::nullopt;
+      return TrialTask{++handed, nullptr};
+    };
+    sweep::runner::TbbExecutor(jobs).run_from(next, two_epochs, sink, [] { return false; });
+    REQUIRE(sink.events.size() == 5);
+    for (const auto& [id, events] : sink.events)
+      CHECK(events == std::vector<std::string>{"start", "epoch1", "epoch2", "finish"});
+  }
 }
