@@ -29,6 +29,7 @@
 #include "runner/search/sampler.hpp"
 #include "runner/store/lease_keeper.hpp"
 #include "runner/summary.hpp"
+#include "runner/sweep_data.hpp"
 #include "runner/trial_runner.hpp"
 
 namespace sweep::runner {
@@ -46,29 +47,6 @@ std::string format_number(double value) {
   std::ostringstream out;
   out << value;
   return out.str();
-}
-
-// Loads every distinct dataset the trials use, once, before anything else
-// touches the database: a missing file must not leave a half-made sweep.
-std::map<std::string, std::shared_ptr<const engine::Dataset>> load_datasets(
-    const Spec& spec, const std::vector<TrialPlan>& plans) {
-  std::map<std::string, std::shared_ptr<const engine::Dataset>> datasets;
-  for (const auto& plan : plans) {
-    const std::string key = plan.config["dataset"].dump();
-    if (datasets.count(key) != 0) continue;
-    auto data = engine::load_dataset(to_component(plan.config["dataset"]), spec.seed);
-    const std::size_t units = output_units(plan.config["model"]);
-    const bool binary_ok = units == 1 && data->classes == 2;
-    if (units != data->classes && !binary_ok) {
-      throw SpecError(
-          spec.source,
-          {{"model.layers", fmt::format("the last layer has {} units but dataset {} has {} "
-                                        "classes; give it {} units",
-                                        units, data->name, data->classes, data->classes)}});
-    }
-    datasets.emplace(key, std::move(data));
-  }
-  return datasets;
 }
 
 // What the reports need to know of the loaded data and the spec cannot tell:
@@ -139,7 +117,9 @@ reports::SweepRecord load_record(Storage& store, const SweepInfo& info) {
 int run_sweep(const Spec& spec, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
   const std::vector<TrialPlan> plans = expand(spec);
-  const auto datasets = load_datasets(spec, plans);
+  // Before anything touches the database: a missing file must not leave a
+  // half-made sweep.
+  const SweepData data = load_sweep_data(spec, plans);
   const int jobs = options.jobs > 0 ? std::min(options.jobs, default_jobs()) : default_jobs();
 
   const auto store_owned = open_storage(options.db_path, Storage::Mode::read_write);
@@ -175,12 +155,7 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   }
   LeaseKeeper keeper(store, sweep_id, owner, Storage::kLeaseSeconds);
   if (existing) store.recover_interrupted(sweep_id);
-  store.set_sweep_data(sweep_id, data_facts(datasets).dump());
-  // What a model that learnt nothing scores on each dataset (divergence rule).
-  std::map<std::string, double> dead_accuracies;
-  for (const auto& [key, data] : datasets)
-    dead_accuracies[key] = dead_accuracy(data->validation.rows() > 0 ? data->validation.labels()
-                                                                     : data->train.labels());
+  store.set_sweep_data(sweep_id, data_facts(data.datasets).dump());
 
   std::vector<NewTrial> rows;
   for (const auto& plan : plans) {
@@ -209,17 +184,7 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   Progress progress(static_cast<int>(tasks.size()), total_epochs, options.terminal,
                     spec.objective_metric, spec.maximize);
   const std::vector<std::unique_ptr<Pruner>> pruners = sweep_pruners(spec);
-  auto train = [&](const TrialTask& task, const TrialHooks& hooks) {
-    const std::string data_key = task.plan->config["dataset"].dump();
-    TrialSettings settings;
-    settings.config = task.plan->config;
-    settings.seed = task.plan->seed;
-    settings.objective_metric = spec.objective_metric;
-    settings.maximize = spec.maximize;
-    settings.pruners = &pruners;
-    settings.dead_accuracy = dead_accuracies.at(data_key);
-    return run_trial(settings, *datasets.at(data_key), hooks);
-  };
+  const TrainFn train = make_train_fn(spec, data, pruners);
   StoreSink sink(store, progress, keeper);
   const auto executor = make_executor("tbb", jobs);
   try {
