@@ -45,6 +45,7 @@ struct Args {
   bool spec_out = false;
   bool csv = false;
   std::vector<std::string> overrides;
+  Cluster* cluster = nullptr;
 };
 
 SweepInfo find_or_fail(Storage& store, const std::string& name) {
@@ -57,7 +58,7 @@ SweepInfo find_or_fail(Storage& store, const std::string& name) {
 }
 
 RunOptions run_options(const Args& args) {
-  return {args.db, args.out, args.jobs, isatty(STDERR_FILENO) == 1, args.stats};
+  return {args.db, args.out, args.jobs, isatty(STDERR_FILENO) == 1, args.stats, args.cluster};
 }
 
 // One line each on stderr; they never change the exit code.
@@ -308,11 +309,12 @@ void print_error(const std::string& message) {
 
 }  // namespace
 
-int run_cli(int argc, char** argv) {
+int run_cli(int argc, char** argv, Cluster* cluster) {
   CLI::App app{"sweep: hyperparameter sweeps with experiment tracking", "sweep"};
   app.set_version_flag("--version", std::string{"sweep "} + SWEEP_VERSION);
   app.require_subcommand(0, 1);
   Args args;
+  args.cluster = cluster;
   const auto add_db = [&](CLI::App* sub) {
     sub->add_option("--db", args.db, "the SQLite database (default ./sweep.db)");
   };
@@ -324,7 +326,8 @@ int run_cli(int argc, char** argv) {
   // What run and resume share: where reports go, parallelism, timings.
   const auto add_run_options = [&](CLI::App* sub) {
     sub->add_option("--out", args.out, "report folder (default ./sweep-reports/NAME)");
-    sub->add_option("--jobs,-j", args.jobs, "trials in parallel (default: all cores)")
+    sub->add_option("--jobs,-j", args.jobs, "trials in parallel (default: all cores; under mpirun, per rank: "
+                    "its host's cores divided among the ranks there)")
         ->check(CLI::PositiveNumber);
     sub->add_option("--stats", args.stats, "write timings as JSON to this file (for benchmarks)");
   };

@@ -10,6 +10,10 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitInterrupted = 130;
 
-int run_cli(int argc, char** argv);
+class Cluster;
+
+// `cluster`: the other ranks of an MPI job when this process is its rank 0
+// (run and resume spread their trials over them); null for a local run.
+int run_cli(int argc, char** argv, Cluster* cluster = nullptr);
 
 }  // namespace sweep::runner

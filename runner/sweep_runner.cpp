@@ -21,6 +21,7 @@
 #include "engine/errors.hpp"
 #include "reports/writer.hpp"
 #include "runner/errors.hpp"
+#include "runner/execution/cluster.hpp"
 #include "runner/execution/executor.hpp"
 #include "runner/execution/store_sink.hpp"
 #include "runner/interrupt.hpp"
@@ -120,7 +121,14 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   // Before anything touches the database: a missing file must not leave a
   // half-made sweep.
   const SweepData data = load_sweep_data(spec, plans);
-  const int jobs = options.jobs > 0 ? std::min(options.jobs, default_jobs()) : default_jobs();
+  Cluster* const cluster = options.cluster;
+  const int local_jobs = options.jobs > 0 ? std::min(options.jobs, default_jobs())
+                         : cluster        ? cluster->default_jobs()
+                                          : default_jobs();
+  // Every rank has its data before the store is touched.
+  if (cluster) cluster->prepare(spec, options.jobs, data_fingerprint(data));
+  const auto executor = cluster ? cluster->executor(local_jobs) : make_executor("tbb", local_jobs);
+  const int jobs = executor->jobs();
 
   const auto store_owned = open_storage(options.db_path, Storage::Mode::read_write);
 
@@ -186,7 +194,6 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   const std::vector<std::unique_ptr<Pruner>> pruners = sweep_pruners(spec);
   const TrainFn train = make_train_fn(spec, data, pruners);
   StoreSink sink(store, progress, keeper);
-  const auto executor = make_executor("tbb", jobs);
   try {
     executor->run(tasks, train, sink, [] { return interrupt_requested(); });
   } catch (const LeaseLost&) {
@@ -227,6 +234,7 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
     stats["epoch_rows"] = epoch_rows;
     stats["trials"] = record.trials.size();
     stats["jobs"] = jobs;
+    if (cluster) stats["cluster"] = cluster->stats();
     std::ofstream(options.stats_path) << stats.dump(2) << "\n";
   }
   return interrupted ? 130 : 0;

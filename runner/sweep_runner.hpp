@@ -1,5 +1,6 @@
 // Runs a sweep: expands the spec, records the trials in the store, trains the
-// ones not done in parallel in a oneTBB arena, and writes the reports.
+// ones not done in parallel in a oneTBB arena (on every rank of an MPI job
+// when given its Cluster), and writes the reports.
 #pragma once
 
 #include <iosfwd>
@@ -13,12 +14,17 @@
 
 namespace sweep::runner {
 
+class Cluster;
+
 struct RunOptions {
   std::string db_path = "sweep.db";
   std::string out_dir;  // empty: sweep-reports/NAME
   int jobs = 0;         // 0: all cores
   bool terminal = false;
   std::string stats_path;  // optional JSON with timings, for the benchmark
+  // The other ranks of an MPI job, when this process is its rank 0; null
+  // for a local run.
+  Cluster* cluster = nullptr;
 };
 
 // Returns the exit code (0 ok, 130 interrupted). Throws SpecError,
