@@ -129,6 +129,8 @@ json MpiCoordinator::stats() const {
               {"messages_from_rank0", tally_.messages_out},
               {"bytes_from_rank0", tally_.bytes_out},
               {"epoch_messages", tally_.epoch_messages},
+              {"epoch_bytes", tally_.epoch_bytes},
+              {"worker_epochs", tally_.worker_epochs},
               {"serve_seconds", tally_.serve_seconds},
               {"server_cpu_seconds", tally_.server_cpu_seconds},
               {"server_wall_seconds", tally_.server_wall_seconds}};

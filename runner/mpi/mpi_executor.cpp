@@ -95,6 +95,10 @@ class Server {
         ++done;
         continue;
       }
+      if (request.type == MessageType::epoch) {
+        ++tally_.epoch_messages;
+        tally_.epoch_bytes += static_cast<std::int64_t>(received.bytes.size());
+      }
       const json reply = answer(received.source, request);
       const std::vector<std::uint8_t> bytes = encode({MessageType::reply, reply});
       comm_.send(received.source, request.body.at("r").get<int>(), bytes);
@@ -134,19 +138,19 @@ class Server {
           break;
         case MessageType::epoch:
           refuse_when_halted();
-          ++tally_.epoch_messages;
           sink_.epoch(task_of(source, request.body.at("trial")),
                       epoch_from_wire(request.body.at("epoch")));
+          ++tally_.worker_epochs;
           break;
         case MessageType::finished: {
           refuse_when_halted();
-          ++tally_.epoch_messages;
           const TrialTask task = task_of(source, request.body.at("trial"));
           const json& next_id = request.body.at("next");
           std::optional<TrialTask> next;
           if (!next_id.is_null()) next = task_of(source, next_id);
-          sink_.finished(task, result_from_wire(request.body.at("result")),
-                         next ? &*next : nullptr);
+          const TrialResult result = result_from_wire(request.body.at("result"));
+          sink_.finished(task, result, next ? &*next : nullptr);
+          if (result.outcome.final_epoch) ++tally_.worker_epochs;
           break;
         }
         default:

@@ -46,7 +46,9 @@ struct MpiTally {
   std::int64_t bytes_in = 0;
   std::int64_t messages_out = 0;
   std::int64_t bytes_out = 0;
-  std::int64_t epoch_messages = 0;  // epochs and finished trials received
+  std::int64_t epoch_messages = 0;  // "epoch" messages received
+  std::int64_t epoch_bytes = 0;     // their bytes
+  std::int64_t worker_epochs = 0;   // epochs committed for other ranks, last ones included
   double serve_seconds = 0;         // request received to reply sent, summed
   double server_cpu_seconds = 0;    // the communication thread's CPU time
   double server_wall_seconds = 0;   // its lifetime
