@@ -41,6 +41,7 @@ struct Args {
   std::string output;
   std::string stats;
   int jobs = 0;
+  int rank0_jobs = -1;
   bool json = false;
   bool spec_out = false;
   bool csv = false;
@@ -58,7 +59,8 @@ SweepInfo find_or_fail(Storage& store, const std::string& name) {
 }
 
 RunOptions run_options(const Args& args) {
-  return {args.db, args.out, args.jobs, isatty(STDERR_FILENO) == 1, args.stats, args.cluster};
+  return {args.db,    args.out,     args.jobs,      isatty(STDERR_FILENO) == 1,
+          args.stats, args.cluster, args.rank0_jobs};
 }
 
 // One line each on stderr; they never change the exit code.
@@ -326,10 +328,15 @@ int run_cli(int argc, char** argv, Cluster* cluster) {
   // What run and resume share: where reports go, parallelism, timings.
   const auto add_run_options = [&](CLI::App* sub) {
     sub->add_option("--out", args.out, "report folder (default ./sweep-reports/NAME)");
-    sub->add_option("--jobs,-j", args.jobs, "trials in parallel (default: all cores; under mpirun, per rank: "
+    sub->add_option("--jobs,-j", args.jobs,
+                    "trials in parallel (default: all cores; under mpirun, per rank: "
                     "its host's cores divided among the ranks there)")
         ->check(CLI::PositiveNumber);
     sub->add_option("--stats", args.stats, "write timings as JSON to this file (for benchmarks)");
+    sub->add_option("--rank0-jobs", args.rank0_jobs,
+                    "under mpirun: trials rank 0 runs itself besides coordinating (default: as "
+                    "--jobs; 0: it only coordinates)")
+        ->check(CLI::NonNegativeNumber);
   };
   int (*command)(const Args&) = nullptr;
   const auto on = [&](CLI::App* sub, int (*fn)(const Args&)) {

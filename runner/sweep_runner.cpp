@@ -122,9 +122,10 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   // half-made sweep.
   const SweepData data = load_sweep_data(spec, plans);
   Cluster* const cluster = options.cluster;
-  const int local_jobs = options.jobs > 0 ? std::min(options.jobs, default_jobs())
-                         : cluster        ? cluster->default_jobs()
-                                          : default_jobs();
+  int local_jobs = options.jobs > 0 ? std::min(options.jobs, default_jobs())
+                   : cluster        ? cluster->default_jobs()
+                                    : default_jobs();
+  if (cluster && options.rank0_jobs >= 0) local_jobs = std::min(options.rank0_jobs, default_jobs());
   // Every rank has its data before the store is touched.
   if (cluster) cluster->prepare(spec, options.jobs, data_fingerprint(data));
   const auto executor = cluster ? cluster->executor(local_jobs) : make_executor("tbb", local_jobs);

@@ -25,6 +25,9 @@ struct RunOptions {
   // The other ranks of an MPI job, when this process is its rank 0; null
   // for a local run.
   Cluster* cluster = nullptr;
+  // Under MPI, the trials rank 0 runs itself besides coordinating: -1 as
+  // `jobs`, 0 none.
+  int rank0_jobs = -1;
 };
 
 // Returns the exit code (0 ok, 130 interrupted). Throws SpecError,
