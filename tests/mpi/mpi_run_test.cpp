@@ -1,9 +1,10 @@
 // `mpirun -n 3 sweep run` on this machine: the same epochs, bit for bit, as
 // `sweep run --jobs 1`; a worker rank killed mid-sweep fails the job and
 // leaves a database that `sweep resume` (without mpirun) completes to the
-// same values; SIGINT to mpirun marks the running trials interrupted, and
-// `mpirun ... sweep resume` finishes them; a rank whose data differs is
-// refused before the database is touched, naming its host.
+// same values; `sweep show` reads the database while the ranks write; SIGINT
+// to mpirun marks the running trials interrupted, and `mpirun ... sweep
+// resume` finishes them; a rank whose data differs is refused before the
+// database is touched, naming its host.
 //
 // Open MPI on a single machine, possibly as root and in a container:
 // --allow-run-as-root (as root), --oversubscribe (more ranks than cores),
@@ -321,6 +322,10 @@ TEST_CASE("SIGINT to mpirun marks running trials interrupted; mpirun ... resume 
                  quoted(dir / "r"));
   REQUIRE(job.pid > 0);
   REQUIRE(job.wait_for_running(db, 3));
+  // Rank 0's database answers while the ranks write.
+  const auto show = run_sweep("show mpi-slow --db " + quoted(db));
+  CHECK(show.exit_code == 0);
+  CHECK(show.out.find("mpi-slow: 9 trials") != std::string::npos);
   const pid_t coordinator = rank_pid(job.pid, 0);
   REQUIRE(coordinator > 0);
   kill(job.pid, SIGINT);
