@@ -1,6 +1,7 @@
 #include "runner/mpi/mpi_comm.hpp"
 
 #include <mpi.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -33,6 +34,12 @@ MpiComm::MpiComm(int* argc, char*** argv) {
   MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &local);
   MPI_Comm_size(local, &ranks_on_host_);
   MPI_Comm_free(&local);
+  cpu_set_t affinity;
+  CPU_ZERO(&affinity);
+  const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  bound_cores_ = sched_getaffinity(0, sizeof affinity, &affinity) == 0
+                     ? std::max(1, CPU_COUNT(&affinity))
+                     : hardware;
   char name[MPI_MAX_PROCESSOR_NAME] = {};
   int length = 0;
   MPI_Get_processor_name(name, &length);
@@ -41,6 +48,11 @@ MpiComm::MpiComm(int* argc, char*** argv) {
 
 MpiComm::~MpiComm() {
   MPI_Finalize();
+}
+
+int MpiComm::default_jobs() const {
+  const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, std::min(bound_cores_, hardware / ranks_on_host_));
 }
 
 std::unique_lock<std::mutex> MpiComm::serialise() {

@@ -33,6 +33,13 @@ class MpiComm {
   int size() const { return size_; }
   // How many ranks of the job share this host (MPI_COMM_TYPE_SHARED).
   int ranks_on_host() const { return ranks_on_host_; }
+  // The cores this process may run on: its CPU affinity, which the launcher
+  // may have narrowed (mpirun binds each of 2 ranks to one core by default,
+  // srun to the task's --cpus-per-task).
+  int bound_cores() const { return bound_cores_; }
+  // Trials this rank runs at once when --jobs is not given: its host's
+  // cores divided among the ranks there, at most its bound cores.
+  int default_jobs() const;
   const std::string& host() const { return host_; }
   bool thread_multiple() const { return thread_multiple_; }
 
@@ -59,6 +66,7 @@ class MpiComm {
   int rank_ = 0;
   int size_ = 1;
   int ranks_on_host_ = 1;
+  int bound_cores_ = 1;
   std::string host_;
   bool thread_multiple_ = false;
   std::mutex mutex_;  // held around every call unless thread_multiple_

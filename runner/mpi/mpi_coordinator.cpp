@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/core.h>
+
 #include "engine/errors.hpp"
 #include "runner/execution/mpi_wire.hpp"
 #include "runner/hashing.hpp"
@@ -40,8 +42,7 @@ MpiCoordinator::MpiCoordinator(MpiComm& comm) : comm_(comm) {
 }
 
 int MpiCoordinator::default_jobs() const {
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::max(1, cores / comm_.ranks_on_host());
+  return comm_.default_jobs();
 }
 
 void MpiCoordinator::prepare(const Spec& spec, int jobs_option, std::uint64_t fingerprint) {
@@ -73,6 +74,7 @@ void MpiCoordinator::prepare(const Spec& spec, int jobs_option, std::uint64_t fi
     MpiTally::Rank& known = tally_.ranks[static_cast<std::size_t>(received.source)];
     known.host = hello.body.value("host", "?");
     known.jobs = hello.body.value("jobs", 0);
+    known.cores = hello.body.value("cores", 0);
     const std::string where = rank + " on host " + known.host;
     const std::string version = hello.body.value("version", "");
     if (version != SWEEP_VERSION) {
@@ -97,12 +99,28 @@ void MpiCoordinator::prepare(const Spec& spec, int jobs_option, std::uint64_t fi
 
 std::unique_ptr<Executor> MpiCoordinator::executor(int jobs) {
   tally_.ranks[0].jobs = jobs;
+  tally_.ranks[0].cores = comm_.bound_cores();
+  // Trials that share a core run at its speed divided among them: say so
+  // once, naming the ranks (a launcher's binding is easy to overlook).
+  std::vector<std::string> crowded;
+  for (std::size_t r = 0; r < tally_.ranks.size(); ++r) {
+    const MpiTally::Rank& rank = tally_.ranks[r];
+    if (rank.cores > 0 && rank.jobs > rank.cores)
+      crowded.push_back(fmt::format("rank {} on host {} to {} core{} for {} trials at once", r,
+                                    rank.host, rank.cores, rank.cores == 1 ? "" : "s", rank.jobs));
+  }
+  if (!crowded.empty())
+    fmt::print(stderr,
+               "sweep: warning: the launcher bound {}; give mpirun --bind-to none (or --map-by "
+               "slot:PE=N), or srun --cpus-per-task=N\n",
+               join(crowded, ", "));
   return std::make_unique<MpiExecutor>(comm_, jobs, tally_);
 }
 
 json MpiCoordinator::stats() const {
   json hosts = json::array();
   json jobs = json::array();
+  json cores = json::array();
   json trials = json::array();
   json cpu = json::array();
   double wait = 0;
@@ -111,6 +129,7 @@ json MpiCoordinator::stats() const {
     const MpiTally::Rank& rank = tally_.ranks[r];
     hosts.push_back(rank.host);
     jobs.push_back(rank.jobs);
+    cores.push_back(rank.cores);
     trials.push_back(rank.trials);
     cpu.push_back(r == 0 ? process_cpu_seconds() : rank.cpu_seconds);
     wait += rank.wait_seconds;
@@ -120,6 +139,7 @@ json MpiCoordinator::stats() const {
               {"thread_multiple", comm_.thread_multiple()},
               {"hosts", hosts},
               {"jobs", jobs},
+              {"cores", cores},
               {"trials", trials},
               {"cpu_seconds", cpu},
               {"worker_calls", calls},

@@ -36,6 +36,7 @@ struct MpiTally {
   struct Rank {
     std::string host;
     int jobs = 0;
+    int cores = 0;            // the cores its CPU binding lets it use
     double cpu_seconds = 0;   // the process's user + system time (done)
     std::int64_t calls = 0;   // requests it made
     double wait_seconds = 0;  // its threads' time from request sent to reply read

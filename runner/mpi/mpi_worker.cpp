@@ -124,7 +124,7 @@ struct Prepared {
 int jobs_for(int jobs_option, const MpiComm& comm) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (jobs_option > 0) return std::min(jobs_option, cores);
-  return std::max(1, cores / comm.ranks_on_host());
+  return comm.default_jobs();
 }
 
 // Expands rank 0's spec and loads the data in rank 0's working directory
@@ -172,7 +172,10 @@ int run_worker(MpiComm& comm) {
 
   Prepared prepared;
   const int jobs = jobs_for(first.body.value("jobs", 0), comm);
-  json hello{{"host", comm.host()}, {"version", SWEEP_VERSION}, {"jobs", jobs}};
+  json hello{{"host", comm.host()},
+             {"version", SWEEP_VERSION},
+             {"jobs", jobs},
+             {"cores", comm.bound_cores()}};
   try {
     prepare(first.body, prepared);
     hello["fingerprint"] = data_fingerprint(prepared.data);

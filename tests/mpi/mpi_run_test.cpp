@@ -4,7 +4,8 @@
 // same values; `sweep show` reads the database while the ranks write; SIGINT
 // to mpirun marks the running trials interrupted, and `mpirun ... sweep
 // resume` finishes them; a rank whose data differs is refused before the
-// database is touched, naming its host.
+// database is touched, naming its host; ranks bound to fewer cores than
+// their --jobs are named in a warning.
 //
 // Open MPI on a single machine, possibly as root and in a container:
 // --allow-run-as-root (as root), --oversubscribe (more ranks than cores),
@@ -47,10 +48,10 @@ std::string quoted(const std::string& text) {
 }
 
 // The launcher's command line for `ranks` ranks of the sweep binary.
-std::string mpirun(int ranks) {
+std::string mpirun(int ranks, const std::string& placement = "--oversubscribe") {
   std::string command = "env HWLOC_COMPONENTS=-gl " + quoted(SWEEP_MPIRUN);
   if (geteuid() == 0) command += " --allow-run-as-root";
-  command += " --oversubscribe --mca btl self,vader --mca oob_tcp_if_include lo -n " +
+  command += " " + placement + " --mca btl self,vader --mca oob_tcp_if_include lo -n " +
              std::to_string(ranks) + " " + quoted(SWEEP_BINARY);
   return command;
 }
@@ -394,4 +395,28 @@ TEST_CASE("a rank whose data differs is refused, naming its host, before the sto
   CHECK(job.err.find("every node needs the same dataset files at the same path") !=
         std::string::npos);
   CHECK_FALSE(std::filesystem::exists(db));
+}
+
+TEST_CASE("ranks bound to fewer cores than their trials at once are named in one warning",
+          "[mpi]") {
+  if (std::thread::hardware_concurrency() < 2) {
+    WARN("skipped: binding 2 ranks to a core each needs 2 cores");
+    return;
+  }
+  TempDir dir;
+  const std::string spec = dir / "spec.json";
+  json small = small_spec();
+  small["training"]["epochs"] = 2;
+  write_file(spec, small.dump());
+  const auto job = run_command(mpirun(2, "--bind-to core") + " run " + quoted(spec) +
+                               " --jobs 2 --db " + quoted(dir / "bound.db") + " --out " +
+                               quoted(dir / "r") + " --stats " + quoted(dir / "stats.json"));
+  INFO(job.err);
+  REQUIRE(job.exit_code == 0);
+  CHECK(job.err.find("sweep: warning: the launcher bound rank 0 on host ") != std::string::npos);
+  CHECK(job.err.find(" to 1 core for 2 trials at once, rank 1 on host ") != std::string::npos);
+  CHECK(job.err.find("give mpirun --bind-to none (or --map-by slot:PE=N), or srun "
+                     "--cpus-per-task=N\n") != std::string::npos);
+  const json stats = json::parse(read_file(dir / "stats.json"));
+  CHECK(stats.at("cluster").at("cores") == json::array({1, 1}));
 }
