@@ -12,7 +12,7 @@
 //   worker -> rank 0  next | started {trial} | epoch {trial, epoch} |
 //                     finished {trial, result, next}; each with its reply tag "r"
 //                     and "i" (this rank was interrupted)
-//   rank 0 -> worker  reply    {ok, error, stop, task {id, index, hash, repeat}}
+//   rank 0 -> worker  reply    {ok, error, stop, task {id, hash, repeat}}
 //   worker -> rank 0  done     {error, cpu_seconds, calls, wait_seconds, bytes}
 //   rank 0 -> worker  bye      {code}
 // No MPI here: runner/mpi/ moves the bytes.

@@ -127,7 +127,6 @@ class Server {
               owner_[task->trial_id] = {source, task};
               ++tally_.ranks[static_cast<std::size_t>(source)].trials;
               reply["task"] = {{"id", task->trial_id},
-                               {"index", task->plan->index},
                                {"hash", task->plan->config_hash},
                                {"repeat", task->plan->repeat}};
             }

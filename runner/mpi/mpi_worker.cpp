@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -191,17 +192,19 @@ int run_worker(MpiComm& comm) {
   const TrainFn train = make_train_fn(prepared.spec, prepared.data, pruners);
   RankLink link(comm);
   RemoteSink sink(link);
-  const std::vector<TrialPlan>& plans = prepared.plans;
+  // A trial's identity, as in the store: (config hash, repeat).
+  std::map<std::pair<std::string, int>, const TrialPlan*> plans;
+  for (const TrialPlan& plan : prepared.plans) plans[{plan.config_hash, plan.repeat}] = &plan;
   auto next = [&]() -> std::optional<TrialTask> {
     const json reply = link.call(MessageType::next, json::object());
     if (!reply.contains("task")) return std::nullopt;
     const json& task = reply["task"];
-    const auto index = task.at("index").get<std::size_t>();
-    if (index >= plans.size() || plans[index].config_hash != task.at("hash") ||
-        plans[index].repeat != task.at("repeat").get<int>())
+    const auto found =
+        plans.find({task.at("hash").get<std::string>(), task.at("repeat").get<int>()});
+    if (found == plans.end())
       throw std::runtime_error("rank 0 handed out trial " + task.dump() +
                                ", which this rank's expansion of the spec does not hold");
-    return TrialTask{task.at("id").get<std::int64_t>(), &plans[index]};
+    return TrialTask{task.at("id").get<std::int64_t>(), found->second};
   };
   json done = json::object();
   try {

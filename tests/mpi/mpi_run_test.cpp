@@ -56,8 +56,8 @@ std::string mpirun(int ranks, const std::string& placement = "--oversubscribe") 
   return command;
 }
 
-// Small and quick: 12 trials of 30 short epochs, diverged ones included
-// (NaN losses travel too).
+// Small and quick: 24 trials (2 repeats) of 30 short epochs, diverged ones
+// included (NaN losses travel too).
 json small_spec() {
   return json::parse(R"({
     "name": "mpi-small",
@@ -69,7 +69,8 @@ json small_spec() {
                          {"type": "dense", "units": 3, "activation": "softmax"}]},
     "training": {"epochs": 30, "batch_size": 32, "metrics": ["accuracy", "f1_score"]},
     "search": {"parameters": {"optimizer": ["sgd", "adam"],
-                              "learning_rate": {"logspace": [1e-4, 10, 6]}}}
+                              "learning_rate": {"logspace": [1e-4, 10, 6]}},
+               "repeats": 2}
   })");
 }
 
@@ -259,15 +260,15 @@ TEST_CASE("mpirun -n 3 gives the epochs of --jobs 1, bit for bit", "[mpi]") {
   CHECK(cluster.at("jobs") == json::array({1, 1, 1}));
   int trials = 0;
   for (const auto& n : cluster.at("trials")) trials += n.get<int>();
-  CHECK(trials == 12);
-  CHECK(cluster.at("trials")[0].get<int>() < 12);  // the workers ran some
+  CHECK(trials == 24);
+  CHECK(cluster.at("trials")[0].get<int>() < 24);  // the workers ran some
   CHECK(cluster.at("epoch_messages").get<int>() > 0);
 
   // Commands that need no MPI answer once under mpirun.
   const auto show = run_command(mpirun(3) + " show mpi-small --db " + quoted(mpi_db));
   CHECK(show.exit_code == 0);
-  CHECK(show.out.find("mpi-small: 12 trials") != std::string::npos);
-  CHECK(show.out.find("mpi-small: 12 trials") == show.out.rfind("mpi-small: 12 trials"));
+  CHECK(show.out.find("mpi-small: 24 trials") != std::string::npos);
+  CHECK(show.out.find("mpi-small: 24 trials") == show.out.rfind("mpi-small: 24 trials"));
 }
 
 TEST_CASE("a worker rank killed mid-sweep fails the job; sweep resume completes it", "[mpi]") {
