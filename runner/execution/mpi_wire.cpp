@@ -1,6 +1,9 @@
 #include "runner/execution/mpi_wire.hpp"
 
 #include <array>
+#include <bit>
+#include <cmath>
+#include <cstdint>
 #include <utility>
 
 namespace sweep::runner {
@@ -21,15 +24,51 @@ constexpr std::array<std::pair<MessageType, std::string_view>, 10> kNames{{
     {MessageType::done, "done"},
 }};
 
+// A double is a CBOR float (exact: float32 when that holds it, else
+// float64), but a NaN travels as its 8 bytes, little-endian: CBOR writes
+// every NaN as one canonical NaN, and a diverged trial's loss trace must
+// keep the sign and payload its arithmetic gave it.
+json double_to_wire(double value) {
+  if (!std::isnan(value)) return value;
+  const auto bits = std::bit_cast<std::uint64_t>(value);
+  json::binary_t bytes;
+  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<std::uint8_t>(bits >> (8 * i)));
+  return json::binary(std::move(bytes));
+}
+
+double double_from_wire(const json& wire) {
+  if (!wire.is_binary()) return wire.get<double>();
+  const auto& bytes = wire.get_binary();
+  if (bytes.size() != 8)
+    throw WireError("sent a NaN of " + std::to_string(bytes.size()) + " bytes");
+  std::uint64_t bits = 0;
+  for (int i = 0; i < 8; ++i)
+    bits |= static_cast<std::uint64_t>(bytes[static_cast<std::size_t>(i)]) << (8 * i);
+  return std::bit_cast<double>(bits);
+}
+
+json doubles_to_wire(const std::vector<double>& values) {
+  json out = json::array();
+  for (const double value : values) out.push_back(double_to_wire(value));
+  return out;
+}
+
+std::vector<double> doubles_from_wire(const json& wire) {
+  std::vector<double> out;
+  out.reserve(wire.size());
+  for (const auto& value : wire) out.push_back(double_from_wire(value));
+  return out;
+}
+
 json metrics_to_wire(const std::map<std::string, double>& metrics) {
   json out = json::object();
-  for (const auto& [name, value] : metrics) out[name] = value;
+  for (const auto& [name, value] : metrics) out[name] = double_to_wire(value);
   return out;
 }
 
 std::map<std::string, double> metrics_from_wire(const json& wire) {
   std::map<std::string, double> out;
-  for (const auto& [name, value] : wire.items()) out[name] = value.get<double>();
+  for (const auto& [name, value] : wire.items()) out[name] = double_from_wire(value);
   return out;
 }
 
@@ -76,19 +115,19 @@ WireMessage decode(std::span<const std::uint8_t> bytes) {
 
 json epoch_to_wire(const reports::EpochRecord& epoch) {
   return json{{"epoch", epoch.epoch},
-              {"lr", epoch.learning_rate},
-              {"seconds", epoch.seconds},
+              {"lr", double_to_wire(epoch.learning_rate)},
+              {"seconds", double_to_wire(epoch.seconds)},
               {"metrics", metrics_to_wire(epoch.metrics)},
-              {"trace", epoch.loss_trace}};
+              {"trace", doubles_to_wire(epoch.loss_trace)}};
 }
 
 reports::EpochRecord epoch_from_wire(const json& wire) {
   reports::EpochRecord epoch;
   epoch.epoch = wire.at("epoch").get<int>();
-  epoch.learning_rate = wire.at("lr").get<double>();
-  epoch.seconds = wire.at("seconds").get<double>();
+  epoch.learning_rate = double_from_wire(wire.at("lr"));
+  epoch.seconds = double_from_wire(wire.at("seconds"));
   epoch.metrics = metrics_from_wire(wire.at("metrics"));
-  epoch.loss_trace = wire.at("trace").get<std::vector<double>>();
+  epoch.loss_trace = doubles_from_wire(wire.at("trace"));
   return epoch;
 }
 
@@ -98,14 +137,14 @@ json result_to_wire(const TrialResult& result) {
            {"error", outcome.error},
            {"best_epoch", outcome.best_epoch},
            {"test", metrics_to_wire(outcome.test_metrics)},
-           {"seconds", outcome.seconds},
+           {"seconds", double_to_wire(outcome.seconds)},
            {"epochs", result.epochs}};
   if (outcome.divergence) {
     out["divergence"] = {{"epoch", outcome.divergence->epoch},
                          {"batch", outcome.divergence->batch},
-                         {"loss", outcome.divergence->loss}};
+                         {"loss", double_to_wire(outcome.divergence->loss)}};
   }
-  if (outcome.objective) out["objective"] = *outcome.objective;
+  if (outcome.objective) out["objective"] = double_to_wire(*outcome.objective);
   if (outcome.final_epoch) out["final_epoch"] = epoch_to_wire(*outcome.final_epoch);
   return out;
 }
@@ -120,14 +159,14 @@ TrialResult result_from_wire(const json& wire) {
   outcome.error = wire.at("error").get<std::string>();
   outcome.best_epoch = wire.at("best_epoch").get<int>();
   outcome.test_metrics = metrics_from_wire(wire.at("test"));
-  outcome.seconds = wire.at("seconds").get<double>();
+  outcome.seconds = double_from_wire(wire.at("seconds"));
   result.epochs = wire.at("epochs").get<int>();
   if (wire.contains("divergence")) {
     const json& d = wire["divergence"];
     outcome.divergence = reports::Divergence{d.at("epoch").get<int>(), d.at("batch").get<int>(),
-                                             d.at("loss").get<double>()};
+                                             double_from_wire(d.at("loss"))};
   }
-  if (wire.contains("objective")) outcome.objective = wire["objective"].get<double>();
+  if (wire.contains("objective")) outcome.objective = double_from_wire(wire["objective"]);
   if (wire.contains("final_epoch")) outcome.final_epoch = epoch_from_wire(wire["final_epoch"]);
   return result;
 }

@@ -1,9 +1,11 @@
 // The messages the ranks of an MPI job exchange, and their wire format: each
 // message is one JSON object encoded as CBOR (RFC 8949), holding the wire
-// format's version "v", the message type "t" and the type's fields. CBOR
-// carries every double as IEEE 754 (NaN and infinities included, a value
-// that fits float32 exactly as float32), so an epoch's numbers reach rank 0
-// bit for bit. A rank that speaks another version is refused with one line.
+// format's version "v", the message type "t" and the type's fields. A
+// double is a CBOR float (float32 when that holds it exactly, else float64;
+// infinities included), a NaN its 8 IEEE 754 bytes as a byte string (CBOR
+// has one canonical NaN, and a diverged trial's loss trace must keep the
+// sign and payload its arithmetic gave): an epoch's numbers reach rank 0 bit
+// for bit. A rank that speaks another version is refused with one line.
 //
 // The conversation (rank 0 is the coordinator, every other rank a worker):
 //   rank 0 -> worker  spec     {spec, hash, source, jobs, cwd}
