@@ -11,6 +11,9 @@ namespace sweep::engine {
 namespace {
 
 std::string format_number(double value) {
+  // Whole numbers in full ("1048576", not "1.04858e+06"): they are bounds.
+  if (std::fabs(value) < 1e15 && std::floor(value) == value)
+    return std::to_string(static_cast<long long>(value));
   std::ostringstream out;
   out << value;
   return out.str();
@@ -82,8 +85,8 @@ ParamReader::ParamReader(const ComponentSpec& spec, const Params& params)
     }
     const std::string accepted = check_param(*found, value);
     if (!accepted.empty()) {
-      throw ConfigError(spec_.name + "." + key + ": " + describe(value) + " is not accepted; expected " +
-                        accepted);
+      throw ConfigError(spec_.name + "." + key + ": " + describe(value) +
+                        " is not accepted; expected " + accepted);
     }
   }
 }
@@ -119,7 +122,9 @@ std::string ParamReader::string(std::string_view name) const {
   throw ConfigError(spec_.name + "." + std::string{name} + ": expected a string");
 }
 
-bool ParamReader::has(std::string_view name) const { return params_.find(name) != params_.end(); }
+bool ParamReader::has(std::string_view name) const {
+  return params_.find(name) != params_.end();
+}
 
 std::string join(const std::vector<std::string>& words, std::string_view separator) {
   std::string text;

@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include "engine/datasets/dataset.hpp"
@@ -138,6 +139,8 @@ reports::SweepRecord load_record(Storage& store, const SweepInfo& info) {
 
 int run_sweep(const Spec& spec, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
+  // From here a signal stops the sweep cleanly instead of ending the process.
+  const InterruptScope graceful;
   const std::vector<TrialPlan> plans = expand(spec);
   const auto datasets = load_datasets(spec, plans);
   const int jobs = options.jobs > 0 ? std::min(options.jobs, default_jobs()) : default_jobs();
@@ -247,8 +250,14 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   const std::string out_dir =
       options.out_dir.empty() ? default_report_dir(spec.name) : options.out_dir;
   reports::write_reports(record, out_dir);
-  print_summary(record, stdout);
-  fmt::print("reports: {}/report.html, {}/report.json\n", out_dir, out_dir);
+  try {
+    print_summary(record, stdout);
+    fmt::print("reports: {}/report.html, {}/report.json\n", out_dir, out_dir);
+  } catch (const std::system_error&) {
+    // stdout was closed (`sweep run ... | head -1`): the SIGPIPE that came
+    // with it already stopped the sweep; the database and reports are whole.
+    if (!interrupt_requested()) throw;
+  }
 
   if (!options.stats_path.empty()) {
     int epoch_rows = 0;

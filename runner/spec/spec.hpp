@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -63,6 +64,11 @@ struct Spec {
 // new spec; a stored one ran before that check existed and must stay readable,
 // so there the problem is only a warning.
 enum class SpecOrigin { user, stored };
+
+// A sweep's name: [a-z0-9_-]+, at most kMaxNameLength characters. Also what
+// makes a name read back from a database safe as a folder name.
+inline constexpr std::size_t kMaxNameLength = 64;
+bool valid_sweep_name(std::string_view name);
 
 // Reads `path`, applies `overrides` (KEY=VALUES), validates. Throws SpecError
 // (every problem) or UsageError (a malformed override).
