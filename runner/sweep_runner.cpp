@@ -103,7 +103,21 @@ int default_jobs() {
 }
 
 std::string default_report_dir(const std::string& name) {
+  // The name may come from a database someone else wrote: it becomes a folder
+  // name only when it is a valid sweep name (no "/", no "..").
+  if (!valid_sweep_name(name))
+    throw UsageError("sweep name \"" + terminal_safe(name) +
+                     "\" is not a valid folder name ([a-z0-9_-]+); give the reports' folder "
+                     "with --out");
   return "sweep-reports/" + name;
+}
+
+std::string terminal_safe(std::string text) {
+  // Control characters (escape sequences) from a spec or a database never
+  // reach the terminal as such.
+  for (char& c : text)
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) c = '?';
+  return text;
 }
 
 std::string describe_params(const json& params) {

@@ -212,3 +212,32 @@ TEST_CASE("a sweep whose lease is taken mid-run stops with exit 1 and writes not
   CHECK(query_one(sweep.db, "SELECT status || ' ' || owner FROM sweeps") == "running thief:1");
   CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
 }
+
+TEST_CASE("a storage failure stops the sweep: exit 1, status failed, no trial blamed",
+          "[cli][hardening]") {
+  RunningSweep sweep("2");
+  REQUIRE(sweep.pid > 0);
+  REQUIRE(sweep.wait_for_running(2));
+  {
+    // Another process holds the write lock for 7 s, past the store's 5 s busy
+    // timeout: the sweep's next write fails with "database is locked".
+    sweep::test::WriteLock lock(sweep.db);
+    std::this_thread::sleep_for(std::chrono::seconds(7));  // the lock's duration, not a race
+  }
+  REQUIRE(sweep.wait_for_exit());
+  REQUIRE(WIFEXITED(sweep.status));
+  CHECK(WEXITSTATUS(sweep.status) == 1);
+  const std::string err = read_file(sweep.err);
+  INFO(err);
+  CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+  CHECK(err.rfind("sweep: cannot ", 0) == 0);
+  CHECK(err.find(sweep.db + ": database is locked") != std::string::npos);
+  CHECK(query_one(sweep.db, "SELECT count(*) FROM trials WHERE status = 'failed'") == "0");
+  CHECK(query_one(sweep.db, "SELECT status FROM sweeps") == "failed");
+  CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
+  // `sweep resume` finishes the sweep.
+  const auto resumed =
+      run_sweep("resume crash --db '" + sweep.db + "' --out '" + (sweep.dir / "r") + "'");
+  CHECK(resumed.exit_code == 0);
+  CHECK(query_one(sweep.db, "SELECT count(*) FROM epochs") == std::to_string(kTrials * kEpochs));
+}
