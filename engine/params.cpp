@@ -76,8 +76,10 @@ ParamReader::ParamReader(const ComponentSpec& spec, const Params& params)
   std::vector<std::string> known;
   for (const auto& p : spec_.params) known.push_back(p.name);
   for (const auto& [key, value] : params_) {
+    // Compared through a copy: clang 14 cannot capture a structured binding.
+    const std::string& name = key;
     const auto found = std::find_if(spec_.params.begin(), spec_.params.end(),
-                                    [&](const ParamSpec& p) { return p.name == key; });
+                                    [&](const ParamSpec& p) { return p.name == name; });
     if (found == spec_.params.end()) {
       throw ConfigError(spec_.name + ": " +
                         (known.empty() ? "unknown parameter \"" + key + "\"; it takes none"

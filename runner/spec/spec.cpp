@@ -1058,7 +1058,11 @@ Spec load_spec(const std::string& path, const std::vector<std::string>& override
                     {{"", "cannot read the file (" + std::string{std::strerror(errno)} + ")"}});
   std::stringstream text;
   text << in.rdbuf();
-  const std::string content = text.str();
+  return load_spec_text(text.str(), path, overrides);
+}
+
+Spec load_spec_text(const std::string& content, const std::string& path,
+                    const std::vector<std::string>& overrides) {
   if (content.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw SpecError(path, {{"", "the file is empty; expected a JSON object"}});
   }
