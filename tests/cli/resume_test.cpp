@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cstdlib>
 #include <random>
 #include <thread>
@@ -301,4 +302,40 @@ TEST_CASE("kill -9 at seeded points three times, then resume: the result of an u
                                (sweep.dir / "clean.db") + "' --out '" + (sweep.dir / "c") + "'");
   REQUIRE(clean.exit_code == 0);
   CHECK(epoch_rows(sweep.db) == epoch_rows(sweep.dir / "clean.db"));
+}
+
+TEST_CASE("a user who may not write the database's folder can still read it",
+          "[cli][hardening]") {
+  TempDir dir;
+  const std::string folder = dir / "shared";
+  std::filesystem::create_directories(folder);
+  write_file(dir / "spec.json", R"({"name": "ro", "dataset": {"name": "xor", "samples": 200},
+    "model": {"layers": [{"type": "dense", "units": 2, "activation": "softmax"}]},
+    "training": {"epochs": 2}, "search": {"parameters": {"learning_rate": [0.01, 0.1]}}})");
+  REQUIRE(run_sweep("run '" + (dir / "spec.json") + "' --db '" + folder + "/s.db' --out '" +
+                    (dir / "r") + "'")
+              .exit_code == 0);
+  // Readable by everyone, the folder writable by no one but root.
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all |
+                                               std::filesystem::perms::group_read |
+                                               std::filesystem::perms::group_exec |
+                                               std::filesystem::perms::others_read |
+                                               std::filesystem::perms::others_exec);
+  std::filesystem::permissions(folder, std::filesystem::perms::owner_all |
+                                           std::filesystem::perms::group_read |
+                                           std::filesystem::perms::group_exec |
+                                           std::filesystem::perms::others_read |
+                                           std::filesystem::perms::others_exec);
+  // As `nobody` (the tests run as root in CI; setpriv drops to another user),
+  // with a copy of the binary that user can reach wherever the build lives.
+  const std::string binary = dir / "sweep";
+  std::filesystem::copy_file(SWEEP_BINARY, binary);
+  const auto shown = sweep::test::run_command("setpriv --reuid=65534 --regid=65534 --clear-groups " +
+                                              binary + " show ro --db '" + folder + "/s.db'");
+  INFO(shown.err);
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.out.find("ro: 2 trials") != std::string::npos);
+  const auto listed = sweep::test::run_command("setpriv --reuid=65534 --regid=65534 --clear-groups " +
+                                               binary + " ls --db '" + folder + "/s.db'");
+  CHECK(listed.exit_code == 0);
 }
