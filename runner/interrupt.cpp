@@ -12,6 +12,7 @@ namespace {
 std::atomic<bool> interrupted{false};
 std::atomic<bool> graceful{false};
 std::atomic<int> signals_seen{0};
+std::atomic<bool> pipe_closed{false};
 
 void say(const char* text) {
   // write(2) is async-signal-safe; a failure has nowhere to go.
@@ -21,12 +22,19 @@ void say(const char* text) {
 
 extern "C" void on_signal(int signal) {
   const int code = signal == SIGINT ? 130 : 128 + signal;
+  if (signal == SIGPIPE && (graceful.load() || pipe_closed.load())) {
+    // Every write to the closed pipe raises another one, the last flush at
+    // exit included: each only asks the sweep to stop, never ends the
+    // process, which exits 130 (interrupted) once the sweep is stored.
+    pipe_closed.store(true);
+    interrupted.store(true);
+    return;
+  }
   if (!graceful.load()) _exit(code);
   if (signals_seen.fetch_add(1) == 0) {
     interrupted.store(true);
-    if (signal != SIGPIPE)
-      say("\nsweep: stopping: running trials stop at their next batch and are marked "
-          "interrupted (interrupt again to exit at once)\n");
+    say("\nsweep: stopping: running trials stop at their next batch and are marked "
+        "interrupted (interrupt again to exit at once)\n");
     return;
   }
   say("\nsweep: second interrupt: exiting now; the database is consistent (every commit is "

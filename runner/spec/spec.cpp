@@ -190,8 +190,10 @@ json resolve_component(const json& value, const std::string& path,
   bool ok = true;
   for (const auto& [key, item] : object.items()) {
     if (key == name_key) continue;
-    const auto param = std::find_if(spec->params.begin(), spec->params.end(),
-                                    [&](const engine::ParamSpec& p) { return p.name == key; });
+    const std::string& param_name = key;  // clang 14 cannot capture a structured binding
+    const auto param =
+        std::find_if(spec->params.begin(), spec->params.end(),
+                     [&](const engine::ParamSpec& p) { return p.name == param_name; });
     if (param == spec->params.end()) {
       const std::string hint =
           known_params.empty() ? "; it takes none" : engine::unknown_name_hint(key, known_params);

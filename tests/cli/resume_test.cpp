@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <thread>
 #include <vector>
@@ -304,8 +304,7 @@ TEST_CASE("kill -9 at seeded points three times, then resume: the result of an u
   CHECK(epoch_rows(sweep.db) == epoch_rows(sweep.dir / "clean.db"));
 }
 
-TEST_CASE("a user who may not write the database's folder can still read it",
-          "[cli][hardening]") {
+TEST_CASE("a user who may not write the database's folder can still read it", "[cli][hardening]") {
   TempDir dir;
   const std::string folder = dir / "shared";
   std::filesystem::create_directories(folder);
@@ -316,26 +315,45 @@ TEST_CASE("a user who may not write the database's folder can still read it",
                     (dir / "r") + "'")
               .exit_code == 0);
   // Readable by everyone, the folder writable by no one but root.
-  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all |
-                                               std::filesystem::perms::group_read |
-                                               std::filesystem::perms::group_exec |
-                                               std::filesystem::perms::others_read |
-                                               std::filesystem::perms::others_exec);
-  std::filesystem::permissions(folder, std::filesystem::perms::owner_all |
-                                           std::filesystem::perms::group_read |
-                                           std::filesystem::perms::group_exec |
-                                           std::filesystem::perms::others_read |
-                                           std::filesystem::perms::others_exec);
+  std::filesystem::permissions(
+      dir.path(), std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                      std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                      std::filesystem::perms::others_exec);
+  std::filesystem::permissions(
+      folder, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                  std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                  std::filesystem::perms::others_exec);
   // As `nobody` (the tests run as root in CI; setpriv drops to another user),
   // with a copy of the binary that user can reach wherever the build lives.
   const std::string binary = dir / "sweep";
   std::filesystem::copy_file(SWEEP_BINARY, binary);
-  const auto shown = sweep::test::run_command("setpriv --reuid=65534 --regid=65534 --clear-groups " +
-                                              binary + " show ro --db '" + folder + "/s.db'");
+  const auto shown =
+      sweep::test::run_command("setpriv --reuid=65534 --regid=65534 --clear-groups " + binary +
+                               " show ro --db '" + folder + "/s.db'");
   INFO(shown.err);
   CHECK(shown.exit_code == 0);
   CHECK(shown.out.find("ro: 2 trials") != std::string::npos);
-  const auto listed = sweep::test::run_command("setpriv --reuid=65534 --regid=65534 --clear-groups " +
-                                               binary + " ls --db '" + folder + "/s.db'");
+  const auto listed =
+      sweep::test::run_command("setpriv --reuid=65534 --regid=65534 --clear-groups " + binary +
+                               " ls --db '" + folder + "/s.db'");
   CHECK(listed.exit_code == 0);
+}
+
+TEST_CASE("a closed pipe stops the sweep cleanly: no trial left running, lease released",
+          "[cli][hardening]") {
+  TempDir dir;
+  write_file(dir / "spec.json", slow_spec().dump());
+  const std::string db = dir / "pipe.db";
+  // One job: the first finished trial's line reaches head, which exits; the
+  // second's meets the closed pipe (SIGPIPE), and the sweep stops there.
+  const auto result = sweep::test::run_command(
+      "bash -c \"'" + std::string(SWEEP_BINARY) + "' run '" + (dir / "spec.json") +
+      "' --jobs 1 --db '" + db + "' --out '" + (dir / "r") +
+      "' | head -1 >/dev/null; echo rc=\\${PIPESTATUS[0]}\"");
+  INFO(result.out << result.err);
+  CHECK(result.out.find("rc=130") != std::string::npos);
+  CHECK(query_one(db, "SELECT status || ',' || IFNULL(owner, '-') FROM sweeps") == "interrupted,-");
+  CHECK(query_one(db, "SELECT count(*) FROM trials WHERE status = 'running'") == "0");
+  CHECK(query_one(db, "SELECT count(*) FROM trials WHERE status = 'completed'") == "2");
+  CHECK(query_one(db, "PRAGMA integrity_check") == "ok");
 }

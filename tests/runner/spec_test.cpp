@@ -4,6 +4,7 @@
 
 #include "runner/errors.hpp"
 #include "runner/spec/spec.hpp"
+#include "runner/sweep_runner.hpp"
 
 using nlohmann::json;
 using sweep::runner::parse_spec;
@@ -238,4 +239,14 @@ TEST_CASE("long names, keys and paths are refused without running away", "[spec]
   auto index = minimal_spec();
   index["search"]["parameters"]["model.layers[99999999999].units"] = {1, 2};
   CHECK_FALSE(problems(index).empty());
+}
+
+TEST_CASE("a name read from a database becomes a folder only when valid", "[spec][hardening]") {
+  CHECK(sweep::runner::default_report_dir("fashion-1") == "sweep-reports/fashion-1");
+  CHECK_THROWS_WITH(sweep::runner::default_report_dir("../../x"),
+                    "sweep name \"../../x\" is not a valid folder name ([a-z0-9_-]+); give the "
+                    "reports' folder with --out");
+  CHECK_THROWS_WITH(sweep::runner::default_report_dir("a\x1b[2Jb"),
+                    "sweep name \"a?[2Jb\" is not a valid folder name ([a-z0-9_-]+); give the "
+                    "reports' folder with --out");
 }
