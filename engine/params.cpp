@@ -11,6 +11,9 @@ namespace sweep::engine {
 namespace {
 
 std::string format_number(double value) {
+  // Whole numbers in full ("1048576", not "1.04858e+06"): they are bounds.
+  if (std::fabs(value) < 1e15 && std::floor(value) == value)
+    return std::to_string(static_cast<long long>(value));
   std::ostringstream out;
   out << value;
   return out.str();
@@ -73,8 +76,10 @@ ParamReader::ParamReader(const ComponentSpec& spec, const Params& params)
   std::vector<std::string> known;
   for (const auto& p : spec_.params) known.push_back(p.name);
   for (const auto& [key, value] : params_) {
+    // Compared through a copy: clang 14 cannot capture a structured binding.
+    const std::string& name = key;
     const auto found = std::find_if(spec_.params.begin(), spec_.params.end(),
-                                    [&](const ParamSpec& p) { return p.name == key; });
+                                    [&](const ParamSpec& p) { return p.name == name; });
     if (found == spec_.params.end()) {
       throw ConfigError(spec_.name + ": " +
                         (known.empty() ? "unknown parameter \"" + key + "\"; it takes none"
@@ -82,8 +87,8 @@ ParamReader::ParamReader(const ComponentSpec& spec, const Params& params)
     }
     const std::string accepted = check_param(*found, value);
     if (!accepted.empty()) {
-      throw ConfigError(spec_.name + "." + key + ": " + describe(value) + " is not accepted; expected " +
-                        accepted);
+      throw ConfigError(spec_.name + "." + key + ": " + describe(value) +
+                        " is not accepted; expected " + accepted);
     }
   }
 }
@@ -119,7 +124,9 @@ std::string ParamReader::string(std::string_view name) const {
   throw ConfigError(spec_.name + "." + std::string{name} + ": expected a string");
 }
 
-bool ParamReader::has(std::string_view name) const { return params_.find(name) != params_.end(); }
+bool ParamReader::has(std::string_view name) const {
+  return params_.find(name) != params_.end();
+}
 
 std::string join(const std::vector<std::string>& words, std::string_view separator) {
   std::string text;

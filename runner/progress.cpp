@@ -51,8 +51,12 @@ void Progress::trial_finished(const std::string& label, const std::string& statu
     draw_locked();
   } else {
     const std::string shown = value ? fmt::format("{}={:.4f}", metric_, *value) : metric_ + "=-";
-    fmt::print("[{}/{}] {:<11} {}  {}  ({} epochs, {:.1f} s)\n", done_, total_trials_, status,
-               label, shown, epochs, seconds);
+    // fputs, not fmt::print: a closed pipe (`sweep run ... | head -1`) must not
+    // throw from a worker; the SIGPIPE handler stops the sweep instead.
+    std::fputs(fmt::format("[{}/{}] {:<11} {}  {}  ({} epochs, {:.1f} s)\n", done_, total_trials_,
+                           status, label, shown, epochs, seconds)
+                   .c_str(),
+               stdout);
     std::fflush(stdout);
   }
 }
@@ -72,9 +76,11 @@ void Progress::draw_locked() {
   bar.resize(kWidth, '.');
   std::string best =
       best_ ? fmt::format("  best {} {:.4f} ({})", metric_, *best_, best_label_) : "";
-  fmt::print(stderr, "\r\033[K[{}] {}/{} trials, {} running, epoch {}/{}, {} elapsed, ETA {}{}",
-             bar, done_, total_trials_, running_, epochs_, total_epochs_, format_duration(elapsed),
-             eta, best);
+  std::fputs(fmt::format("\r\033[K[{}] {}/{} trials, {} running, epoch {}/{}, {} elapsed, ETA {}{}",
+                         bar, done_, total_trials_, running_, epochs_, total_epochs_,
+                         format_duration(elapsed), eta, best)
+                 .c_str(),
+             stderr);
   std::fflush(stderr);
 }
 
@@ -83,7 +89,7 @@ void Progress::finish() {
   if (terminal_) {
     last_draw_ = {};
     draw_locked();
-    fmt::print(stderr, "\n");
+    std::fputs("\n", stderr);
   }
 }
 

@@ -50,8 +50,9 @@ void print_summary(const reports::SweepRecord& record, std::FILE* out) {
   std::string counts;
   for (const auto& [status, n] : by_status)
     counts += (counts.empty() ? "" : ", ") + fmt::format("{} {}", n, status);
-  fmt::print(out, "\n{}: {} trials ({}); objective {} ({})\n", record.name, record.trials.size(),
-             counts, record.objective_metric, record.maximize ? "max" : "min");
+  fmt::print(out, "\n{}: {} trials ({}); objective {} ({})\n", terminal_safe(record.name),
+             record.trials.size(), counts, record.objective_metric,
+             record.maximize ? "max" : "min");
   std::map<std::int64_t, json> trials;
   for (const auto& trial : report.value("trials", json::array()))
     trials[trial.value("id", std::int64_t{0})] = trial;
@@ -92,20 +93,20 @@ void print_summary(const reports::SweepRecord& record, std::FILE* out) {
       diagnosis = d.value("label", "");
       const json direction = d.value("direction", json());
       if ((direction == "low" || direction == "high" || diagnosis == "failed") && why.size() < 40)
-        why.push_back(fmt::format("  {} — {}: {}",
-                                  describe_params(entry.value("config", json::object())), diagnosis,
-                                  d.value("reason", "")));
+        why.push_back(terminal_safe(
+            fmt::format("  {} — {}: {}", describe_params(entry.value("config", json::object())),
+                        diagnosis, d.value("reason", ""))));
     }
     fmt::print(out, "{:>4}  {:<44} {:>17}  {:<11} {}{}\n", entry.value("rank", 0),
-               describe_params(entry.value("config", json::object())), value, status, diagnosis,
-               entry.value("tied", false) ? " (tied)" : "");
+               terminal_safe(describe_params(entry.value("config", json::object()))), value, status,
+               diagnosis, entry.value("tied", false) ? " (tied)" : "");
   }
   if (!why.empty()) {
     fmt::print(out, "why the others lost (learning rate too low or too high for its group):\n");
     for (const auto& line : why) fmt::print(out, "{}\n", line);
   }
   for (const auto& line : report.value("warnings", json::array()))
-    fmt::print(out, "warning: {}\n", line.get<std::string>());
+    fmt::print(out, "warning: {}\n", terminal_safe(line.get<std::string>()));
   for (const auto& line : report.value("advice", json::array()))
     fmt::print(out, "advice: {}\n", line.get<std::string>());
   if (report.contains("best") && report["best"].is_object() && report["best"].contains("config")) {
@@ -118,7 +119,7 @@ void print_summary(const reports::SweepRecord& record, std::FILE* out) {
             fmt::format("{}test {} {:.4f}", test.empty() ? "; " : ", ", name, value.get<double>());
     }
     const json objective = best.value("objective", json());
-    fmt::print(out, "best: {} with {} {}{}\n", describe_params(best["config"]),
+    fmt::print(out, "best: {} with {} {}{}\n", terminal_safe(describe_params(best["config"])),
                record.objective_metric,
                objective.is_number() ? fmt::format("{:.4f}", objective.get<double>()) : "-", test);
   }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include "engine/datasets/dataset.hpp"
@@ -81,7 +82,21 @@ int default_jobs() {
 }
 
 std::string default_report_dir(const std::string& name) {
+  // The name may come from a database someone else wrote: it becomes a folder
+  // name only when it is a valid sweep name (no "/", no "..").
+  if (!valid_sweep_name(name))
+    throw UsageError("sweep name \"" + terminal_safe(name) +
+                     "\" is not a valid folder name ([a-z0-9_-]+); give the reports' folder "
+                     "with --out");
   return "sweep-reports/" + name;
+}
+
+std::string terminal_safe(std::string text) {
+  // Control characters (escape sequences) from a spec or a database never
+  // reach the terminal as such.
+  for (char& c : text)
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) c = '?';
+  return text;
 }
 
 std::string describe_params(const json& params) {
@@ -117,6 +132,8 @@ reports::SweepRecord load_record(Storage& store, const SweepInfo& info) {
 
 int run_sweep(const Spec& spec, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
+  // From here a signal stops the sweep cleanly instead of ending the process.
+  const InterruptScope graceful;
   const std::vector<TrialPlan> plans = expand(spec);
   // Before anything touches the database: a missing file must not leave a
   // half-made sweep.
@@ -220,8 +237,14 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   const std::string out_dir =
       options.out_dir.empty() ? default_report_dir(spec.name) : options.out_dir;
   reports::write_reports(record, out_dir);
-  print_summary(record, stdout);
-  fmt::print("reports: {}/report.html, {}/report.json\n", out_dir, out_dir);
+  try {
+    print_summary(record, stdout);
+    fmt::print("reports: {}/report.html, {}/report.json\n", out_dir, out_dir);
+  } catch (const std::system_error&) {
+    // stdout was closed (`sweep run ... | head -1`): the SIGPIPE that came
+    // with it already stopped the sweep; the database and reports are whole.
+    if (!interrupt_requested()) throw;
+  }
 
   if (!options.stats_path.empty()) {
     int epoch_rows = 0;

@@ -40,7 +40,11 @@ reports::SweepRecord load_record(Storage& store, const SweepInfo& info);
 Spec stored_spec(const SweepInfo& info);
 // "adam lr=0.001 batch_size=32"
 std::string describe_params(const nlohmann::json& params);
+// sweep-reports/NAME; throws UsageError for a name that is not a valid sweep
+// name (one read back from a crafted database: "../../x").
 std::string default_report_dir(const std::string& name);
+// `text` with every control character (and DEL) replaced by '?', for printing.
+std::string terminal_safe(std::string text);
 int default_jobs();
 
 }  // namespace sweep::runner

@@ -23,6 +23,37 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
+// No CSV line may be longer than this, nor hold more fields: a file with no
+// newline must not be read into memory whole.
+constexpr std::size_t kMaxLineBytes = std::size_t{1} << 24;  // 16 MiB
+constexpr std::size_t kMaxFields = 100'000;
+
+// std::getline with a bound: reads one line (without its '\n') into `line`;
+// false at the end of the file; sets `too_long` and stops reading past
+// kMaxLineBytes.
+bool read_line(std::istream& in, std::string& line, bool& too_long) {
+  line.clear();
+  too_long = false;
+  char buffer[1 << 16];
+  bool any = false;
+  while (true) {
+    in.get(buffer, sizeof buffer, '\n');
+    const auto got = static_cast<std::size_t>(in.gcount());
+    any = any || got > 0;
+    line.append(buffer, got);
+    if (line.size() > kMaxLineBytes) {
+      too_long = true;
+      return true;
+    }
+    if (in.eof()) return any;
+    if (in.fail()) in.clear();  // nothing extracted: an empty line, '\n' next
+    if (in.peek() == '\n') {
+      in.ignore();
+      return true;
+    }
+  }
+}
+
 // Splits one line at commas; a field in double quotes may hold commas, and
 // "" inside it stands for one quote. Returns false on an unterminated quote.
 bool split_fields(std::string_view line, std::vector<std::string>& fields) {
@@ -119,11 +150,18 @@ Table read_table(const std::string& path, const CsvOptions& o, const Table* expe
   std::size_t line_number = 0;
   bool header_pending = o.header;
   bool columns_known = expected != nullptr;
-  while ((limit == 0 || table.labels.size() < limit) && std::getline(in, line)) {
+  bool too_long = false;
+  while ((limit == 0 || table.labels.size() < limit) && read_line(in, line, too_long)) {
     ++line_number;
-    if (trim(line).empty()) continue;
     const std::string where = path + ":" + std::to_string(line_number) + ": ";
+    if (too_long)
+      throw DatasetError(where + "line longer than " + std::to_string(kMaxLineBytes) +
+                         " bytes; expected one row of numbers per line");
+    if (trim(line).empty()) continue;
     if (!split_fields(line, fields)) throw DatasetError(where + "unterminated quote");
+    if (fields.size() > kMaxFields)
+      throw DatasetError(where + std::to_string(fields.size()) + " fields; at most " +
+                         std::to_string(kMaxFields) + " columns are accepted");
     if (header_pending) {
       header_pending = false;
       if (expected != nullptr) {

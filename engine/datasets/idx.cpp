@@ -136,22 +136,40 @@ void IdxFile::read_rows(std::span<std::uint8_t> dst) {
   rows_read_ += count;
 }
 
+namespace {
+
+// Reads `rows` rows a block at a time: memory grows with the data actually
+// read, so a header that claims more rows than the file holds (a 29-byte file
+// claiming 1.6 G rows) costs at most one block before the truncation is found.
+std::vector<std::uint8_t> read_blocks(IdxFile& file, std::size_t rows) {
+  constexpr std::size_t kBlockBytes = std::size_t{1} << 24;
+  const std::size_t block_rows = std::max<std::size_t>(1, kBlockBytes / file.row_size());
+  std::vector<std::uint8_t> out;
+  for (std::size_t done = 0; done < rows;) {
+    const std::size_t n = std::min(block_rows, rows - done);
+    const std::size_t at = out.size();
+    out.resize(at + n * file.row_size());
+    file.read_rows(std::span<std::uint8_t>(out).subspan(at));
+    done += n;
+  }
+  return out;
+}
+
+}  // namespace
+
 IdxImages read_idx_images(const std::string& path, std::size_t limit) {
   IdxFile file(path, IdxFile::Kind::images);
   IdxImages images;
   images.rows = limit == 0 ? file.rows() : std::min(limit, file.rows());
   images.height = file.height();
   images.width = file.width();
-  images.pixels.resize(images.rows * file.row_size());
-  file.read_rows(images.pixels);
+  images.pixels = read_blocks(file, images.rows);
   return images;
 }
 
 std::vector<std::uint8_t> read_idx_labels(const std::string& path, std::size_t limit) {
   IdxFile file(path, IdxFile::Kind::labels);
-  std::vector<std::uint8_t> labels(limit == 0 ? file.rows() : std::min(limit, file.rows()));
-  file.read_rows(labels);
-  return labels;
+  return read_blocks(file, limit == 0 ? file.rows() : std::min(limit, file.rows()));
 }
 
 }  // namespace sweep::engine

@@ -48,7 +48,7 @@ const LayerRegistry& registry() {
       "layer",
       {
           {{"dense",
-            {param("units", Kind::integer, 1.0, "output width (required)", 1),
+            {param("units", Kind::integer, 1.0, "output width (required)", 1, 1 << 20),
              choice("activation", "linear", activation_names(), "activation applied to the output"),
              choice("kernel_initializer", "glorot_uniform", initializer_names(),
                     "initial kernel weights"),
@@ -57,7 +57,7 @@ const LayerRegistry& registry() {
                    "L2 penalty on the kernel: l2 * sum(w^2) added to the loss", 0)},
             "fully connected layer"},
            [](const ParamReader& reader) -> std::unique_ptr<Layer> {
-             require(reader, "units", "an integer >= 1");
+             require(reader, "units", "an integer from 1 to 1048576");
              return std::make_unique<Dense>(
                  DenseOptions{.units = static_cast<std::size_t>(reader.integer("units")),
                               .activation = parse_activation(reader.string("activation")),

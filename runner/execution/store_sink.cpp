@@ -33,9 +33,9 @@ void StoreSink::finished(const TrialTask& task, const TrialResult& result, const
   const TrialOutcome& outcome = result.outcome;
   if (outcome.final_epoch) progress_.epoch_done();
   const int epochs = task.plan->config["training"]["epochs"].get<int>();
-  progress_.trial_finished(describe_params(task.plan->params), std::string{to_string(outcome.status)},
-                           outcome.objective, result.epochs, epochs - result.epochs,
-                           outcome.seconds);
+  progress_.trial_finished(terminal_safe(describe_params(task.plan->params)),
+                           std::string{to_string(outcome.status)}, outcome.objective, result.epochs,
+                           epochs - result.epochs, outcome.seconds);
   if (next != nullptr) progress_.trial_started();
 }
 

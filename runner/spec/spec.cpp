@@ -4,9 +4,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "engine/datasets/dataset.hpp"
 #include "engine/layers/layer.hpp"
@@ -22,6 +23,18 @@
 
 namespace sweep::runner {
 namespace {
+
+// Bounds on what a spec may name, so no input drives recursion, time or
+// memory without limit.
+constexpr std::size_t kMaxPathLength = 256;
+constexpr long long kMaxIndex = 9999;
+constexpr long long kMaxEpochs = 100'000;
+constexpr long long kMaxBatchSize = 1 << 24;
+constexpr long long kMaxSeed = (1LL << 53);  // exact as a JSON number
+constexpr long long kMaxRepeats = 1000;
+constexpr long long kMaxTrials = 200'000;      // a grid's or a random search's trials
+constexpr long long kMaxAxisValues = 100'000;  // logspace / linspace n
+constexpr int kMaxDepth = 32;                  // nesting of the spec's JSON
 
 using nlohmann::json;
 using Problems = std::vector<SpecProblem>;
@@ -78,17 +91,22 @@ bool expect_object(const json& value, const std::string& path, Problems& problem
   return false;
 }
 
-// An integer >= min at `object[key]`, or `fallback` when absent.
+// An integer in [min, max] at `object[key]`, or `fallback` when absent.
 long long read_integer(const json& object, const std::string& prefix, const std::string& key,
-                       long long fallback, long long min, Problems& problems) {
+                       long long fallback, long long min, long long max, Problems& problems) {
   if (!object.contains(key)) return fallback;
   const json& value = object[key];
   const bool integral =
       value.is_number_integer() ||
       (value.is_number_float() && std::floor(value.get<double>()) == value.get<double>());
-  if (!integral || value.get<double>() < static_cast<double>(min)) {
-    problems.push_back({join_path(prefix, key),
-                        "got " + show(value) + "; expected an integer >= " + std::to_string(min)});
+  // Compared as doubles first: 1e300 or 4294967296 must not reach the cast.
+  if (!integral || value.get<double>() < static_cast<double>(min) ||
+      value.get<double>() > static_cast<double>(max) ||
+      (value.is_number_unsigned() &&
+       value.get<unsigned long long>() > static_cast<unsigned long long>(max))) {
+    problems.push_back(
+        {join_path(prefix, key), "got " + show(value) + "; expected an integer from " +
+                                     std::to_string(min) + " to " + std::to_string(max)});
     return fallback;
   }
   return value.get<long long>();
@@ -172,8 +190,10 @@ json resolve_component(const json& value, const std::string& path,
   bool ok = true;
   for (const auto& [key, item] : object.items()) {
     if (key == name_key) continue;
-    const auto param = std::find_if(spec->params.begin(), spec->params.end(),
-                                    [&](const engine::ParamSpec& p) { return p.name == key; });
+    const std::string& param_name = key;  // clang 14 cannot capture a structured binding
+    const auto param =
+        std::find_if(spec->params.begin(), spec->params.end(),
+                     [&](const engine::ParamSpec& p) { return p.name == param_name; });
     if (param == spec->params.end()) {
       const std::string hint =
           known_params.empty() ? "; it takes none" : engine::unknown_name_hint(key, known_params);
@@ -213,7 +233,7 @@ json resolve_early_stopping(const json& value, const std::string& path, Problems
   check_keys(value, path, kEarlyStoppingKeys, problems);
   json out;
   out["monitor"] = read_string(value, path, "monitor", "val_loss", problems);
-  out["patience"] = read_integer(value, path, "patience", 0, 0, problems);
+  out["patience"] = read_integer(value, path, "patience", 0, 0, kMaxEpochs, problems);
   double min_delta = 0.0;
   if (value.contains("min_delta")) {
     if (!value["min_delta"].is_number() || value["min_delta"].get<double>() < 0) {
@@ -249,24 +269,41 @@ struct Step {
   int index = -1;
 };
 
+bool identifier_start(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+bool identifier_char(char c) {
+  return identifier_start(c) || (c >= '0' && c <= '9');
+}
+
+// "model.layers[0].units" -> model, layers, [0], units. Hand-written (no
+// std::regex, which recurses per character) and bounded: a path longer than
+// kMaxPathLength or an index above kMaxIndex is refused.
 std::optional<std::vector<Step>> parse_path(const std::string& path) {
-  static const std::regex token(R"(([A-Za-z_][A-Za-z0-9_]*)((\[[0-9]+\])*))");
+  if (path.empty() || path.size() > kMaxPathLength) return std::nullopt;
   std::vector<Step> steps;
-  std::stringstream parts(path);
-  std::string part;
-  while (std::getline(parts, part, '.')) {
-    std::smatch match;
-    if (!std::regex_match(part, match, token)) return std::nullopt;
-    steps.push_back({match[1].str(), -1});
-    std::string rest = match[2].str();
-    while (!rest.empty()) {
-      const auto close = rest.find(']');
-      steps.push_back({"", std::stoi(rest.substr(1, close - 1))});
-      rest = rest.substr(close + 1);
+  std::size_t i = 0;
+  while (true) {
+    const std::size_t start = i;
+    if (i >= path.size() || !identifier_start(path[i])) return std::nullopt;
+    while (i < path.size() && identifier_char(path[i])) ++i;
+    steps.push_back({path.substr(start, i - start), -1});
+    while (i < path.size() && path[i] == '[') {
+      const std::size_t digits = ++i;
+      long long index = 0;
+      while (i < path.size() && path[i] >= '0' && path[i] <= '9') {
+        index = index * 10 + (path[i] - '0');
+        if (index > kMaxIndex) return std::nullopt;
+        ++i;
+      }
+      if (i == digits || i >= path.size() || path[i] != ']') return std::nullopt;
+      ++i;
+      steps.push_back({"", static_cast<int>(index)});
     }
+    if (i == path.size()) return steps;
+    if (path[i] != '.') return std::nullopt;
+    ++i;
   }
-  if (steps.empty()) return std::nullopt;
-  return steps;
 }
 
 }  // namespace
@@ -340,8 +377,9 @@ json resolve_config(const json& raw, Problems& problems) {
   if (expect_object(training, "training", problems)) {
     check_keys(training, "training", kTrainingKeys, problems);
     json t;
-    t["epochs"] = read_integer(training, "training", "epochs", 1, 1, problems);
-    t["batch_size"] = read_integer(training, "training", "batch_size", 32, 1, problems);
+    t["epochs"] = read_integer(training, "training", "epochs", 1, 1, kMaxEpochs, problems);
+    t["batch_size"] =
+        read_integer(training, "training", "batch_size", 32, 1, kMaxBatchSize, problems);
     if (training.contains("shuffle") && !training["shuffle"].is_boolean()) {
       problems.push_back(
           {"training.shuffle", "got " + show(training["shuffle"]) + "; expected true or false"});
@@ -422,9 +460,13 @@ bool parse_axis(const json& value, const std::string& path, const std::string& m
   const std::string args_path = path + "." + form;
   if (form == "logspace" || form == "linspace") {
     if (!args.is_array() || args.size() != 3 || !args[0].is_number() || !args[1].is_number() ||
-        !args[2].is_number_integer() || args[2].get<long long>() < 1) {
-      problems.push_back(
-          {args_path, "got " + show(args) + "; expected [lo, hi, n] with n an integer >= 1"});
+        !args[2].is_number_integer() || args[2].get<double>() < 1 ||
+        args[2].get<double>() > static_cast<double>(kMaxAxisValues) ||
+        !std::isfinite(args[0].get<double>()) || !std::isfinite(args[1].get<double>())) {
+      problems.push_back({args_path, "got " + show(args) +
+                                         "; expected [lo, hi, n] with finite lo and hi and n "
+                                         "an integer from 1 to " +
+                                         std::to_string(kMaxAxisValues)});
       return false;
     }
     const double lo = args[0].get<double>();
@@ -502,10 +544,12 @@ void check_axis_values(const json& base, const Axis& axis, const std::string& pa
 bool affects_output(const Axis& axis, int last_dense, bool whole_model) {
   if (axis.path.rfind("training.loss", 0) == 0) return true;
   if (axis.path.rfind("model", 0) != 0) return false;
-  static const std::regex layer_key(R"(model\.layers\[([0-9]+)\]\.([A-Za-z0-9_]+))");
-  std::smatch match;
-  if (whole_model || last_dense < 0 || !std::regex_match(axis.path, match, layer_key)) return true;
-  return match[2].str() == "type" || std::stoi(match[1].str()) >= last_dense;
+  // model.layers[I].KEY
+  const auto steps = parse_path(axis.path);
+  if (whole_model || last_dense < 0 || !steps || steps->size() != 4 ||
+      (*steps)[1].key != "layers" || (*steps)[2].index < 0 || (*steps)[3].key.empty())
+    return true;
+  return (*steps)[3].key == "type" || (*steps)[2].index >= last_dense;
 }
 
 std::string describe_combination(const std::vector<std::pair<const Axis*, json>>& values) {
@@ -620,17 +664,17 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
   check_keys(spec, "", kTopKeys, problems);
   Spec out;
   out.source = source;
-  static const std::regex name_pattern("[a-z0-9_-]+");
   if (!spec.contains("name")) {
     problems.push_back({"name", "missing; expected a name of [a-z0-9_-]+"});
-  } else if (!spec["name"].is_string() ||
-             !std::regex_match(spec["name"].get<std::string>(), name_pattern)) {
-    problems.push_back({"name", "got " + show(spec["name"]) + "; expected a name of [a-z0-9_-]+"});
+  } else if (!spec["name"].is_string() || !valid_sweep_name(spec["name"].get<std::string>())) {
+    problems.push_back({"name", "got " + show(spec["name"]) +
+                                    "; expected a name of [a-z0-9_-]+, at most " +
+                                    std::to_string(kMaxNameLength) + " characters"});
   } else {
     out.name = spec["name"].get<std::string>();
   }
   out.description = read_string(spec, "", "description", "", problems);
-  out.seed = static_cast<std::uint64_t>(read_integer(spec, "", "seed", 42, 0, problems));
+  out.seed = static_cast<std::uint64_t>(read_integer(spec, "", "seed", 42, 0, kMaxSeed, problems));
 
   json base = json::object();
   for (const char* key : {"dataset", "model", "training"}) {
@@ -658,14 +702,15 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
       problems.push_back(
           {"search.method", "got \"" + out.method + "\"; expected one of: " + known});
     }
-    out.repeats = static_cast<int>(read_integer(search, "search", "repeats", 1, 1, problems));
+    out.repeats =
+        static_cast<int>(read_integer(search, "search", "repeats", 1, 1, kMaxRepeats, problems));
     if (search.contains("trials")) {
       if (out.method != "random") {
         problems.push_back(
             {"search.trials", "only for search.method \"random\"; a grid runs every combination"});
       }
       out.random_trials =
-          static_cast<int>(read_integer(search, "search", "trials", 0, 1, problems));
+          static_cast<int>(read_integer(search, "search", "trials", 0, 1, kMaxTrials, problems));
     } else if (out.method == "random") {
       problems.push_back({"search.trials", "missing; random search needs the number of trials"});
     }
@@ -849,19 +894,28 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
   }
 
   if (out.method == "grid") {
-    std::size_t count = 0;
-    const auto product = [](const std::vector<Axis>& axes) {
-      std::size_t n = 1;
-      for (const auto& a : axes) n *= a.values.size();
+    // Saturating arithmetic: the count is only compared with kMaxTrials.
+    const auto times = [](double a, double b) { return std::min(a * b, 1e18); };
+    double count = 0;
+    const auto product = [&](const std::vector<Axis>& axes) {
+      double n = 1;
+      for (const auto& a : axes) n = times(n, static_cast<double>(a.values.size()));
       return n;
     };
     if (out.optimizers.empty()) {
       count = product(out.axes);
     } else {
-      for (const auto& choice : out.optimizers) count += product(choice.axes) * product(out.axes);
+      for (const auto& choice : out.optimizers)
+        count += times(product(choice.axes), product(out.axes));
     }
+    count = times(count, static_cast<double>(out.repeats));
     if (count == 0 && problems.empty())
       problems.push_back({"search.parameters", "the grid is empty"});
+    if (count > static_cast<double>(kMaxTrials))
+      problems.push_back({"search.parameters",
+                          fmt::format("the grid has {:.4g} trials (with repeats); at most {} are "
+                                      "accepted",
+                                      count, kMaxTrials)});
   }
 
   if (!problems.empty()) throw SpecError(source, std::move(problems));
@@ -892,8 +946,37 @@ json parse_scalar(const std::string& text) {
   if (text == "null") return nullptr;
   char* end = nullptr;
   const double number = std::strtod(text.c_str(), &end);
-  if (!text.empty() && end == text.c_str() + text.size()) return canonical(json(number));
+  // A number out of range ("1e999") stays text, so validation names it.
+  if (!text.empty() && end == text.c_str() + text.size() && std::isfinite(number))
+    return canonical(json(number));
   return text;
+}
+
+// LO:HI:N or LO:HI:logN, hand-written (no std::regex on user input).
+struct Range {
+  std::string lo;
+  std::string hi;
+  bool log = false;
+  long long n = 0;
+};
+
+std::optional<Range> parse_range(const std::string& text) {
+  const auto first = text.find(':');
+  if (first == std::string::npos || first == 0) return std::nullopt;
+  const auto second = text.find(':', first + 1);
+  if (second == std::string::npos || second == first + 1) return std::nullopt;
+  Range range{text.substr(0, first), text.substr(first + 1, second - first - 1), false, 0};
+  std::string count = text.substr(second + 1);
+  if (count.rfind("log", 0) == 0) {
+    range.log = true;
+    count = count.substr(3);
+  }
+  if (count.empty() || count.size() > 9) return std::nullopt;
+  for (char c : count) {
+    if (c < '0' || c > '9') return std::nullopt;
+    range.n = range.n * 10 + (c - '0');
+  }
+  return range;
 }
 
 }  // namespace
@@ -911,18 +994,15 @@ void apply_overrides(json& spec, const std::vector<std::string>& overrides) {
     const bool axis_key =
         key == "optimizer" || key == "learning_rate" || key == "batch_size" || key == "epochs" ||
         spec.value("search", json::object()).value("parameters", json::object()).contains(key);
-    static const std::regex range(R"(([^:]+):([^:]+):(log)?([0-9]+))");
-    std::smatch match;
     json value;
     bool is_axis = false;
-    if (std::regex_match(text, match, range)) {
-      const json lo = parse_scalar(match[1].str());
-      const json hi = parse_scalar(match[2].str());
+    if (const auto range = parse_range(text)) {
+      const json lo = parse_scalar(range->lo);
+      const json hi = parse_scalar(range->hi);
       if (!lo.is_number() || !hi.is_number()) {
         throw UsageError("override \"" + item + "\": range bounds must be numbers");
       }
-      value = json{{match[3].matched ? "logspace" : "linspace",
-                    json::array({lo, hi, std::stoll(match[4].str())})}};
+      value = json{{range->log ? "logspace" : "linspace", json::array({lo, hi, range->n})}};
       is_axis = true;
     } else if (text.find(',') != std::string::npos) {
       value = json::array();
@@ -962,6 +1042,13 @@ void apply_overrides(json& spec, const std::vector<std::string>& overrides) {
   }
 }
 
+bool valid_sweep_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameLength) return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
+}
+
 Spec load_spec(const std::string& path, const std::vector<std::string>& overrides) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw SpecError(path, {{"", "no such file"}});
@@ -973,13 +1060,23 @@ Spec load_spec(const std::string& path, const std::vector<std::string>& override
                     {{"", "cannot read the file (" + std::string{std::strerror(errno)} + ")"}});
   std::stringstream text;
   text << in.rdbuf();
-  const std::string content = text.str();
+  return load_spec_text(text.str(), path, overrides);
+}
+
+Spec load_spec_text(const std::string& content, const std::string& path,
+                    const std::vector<std::string>& overrides) {
   if (content.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw SpecError(path, {{"", "the file is empty; expected a JSON object"}});
   }
   json spec;
   try {
-    spec = json::parse(content);
+    // Nesting is bounded before anything recurses over the document.
+    spec = json::parse(content, [&](int depth, json::parse_event_t, json&) {
+      if (depth > kMaxDepth)
+        throw SpecError(path, {{"", "nested more than " + std::to_string(kMaxDepth) +
+                                        " levels deep; a spec needs a handful"}});
+      return true;
+    });
   } catch (const json::parse_error& e) {
     std::string message = e.what();
     if (const auto close = message.find("] "); close != std::string::npos)

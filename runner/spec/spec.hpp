@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -64,9 +65,18 @@ struct Spec {
 // so there the problem is only a warning.
 enum class SpecOrigin { user, stored };
 
+// A sweep's name: [a-z0-9_-]+, at most kMaxNameLength characters. Also what
+// makes a name read back from a database safe as a folder name.
+inline constexpr std::size_t kMaxNameLength = 64;
+bool valid_sweep_name(std::string_view name);
+
 // Reads `path`, applies `overrides` (KEY=VALUES), validates. Throws SpecError
 // (every problem) or UsageError (a malformed override).
 Spec load_spec(const std::string& path, const std::vector<std::string>& overrides = {});
+// load_spec on the file's text, `path` naming it in messages (the fuzz
+// target's entry point too).
+Spec load_spec_text(const std::string& text, const std::string& path,
+                    const std::vector<std::string>& overrides = {});
 // Validates an already parsed spec (e.g. the one stored with a sweep, with
 // SpecOrigin::stored).
 Spec parse_spec(const nlohmann::json& spec, const std::string& source,

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+struct sqlite3;
+
 namespace sweep::test {
 
 // Every row of `sql`, each column rendered as text ("NULL" for null; doubles
@@ -15,6 +17,19 @@ std::string query_one(const std::string& db_path, const std::string& sql);
 // Runs `sql` (one or more statements) in one write transaction, as another
 // process would; waits up to 5 s for the database's write lock.
 void execute(const std::string& db_path, const std::string& sql);
+
+// Holds the database's write lock (BEGIN IMMEDIATE) for as long as it lives,
+// as another process writing would.
+class WriteLock {
+ public:
+  explicit WriteLock(const std::string& db_path);
+  ~WriteLock();
+  WriteLock(const WriteLock&) = delete;
+  WriteLock& operator=(const WriteLock&) = delete;
+
+ private:
+  ::sqlite3* db_ = nullptr;
+};
 // Every epoch row in a stable order (config hash, repeat, epoch), values at
 // full precision: equal results mean bit-identical training.
 std::vector<std::vector<std::string>> epoch_rows(const std::string& db_path);

@@ -81,4 +81,19 @@ void execute(const std::string& db_path, const std::string& sql) {
   sqlite3_close(db);
 }
 
+WriteLock::WriteLock(const std::string& db_path) {
+  if (sqlite3_open_v2(db_path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK ||
+      sqlite3_busy_timeout(db_, 5000) != SQLITE_OK ||
+      sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw std::runtime_error("cannot lock " + db_path + ": " + message);
+  }
+}
+
+WriteLock::~WriteLock() {
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(db_);
+}
+
 }  // namespace sweep::test

@@ -9,7 +9,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -69,6 +73,15 @@ struct RunningSweep {
 
   explicit RunningSweep(const char* jobs) {
     write_file(spec, slow_spec().dump());
+    start({"run", spec.c_str(), "--jobs", jobs});
+  }
+  // Starts `sweep ARGS --db DB --out DIR/r` in a child process.
+  void start(std::vector<const char*> args) {
+    exited = false;
+    const std::string out = dir / "r";
+    args.insert(args.begin(), SWEEP_BINARY);
+    for (const char* more : {"--db", db.c_str(), "--out", out.c_str()}) args.push_back(more);
+    args.push_back(nullptr);
     pid = fork();
     if (pid == 0) {
       // dup2, not freopen: freopen would flush the parent's buffered output twice.
@@ -76,10 +89,26 @@ struct RunningSweep {
       const int errors = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(null, STDOUT_FILENO);
       dup2(errors, STDERR_FILENO);
-      execl(SWEEP_BINARY, SWEEP_BINARY, "run", spec.c_str(), "--jobs", jobs, "--db", db.c_str(),
-            "--out", (dir / "r").c_str(), static_cast<char*>(nullptr));
+      execv(SWEEP_BINARY, const_cast<char* const*>(args.data()));
       _exit(127);
     }
+  }
+  // Polls until at least `epochs` epoch rows are committed; false if the
+  // process ended first or 3 minutes passed.
+  bool wait_for_epochs(int epochs) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+    while (std::chrono::steady_clock::now() < deadline) {
+      try {
+        if (std::stoi(query_one(db, "SELECT count(*) FROM epochs")) >= epochs) return true;
+      } catch (const std::exception&) {
+      }
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // polling interval only
+    }
+    return false;
   }
   ~RunningSweep() {
     if (pid > 0 && !exited) {
@@ -211,4 +240,120 @@ TEST_CASE("a sweep whose lease is taken mid-run stops with exit 1 and writes not
   CHECK(query_one(sweep.db, "SELECT group_concat(id || status, ',') FROM trials") == trials_then);
   CHECK(query_one(sweep.db, "SELECT status || ' ' || owner FROM sweeps") == "running thief:1");
   CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
+}
+
+TEST_CASE("a storage failure stops the sweep: exit 1, status failed, no trial blamed",
+          "[cli][hardening]") {
+  RunningSweep sweep("2");
+  REQUIRE(sweep.pid > 0);
+  REQUIRE(sweep.wait_for_running(2));
+  {
+    // Another process holds the write lock for 7 s, past the store's 5 s busy
+    // timeout: the sweep's next write fails with "database is locked".
+    sweep::test::WriteLock lock(sweep.db);
+    std::this_thread::sleep_for(std::chrono::seconds(7));  // the lock's duration, not a race
+  }
+  REQUIRE(sweep.wait_for_exit());
+  REQUIRE(WIFEXITED(sweep.status));
+  CHECK(WEXITSTATUS(sweep.status) == 1);
+  const std::string err = read_file(sweep.err);
+  INFO(err);
+  CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+  CHECK(err.rfind("sweep: cannot ", 0) == 0);
+  CHECK(err.find(sweep.db + ": database is locked") != std::string::npos);
+  CHECK(query_one(sweep.db, "SELECT count(*) FROM trials WHERE status = 'failed'") == "0");
+  CHECK(query_one(sweep.db, "SELECT status FROM sweeps") == "failed");
+  CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
+  // `sweep resume` finishes the sweep.
+  const auto resumed =
+      run_sweep("resume crash --db '" + sweep.db + "' --out '" + (sweep.dir / "r") + "'");
+  CHECK(resumed.exit_code == 0);
+  CHECK(query_one(sweep.db, "SELECT count(*) FROM epochs") == std::to_string(kTrials * kEpochs));
+}
+
+TEST_CASE("kill -9 at seeded points three times, then resume: the result of an uninterrupted run",
+          "[cli][resume][hardening]") {
+  // Each kill lands after a number of committed epochs drawn from a seeded
+  // generator (not after a time), so the schedule is the same on every machine.
+  // bench/kill-loop runs it again with other seeds (SWEEP_KILL_SEED).
+  const char* seed = std::getenv("SWEEP_KILL_SEED");
+  std::mt19937 rng(seed != nullptr ? static_cast<unsigned>(std::stoul(seed)) : 20261201u);
+  RunningSweep sweep("2");
+  REQUIRE(sweep.pid > 0);
+  int committed = 0;
+  for (int kill_number = 0; kill_number < 3; ++kill_number) {
+    committed += std::uniform_int_distribution<int>(1, 8)(rng);
+    REQUIRE(sweep.wait_for_epochs(committed));
+    sweep.signal_and_wait(SIGKILL);
+    REQUIRE(WIFSIGNALED(sweep.status));
+    REQUIRE(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
+    // Resuming restarts interrupted trials from scratch: what is committed
+    // now is the floor the next kill counts from.
+    committed = std::stoi(query_one(sweep.db,
+                                    "SELECT count(*) FROM epochs e JOIN trials t ON t.id = "
+                                    "e.trial_id WHERE t.status = 'completed'"));
+    sweep.start({"resume", "crash", "--jobs", "2"});
+  }
+  REQUIRE(sweep.wait_for_exit());
+  REQUIRE(WIFEXITED(sweep.status));
+  CHECK(WEXITSTATUS(sweep.status) == 0);
+  CHECK(query_one(sweep.db, "SELECT count(*) FROM epochs") == std::to_string(kTrials * kEpochs));
+  const auto clean = run_sweep("run '" + sweep.spec + "' --jobs 2 --db '" +
+                               (sweep.dir / "clean.db") + "' --out '" + (sweep.dir / "c") + "'");
+  REQUIRE(clean.exit_code == 0);
+  CHECK(epoch_rows(sweep.db) == epoch_rows(sweep.dir / "clean.db"));
+}
+
+TEST_CASE("a user who may not write the database's folder can still read it", "[cli][hardening]") {
+  TempDir dir;
+  const std::string folder = dir / "shared";
+  std::filesystem::create_directories(folder);
+  write_file(dir / "spec.json", R"({"name": "ro", "dataset": {"name": "xor", "samples": 200},
+    "model": {"layers": [{"type": "dense", "units": 2, "activation": "softmax"}]},
+    "training": {"epochs": 2}, "search": {"parameters": {"learning_rate": [0.01, 0.1]}}})");
+  REQUIRE(run_sweep("run '" + (dir / "spec.json") + "' --db '" + folder + "/s.db' --out '" +
+                    (dir / "r") + "'")
+              .exit_code == 0);
+  // Readable by everyone, the folder writable by no one but root.
+  std::filesystem::permissions(
+      dir.path(), std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                      std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                      std::filesystem::perms::others_exec);
+  std::filesystem::permissions(
+      folder, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                  std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                  std::filesystem::perms::others_exec);
+  // As `nobody` (the tests run as root in CI; setpriv drops to another user),
+  // with a copy of the binary that user can reach wherever the build lives.
+  const std::string binary = dir / "sweep";
+  std::filesystem::copy_file(SWEEP_BINARY, binary);
+  const auto shown =
+      sweep::test::run_command("setpriv --reuid=65534 --regid=65534 --clear-groups " + binary +
+                               " show ro --db '" + folder + "/s.db'");
+  INFO(shown.err);
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.out.find("ro: 2 trials") != std::string::npos);
+  const auto listed =
+      sweep::test::run_command("setpriv --reuid=65534 --regid=65534 --clear-groups " + binary +
+                               " ls --db '" + folder + "/s.db'");
+  CHECK(listed.exit_code == 0);
+}
+
+TEST_CASE("a closed pipe stops the sweep cleanly: no trial left running, lease released",
+          "[cli][hardening]") {
+  TempDir dir;
+  write_file(dir / "spec.json", slow_spec().dump());
+  const std::string db = dir / "pipe.db";
+  // One job: the first finished trial's line reaches head, which exits; the
+  // second's meets the closed pipe (SIGPIPE), and the sweep stops there.
+  const auto result = sweep::test::run_command(
+      "bash -c \"'" + std::string(SWEEP_BINARY) + "' run '" + (dir / "spec.json") +
+      "' --jobs 1 --db '" + db + "' --out '" + (dir / "r") +
+      "' | head -1 >/dev/null; echo rc=\\${PIPESTATUS[0]}\"");
+  INFO(result.out << result.err);
+  CHECK(result.out.find("rc=130") != std::string::npos);
+  CHECK(query_one(db, "SELECT status || ',' || IFNULL(owner, '-') FROM sweeps") == "interrupted,-");
+  CHECK(query_one(db, "SELECT count(*) FROM trials WHERE status = 'running'") == "0");
+  CHECK(query_one(db, "SELECT count(*) FROM trials WHERE status = 'completed'") == "2");
+  CHECK(query_one(db, "PRAGMA integrity_check") == "ok");
 }

@@ -178,7 +178,7 @@ TEST_CASE("an invalid spec exits 2, one line per problem, and creates no databas
             ": search.parameters.optimizer[1]: unknown optimizer \"adamm\"; did you mean \"adam\"? "
             "known: adam, adamax, adamw, adagrad, nadam, rmsprop, sgd\n"
             "sweep: " +
-            path + ": training.batch_size: got -3; expected an integer >= 1\n");
+            path + ": training.batch_size: got -3; expected an integer from 1 to 16777216\n");
   CHECK_FALSE(std::filesystem::exists(dir / "s.db"));
 }
 

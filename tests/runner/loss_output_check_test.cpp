@@ -162,7 +162,7 @@ TEST_CASE("a misfit is reported with the spec's other problems", "[spec][fit]") 
   spec["training"]["batch_size"] = 0;
   const auto lines = errors(spec);
   REQUIRE(lines.size() == 2);
-  CHECK(lines[0] == "s.json: training.batch_size: got 0; expected an integer >= 1");
+  CHECK(lines[0] == "s.json: training.batch_size: got 0; expected an integer from 1 to 16777216");
   CHECK(lines[1].rfind("s.json: training.loss: got categorical_crossentropy (from_logits false) "
                        "on a \"relu\" output",
                        0) == 0);

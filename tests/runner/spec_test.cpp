@@ -4,6 +4,7 @@
 
 #include "runner/errors.hpp"
 #include "runner/spec/spec.hpp"
+#include "runner/sweep_runner.hpp"
 
 using nlohmann::json;
 using sweep::runner::parse_spec;
@@ -76,11 +77,11 @@ TEST_CASE("every problem is reported at once", "[spec]") {
   CHECK(
       lines ==
       std::vector<std::string>{
-          "s.json: name: got \"Bad Name\"; expected a name of [a-z0-9_-]+",
+          "s.json: name: got \"Bad Name\"; expected a name of [a-z0-9_-]+, at most 64 characters",
           "s.json: search.parameters.learning_rate[1]: got -1; expected a number > 0",
           "s.json: training.epocs: unknown key \"epocs\"; did you mean \"epochs\"? known: epochs, "
           "batch_size, loss, metrics, optimizer, schedule, early_stopping, shuffle",
-          "s.json: training.batch_size: got 0; expected an integer >= 1",
+          "s.json: training.batch_size: got 0; expected an integer from 1 to 16777216",
       });
 }
 
@@ -187,4 +188,65 @@ TEST_CASE("a malformed override is a usage error", "[spec][overrides]") {
 TEST_CASE("load_spec reports missing, empty and malformed files in one line", "[spec]") {
   CHECK_THROWS_WITH(sweep::runner::load_spec("/nonexistent/spec.json"),
                     "/nonexistent/spec.json: no such file");
+}
+
+TEST_CASE("numbers without bounds are refused with their range", "[spec][hardening]") {
+  auto spec = minimal_spec();
+  spec["search"]["repeats"] = 4294967296LL;
+  spec["training"]["batch_size"] = 4294967296LL;
+  spec["training"]["epochs"] = 1e300;
+  spec["seed"] = -1;
+  CHECK(problems(spec) ==
+        std::vector<std::string>{
+            "s.json: seed: got -1; expected an integer from 0 to 9007199254740992",
+            "s.json: search.repeats: got 4294967296; expected an integer from 1 to 1000",
+            "s.json: training.epochs: got 1e+300; expected an integer from 1 to 100000",
+            "s.json: training.batch_size: got 4294967296; expected an integer from 1 to 16777216",
+        });
+
+  auto huge = minimal_spec();
+  huge["search"]["parameters"]["learning_rate"] = {{"logspace", {1e-5, 1, 100001}}};
+  CHECK(problems(huge) ==
+        std::vector<std::string>{"s.json: search.parameters.learning_rate.logspace: got [1e-05,1,"
+                                 "100001]; expected [lo, hi, n] with finite lo and hi and n an "
+                                 "integer from 1 to 100000"});
+  auto grid = minimal_spec();
+  grid["search"]["parameters"]["learning_rate"] = {{"logspace", {1e-5, 1, 100000}}};
+  grid["search"]["parameters"]["batch_size"] = {{"linspace", {1, 100, 100}}};
+  CHECK(problems(grid) == std::vector<std::string>{"s.json: search.parameters: the grid has 2e+07 "
+                                                   "trials (with repeats); at most 200000 are "
+                                                   "accepted"});
+  auto units = minimal_spec();
+  units["model"]["layers"][0]["units"] = 1e9;
+  CHECK(problems(units).at(0) ==
+        "s.json: model.layers[0].units: got 1e+09; expected an integer in [1, 1048576]");
+}
+
+TEST_CASE("long names, keys and paths are refused without running away", "[spec][hardening]") {
+  auto spec = minimal_spec();
+  spec["name"] = std::string(50000, 'a');
+  const auto lines = problems(spec);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].rfind("s.json: name: got \"aaaa", 0) == 0);
+  CHECK_THAT(lines[0], Catch::EndsWith("; expected a name of [a-z0-9_-]+, at most 64 characters"));
+  CHECK(sweep::runner::valid_sweep_name("fashion-1_b"));
+  CHECK_FALSE(sweep::runner::valid_sweep_name("../../x"));
+  CHECK_FALSE(sweep::runner::valid_sweep_name(""));
+
+  auto key = minimal_spec();
+  key["search"]["parameters"]["model.layers[0]." + std::string(50000, 'u')] = {1, 2};
+  CHECK_FALSE(problems(key).empty());
+  auto index = minimal_spec();
+  index["search"]["parameters"]["model.layers[99999999999].units"] = {1, 2};
+  CHECK_FALSE(problems(index).empty());
+}
+
+TEST_CASE("a name read from a database becomes a folder only when valid", "[spec][hardening]") {
+  CHECK(sweep::runner::default_report_dir("fashion-1") == "sweep-reports/fashion-1");
+  CHECK_THROWS_WITH(sweep::runner::default_report_dir("../../x"),
+                    "sweep name \"../../x\" is not a valid folder name ([a-z0-9_-]+); give the "
+                    "reports' folder with --out");
+  CHECK_THROWS_WITH(sweep::runner::default_report_dir("a\x1b[2Jb"),
+                    "sweep name \"a?[2Jb\" is not a valid folder name ([a-z0-9_-]+); give the "
+                    "reports' folder with --out");
 }

@@ -60,6 +60,20 @@ bool writable(const std::string& path, const struct stat& info) {
 // Everything sweep can find out about the file before SQLite opens it, so
 // that a file that is not a database is never handed to SQLite (which would
 // turn it into a WAL database or leave -wal/-shm files beside it).
+// `path` as the path part of an SQLite file: URI (percent-encoding what a
+// URI gives a meaning to).
+std::string uri_path(const std::string& path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x21 || c > 0x7e) {
+      out += fmt::format("%{:02X}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 void check_file(const std::string& path, Storage::Mode mode) {
   const bool read_only = mode == Storage::Mode::read_only;
   struct stat info {};
@@ -445,6 +459,21 @@ SqliteStorage::SqliteStorage(const std::string& path, Mode mode) : impl_(std::ma
   try {
     // The storage's mutex serialises every use, so SQLite's own can go.
     impl_->connection = std::make_unique<Connection>(path, flags | SQLITE_OPEN_NOMUTEX);
+    if (impl_->read_only) {
+      // A reader that may not write the folder cannot create the WAL's shared
+      // memory file (-shm), so its first read fails: it reads the file as
+      // immutable instead — the snapshot on disk, what a read-only folder holds.
+      try {
+        detail::inspect_schema(*impl_->connection);
+      } catch (const SqliteFailure& failure) {
+        const int primary = failure.code() & 0xFF;
+        if (primary != SQLITE_CANTOPEN && primary != SQLITE_READONLY) throw;
+        impl_->connection.reset();
+        impl_->connection = std::make_unique<Connection>(
+            "file:" + uri_path(path) + "?immutable=1",
+            SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX);
+      }
+    }
     Connection& connection = *impl_->connection;
     if (!impl_->read_only && connection.read_only()) {
       throw StorageError(fmt::format("cannot write to {}: the file is read-only", path));

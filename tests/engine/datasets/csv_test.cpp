@@ -147,3 +147,27 @@ TEST_CASE("csv errors name the file, line and column", "[datasets][csv]") {
       load_csv({.path = path, .test_path = folder.file("test.csv")}),
       folder.file("test.csv") + ":1: columns x2, y differ from " + path + "'s (x1, y)");
 }
+
+TEST_CASE("csv lines and fields are capped; a file without newlines is not read whole",
+          "[datasets][csv][hardening]") {
+  TempFolder folder;
+  std::string text = "x,y\n1,0\n";
+  text.append((1 << 24) + 10, '1');
+  text.append(",1\n");
+  write_text(folder.file("long.csv"), text);
+  CHECK_THROWS_WITH(
+      load_csv({.path = folder.file("long.csv")}),
+      folder.file("long.csv") +
+          ":3: line longer than 16777216 bytes; expected one row of numbers per line");
+  std::string wide = "1";
+  for (int i = 1; i < 100'001; ++i) wide.append(",1");
+  wide.push_back('\n');
+  write_text(folder.file("wide.csv"), wide);
+  CHECK_THROWS_WITH(
+      load_csv({.path = folder.file("wide.csv"), .header = false}),
+      folder.file("wide.csv") + ":1: 100001 fields; at most 100000 columns are accepted");
+  // Lines without a final newline, and CRLF line ends, still read.
+  write_text(folder.file("crlf.csv"), "x,y\r\n1,0\r\n2,1\r\n3,0");
+  const Dataset d = load_csv({.path = folder.file("crlf.csv"), .validation_split = 0});
+  CHECK(d.train.rows() == 3);
+}

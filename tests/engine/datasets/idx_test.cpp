@@ -2,6 +2,8 @@
 // truncated, corrupt and mislabelled files.
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+
 #include <random>
 
 #include "engine/datasets/idx.hpp"
@@ -149,4 +151,24 @@ TEST_CASE("idx files that are missing or have impossible dimensions", "[datasets
   CHECK_THROWS_WITH(
       read_idx_images(folder.file("flat")),
       folder.file("flat") + ": bad image size 0 x 28; expected 1 to 4096 pixels a side");
+}
+
+TEST_CASE("a header that claims more rows than the file holds costs no more than one block",
+          "[datasets][idx][hardening]") {
+  TempFolder folder;
+  // 16-byte header claiming 1,600,000,000 images of 28 x 28, then 13 bytes.
+  const std::uint8_t header[16] = {0, 0, 8, 3, 0x5F, 0x5E, 0x10, 0x00, 0, 0, 0, 28, 0, 0, 0, 28};
+  std::vector<std::uint8_t> bytes(29, 7);
+  std::copy(std::begin(header), std::end(header), bytes.begin());
+  t::write_raw(folder.file("liar"), bytes);
+  struct rusage before {};
+  getrusage(RUSAGE_SELF, &before);
+  CHECK_THROWS_WITH(read_idx_images(folder.file("liar")),
+                    "cannot read " + folder.file("liar") + ": truncated after 29 of " +
+                        std::to_string(16 + 1'600'000'000ULL * 784) + " bytes");
+  struct rusage after {};
+  getrusage(RUSAGE_SELF, &after);
+  // Peak resident memory grew by less than 64 MiB (one 16 MiB block, and
+  // slack): the 1.25 TB the header claims was never allocated.
+  CHECK(after.ru_maxrss - before.ru_maxrss < 64 * 1024);
 }

@@ -169,7 +169,7 @@ TEST_CASE("spirals follow the CS231n construction", "[datasets][synthetic]") {
 TEST_CASE("synthetic parameters are checked", "[datasets][synthetic]") {
   CHECK_THROWS_AS(load_dataset({"spirals", {{"samples", 5.0}}}, 1), ConfigError);
   CHECK_THROWS_WITH(load_dataset({"spirals", {{"samples", 5.0}}}, 1),
-                    "spirals.samples: 5 is not accepted; expected an integer in [10, 1e+07]");
+                    "spirals.samples: 5 is not accepted; expected an integer in [10, 10000000]");
   CHECK_THROWS_WITH(
       load_dataset({"moons", {{"classes", 3.0}}}, 1),
       "moons: unknown parameter \"classes\"; known: samples, noise, validation_split");

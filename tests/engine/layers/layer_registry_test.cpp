@@ -52,9 +52,9 @@ TEST_CASE("make_layer refuses bad specs with exact messages", "[layer registry]"
       make_layer({"dens", {}}),
       "unknown layer \"dens\"; did you mean \"dense\"? known: dense, dropout, activation");
   CHECK_THROWS_WITH(make_layer({"dense", {}}),
-                    "dense: missing parameter \"units\"; expected an integer >= 1");
+                    "dense: missing parameter \"units\"; expected an integer from 1 to 1048576");
   CHECK_THROWS_WITH(make_layer({"dense", {{"units", 0.0}}}),
-                    "dense.units: 0 is not accepted; expected an integer >= 1");
+                    "dense.units: 0 is not accepted; expected an integer in [1, 1048576]");
   CHECK_THROWS_WITH(make_layer({"dense", {{"units", 2.0}, {"activation", std::string{"relux"}}}}),
                     "dense.activation: \"relux\" is not accepted; expected one of: linear, relu, "
                     "leaky_relu, elu, gelu, tanh, sigmoid, softmax");
