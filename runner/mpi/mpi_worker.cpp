@@ -168,6 +168,10 @@ int wait_for_bye(MpiComm& comm) {
 
 int run_worker(MpiComm& comm) {
   install_interrupt_handler();
+  // From the first message to the last, a signal (mpirun passes SIGTERM on
+  // to every rank) stops the trials at their next batch, to be marked
+  // interrupted by rank 0, instead of ending the process.
+  const InterruptScope graceful;
   WireMessage first = next_control(comm);
   if (first.type == MessageType::bye) return 0;
 
