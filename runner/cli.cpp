@@ -16,12 +16,13 @@
 #include "engine/datasets/dataset.hpp"
 #include "engine/errors.hpp"
 #include "engine/registry.hpp"
+#include "reports/format.hpp"
 #include "reports/report_json.hpp"
 #include "reports/writer.hpp"
 #include "runner/errors.hpp"
 #include "runner/interrupt.hpp"
-#include "runner/search/sampler.hpp"
 #include "runner/search/refinement.hpp"
+#include "runner/search/sampler.hpp"
 #include "runner/spec/spec.hpp"
 #include "runner/store/storage.hpp"
 #include "runner/store/storage_error.hpp"
@@ -124,7 +125,7 @@ int cmd_plan(const Args& args) {
     const bool runs = found == stored.end() || needs_run(*parse_trial_status(status));
     to_run += runs ? 1 : 0;
     fmt::print("{:>5}  {:<16} {:>6}  {:<11} {}\n", i + 1, plan.config_hash, plan.repeat, status,
-               describe_params(plan.params));
+               reports::describe_config(plan.params));
   }
   fmt::print("{} trials, {} to run, {} done\n", plans.size(), to_run,
              plans.size() - static_cast<std::size_t>(to_run));
@@ -182,13 +183,13 @@ int cmd_best(const Args& args) {
       spec["training"] = trial.config["training"];
     }
     spec["name"] = args.name + "-best";
-    spec["description"] =
-        "the best configuration of sweep " + args.name + ": " + describe_params(best["config"]);
+    spec["description"] = "the best configuration of sweep " + args.name + ": " +
+                          reports::describe_config(best["config"]);
     spec.erase("search");
     fmt::print("{}\n", spec.dump(2));
   } else {
     const json objective = best.value("objective", json());
-    fmt::print("{} {} {}\n", describe_params(best["config"]), record.objective_metric,
+    fmt::print("{} {} {}\n", reports::describe_config(best["config"]), record.objective_metric,
                objective.is_number() ? fmt::format("{:.4f}", objective.get<double>()) : "-");
   }
   return kExitOk;

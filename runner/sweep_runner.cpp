@@ -14,7 +14,6 @@
 #include <mutex>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "engine/datasets/dataset.hpp"
@@ -40,12 +39,6 @@ std::string host_name() {
   char name[256] = {};
   if (gethostname(name, sizeof name - 1) != 0) return "unknown";
   return name;
-}
-
-std::string format_number(double value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
 }
 
 // Loads every distinct dataset the trials use, once, before anything else
@@ -103,21 +96,6 @@ int default_jobs() {
 
 std::string default_report_dir(const std::string& name) {
   return "sweep-reports/" + name;
-}
-
-std::string describe_params(const json& params) {
-  std::string text;
-  if (params.contains("optimizer")) text = params["optimizer"].get<std::string>();
-  if (params.contains("learning_rate"))
-    text += " lr=" + format_number(params["learning_rate"].get<double>());
-  for (const auto& [key, value] : params.items()) {
-    if (key == "optimizer" || key == "learning_rate") continue;
-    text += " " + key + "=" +
-            (value.is_number_float() ? format_number(value.get<double>())
-             : value.is_string()     ? value.get<std::string>()
-                                     : value.dump());
-  }
-  return text;
 }
 
 Spec stored_spec(const SweepInfo& info) {
