@@ -32,13 +32,13 @@ std::string bounds_text(const ParamSpec& spec) {
   return text;
 }
 
-std::string describe(const ParamValue& value) {
+}  // namespace
+
+std::string describe_param_value(const ParamValue& value) {
   if (const auto* number = std::get_if<double>(&value)) return format_number(*number);
   if (const auto* flag = std::get_if<bool>(&value)) return *flag ? "true" : "false";
   return "\"" + std::get<std::string>(value) + "\"";
 }
-
-}  // namespace
 
 std::string check_param(const ParamSpec& spec, const ParamValue& value) {
   switch (spec.kind) {
@@ -82,8 +82,8 @@ ParamReader::ParamReader(const ComponentSpec& spec, const Params& params)
     }
     const std::string accepted = check_param(*found, value);
     if (!accepted.empty()) {
-      throw ConfigError(spec_.name + "." + key + ": " + describe(value) + " is not accepted; expected " +
-                        accepted);
+      throw ConfigError(spec_.name + "." + key + ": " + describe_param_value(value) +
+                        " is not accepted; expected " + accepted);
     }
   }
 }
@@ -119,7 +119,9 @@ std::string ParamReader::string(std::string_view name) const {
   throw ConfigError(spec_.name + "." + std::string{name} + ": expected a string");
 }
 
-bool ParamReader::has(std::string_view name) const { return params_.find(name) != params_.end(); }
+bool ParamReader::has(std::string_view name) const {
+  return params_.find(name) != params_.end();
+}
 
 std::string join(const std::vector<std::string>& words, std::string_view separator) {
   std::string text;

@@ -116,6 +116,11 @@ int run_cli(int argc, char** argv) {
   auto* datasets = app.add_subcommand("datasets", "list the datasets and their parameters");
   on(datasets, cli::cmd_datasets);
 
+  auto* components = app.add_subcommand(
+      "components", "list the optimizers, schedules, losses, metrics, layers and datasets");
+  components->add_flag("--markdown", args.markdown, "as the README's tables");
+  on(components, cli::cmd_components);
+
   const auto subcommand_names = [&app] {
     std::string names;
     for (const auto* sub : app.get_subcommands({}))

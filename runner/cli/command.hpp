@@ -25,6 +25,7 @@ struct Args {
   bool json = false;
   bool spec_out = false;
   bool csv = false;
+  bool markdown = false;
   std::vector<std::string> overrides;
 };
 
@@ -39,6 +40,7 @@ int cmd_suggest(const Args& args);
 int cmd_report(const Args& args);
 int cmd_export(const Args& args);
 int cmd_datasets(const Args& args);
+int cmd_components(const Args& args);
 
 // The sweep of that name in the store; else a UsageError naming the database
 // and the sweeps it holds (with a "did you mean").
