@@ -101,7 +101,8 @@ void print_summary(const reports::SweepRecord& record, std::FILE* out) {
       diagnosis = d.value("label", "");
       const json direction = d.value("direction", json());
       if ((direction == "low" || direction == "high" || diagnosis == "failed") && why.size() < 40)
-        why.push_back(terminal_safe(fmt::format("  {} — {}: {}", config, diagnosis, d.value("reason", ""))));
+        why.push_back(
+            terminal_safe(fmt::format("  {} — {}: {}", config, diagnosis, d.value("reason", ""))));
     }
     fmt::print(out, "{:>4}  {:<{}} {:>17}  {:<11} {}{}\n", entry.value("rank", 0), config, width,
                value, status, diagnosis, entry.value("tied", false) ? " (tied)" : "");
@@ -124,8 +125,8 @@ void print_summary(const reports::SweepRecord& record, std::FILE* out) {
             fmt::format("{}test {} {:.4f}", test.empty() ? "; " : ", ", name, value.get<double>());
     }
     const json objective = best.value("objective", json());
-    fmt::print(out, "best: {} with {} {}{}\n", terminal_safe(reports::describe_config(best["config"])),
-               record.objective_metric,
+    fmt::print(out, "best: {} with {} {}{}\n",
+               terminal_safe(reports::describe_config(best["config"])), record.objective_metric,
                objective.is_number() ? fmt::format("{:.4f}", objective.get<double>()) : "-", test);
   }
   std::fflush(out);
