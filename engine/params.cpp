@@ -35,13 +35,13 @@ std::string bounds_text(const ParamSpec& spec) {
   return text;
 }
 
-std::string describe(const ParamValue& value) {
+}  // namespace
+
+std::string describe_param_value(const ParamValue& value) {
   if (const auto* number = std::get_if<double>(&value)) return format_number(*number);
   if (const auto* flag = std::get_if<bool>(&value)) return *flag ? "true" : "false";
   return "\"" + std::get<std::string>(value) + "\"";
 }
-
-}  // namespace
 
 std::string check_param(const ParamSpec& spec, const ParamValue& value) {
   switch (spec.kind) {
@@ -87,7 +87,7 @@ ParamReader::ParamReader(const ComponentSpec& spec, const Params& params)
     }
     const std::string accepted = check_param(*found, value);
     if (!accepted.empty()) {
-      throw ConfigError(spec_.name + "." + key + ": " + describe(value) +
+      throw ConfigError(spec_.name + "." + key + ": " + describe_param_value(value) +
                         " is not accepted; expected " + accepted);
     }
   }

@@ -47,6 +47,9 @@ struct ComponentSpec {
 // otherwise what is accepted ("a number > 0", "one of: a, b, c", "true or false").
 std::string check_param(const ParamSpec& spec, const ParamValue& value);
 
+// A value as messages and `sweep components` write it: 0.001, true, "linear".
+std::string describe_param_value(const ParamValue& value);
+
 // Reads a parameter with its spec's default. Throws ConfigError naming the
 // component and parameter when a value has the wrong type or is out of range,
 // or when `params` holds a key the spec does not know.

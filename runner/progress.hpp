@@ -16,7 +16,7 @@ class Progress {
   Progress(int total_trials, int total_epochs, bool terminal, std::string metric, bool maximize);
   void trial_started();
   void epoch_done();
-  // `label` names the trial's config ("adam lr=0.001"); `value` its objective;
+  // `label` names the trial's config ("optimizer=adam, learning_rate=1e-3"); `value` its objective;
   // `epochs_skipped` the planned epochs it did not run (diverged, stopped early).
   void trial_finished(const std::string& label, const std::string& status,
                       std::optional<double> value, int epochs, int epochs_skipped, double seconds);

@@ -2,13 +2,16 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "reports/format.hpp"
 #include "reports/report_json.hpp"
 #include "runner/sweep_runner.hpp"
 
@@ -56,9 +59,12 @@ void print_summary(const reports::SweepRecord& record, std::FILE* out) {
   std::map<std::int64_t, json> trials;
   for (const auto& trial : report.value("trials", json::array()))
     trials[trial.value("id", std::int64_t{0})] = trial;
-  fmt::print(out, "{:>4}  {:<44} {:>17}  {:<11} {}\n", "rank", "configuration",
-             record.objective_metric, "status", "diagnosis");
   const json ranking = report.value("ranking", json::array());
+  std::size_t width = std::string_view{"configuration"}.size();
+  for (const auto& entry : ranking)
+    width = std::max(width, reports::describe_config(entry.value("config", json::object())).size());
+  fmt::print(out, "{:>4}  {:<{}} {:>17}  {:<11} {}\n", "rank", "configuration", width,
+             record.objective_metric, "status", "diagnosis");
   std::vector<std::string> why;  // the configurations that lost, and why
   for (const auto& entry : ranking) {
     const int n = entry.value("n", 0);
@@ -87,19 +93,19 @@ void print_summary(const reports::SweepRecord& record, std::FILE* out) {
           (shown->value("status", "") == "diverged" && trial.value("status", "") != "diverged"))
         shown = &trial;
     }
+    const std::string config =
+        terminal_safe(reports::describe_config(entry.value("config", json::object())));
     std::string diagnosis;
     if (shown != nullptr && shown->contains("diagnosis")) {
       const json& d = (*shown)["diagnosis"];
       diagnosis = d.value("label", "");
       const json direction = d.value("direction", json());
       if ((direction == "low" || direction == "high" || diagnosis == "failed") && why.size() < 40)
-        why.push_back(terminal_safe(
-            fmt::format("  {} — {}: {}", describe_params(entry.value("config", json::object())),
-                        diagnosis, d.value("reason", ""))));
+        why.push_back(
+            terminal_safe(fmt::format("  {} — {}: {}", config, diagnosis, d.value("reason", ""))));
     }
-    fmt::print(out, "{:>4}  {:<44} {:>17}  {:<11} {}{}\n", entry.value("rank", 0),
-               terminal_safe(describe_params(entry.value("config", json::object()))), value, status,
-               diagnosis, entry.value("tied", false) ? " (tied)" : "");
+    fmt::print(out, "{:>4}  {:<{}} {:>17}  {:<11} {}{}\n", entry.value("rank", 0), config, width,
+               value, status, diagnosis, entry.value("tied", false) ? " (tied)" : "");
   }
   if (!why.empty()) {
     fmt::print(out, "why the others lost (learning rate too low or too high for its group):\n");
@@ -119,8 +125,8 @@ void print_summary(const reports::SweepRecord& record, std::FILE* out) {
             fmt::format("{}test {} {:.4f}", test.empty() ? "; " : ", ", name, value.get<double>());
     }
     const json objective = best.value("objective", json());
-    fmt::print(out, "best: {} with {} {}{}\n", terminal_safe(describe_params(best["config"])),
-               record.objective_metric,
+    fmt::print(out, "best: {} with {} {}{}\n",
+               terminal_safe(reports::describe_config(best["config"])), record.objective_metric,
                objective.is_number() ? fmt::format("{:.4f}", objective.get<double>()) : "-", test);
   }
   std::fflush(out);

@@ -14,7 +14,6 @@
 #include <mutex>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <system_error>
 #include <thread>
 
@@ -43,12 +42,6 @@ std::string host_name() {
   char name[256] = {};
   if (gethostname(name, sizeof name - 1) != 0) return "unknown";
   return name;
-}
-
-std::string format_number(double value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
 }
 
 // What the reports need to know of the loaded data and the spec cannot tell:
@@ -96,21 +89,6 @@ std::string terminal_safe(std::string text) {
   // reach the terminal as such.
   for (char& c : text)
     if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) c = '?';
-  return text;
-}
-
-std::string describe_params(const json& params) {
-  std::string text;
-  if (params.contains("optimizer")) text = params["optimizer"].get<std::string>();
-  if (params.contains("learning_rate"))
-    text += " lr=" + format_number(params["learning_rate"].get<double>());
-  for (const auto& [key, value] : params.items()) {
-    if (key == "optimizer" || key == "learning_rate") continue;
-    text += " " + key + "=" +
-            (value.is_number_float() ? format_number(value.get<double>())
-             : value.is_string()     ? value.get<std::string>()
-                                     : value.dump());
-  }
   return text;
 }
 

@@ -38,8 +38,6 @@ int run_sweep(const Spec& spec, const RunOptions& options);
 reports::SweepRecord load_record(Storage& store, const SweepInfo& info);
 // The spec a sweep was run with, as stored.
 Spec stored_spec(const SweepInfo& info);
-// "adam lr=0.001 batch_size=32"
-std::string describe_params(const nlohmann::json& params);
 // sweep-reports/NAME; throws UsageError for a name that is not a valid sweep
 // name (one read back from a crafted database: "../../x").
 std::string default_report_dir(const std::string& name);

@@ -1,5 +1,6 @@
 #include "runner/execution/store_sink.hpp"
 
+#include "reports/format.hpp"
 #include "runner/search/sampler.hpp"
 #include "runner/sweep_runner.hpp"
 
@@ -33,7 +34,7 @@ void StoreSink::finished(const TrialTask& task, const TrialResult& result, const
   const TrialOutcome& outcome = result.outcome;
   if (outcome.final_epoch) progress_.epoch_done();
   const int epochs = task.plan->config["training"]["epochs"].get<int>();
-  progress_.trial_finished(terminal_safe(describe_params(task.plan->params)),
+  progress_.trial_finished(terminal_safe(reports::describe_config(task.plan->params)),
                            std::string{to_string(outcome.status)}, outcome.objective, result.epochs,
                            epochs - result.epochs, outcome.seconds);
   if (next != nullptr) progress_.trial_started();

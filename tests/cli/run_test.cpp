@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/db.hpp"
@@ -82,7 +83,8 @@ TEST_CASE("sweep run trains every trial, stores every epoch and writes both repo
   CHECK(report["sweep"]["name"] == "tiny");
   // Without a terminal: one plain line per finished trial, then the ranking.
   CHECK(result.out.find("[6/6]") != std::string::npos);
-  CHECK(result.out.find("best: ") != std::string::npos);
+  CHECK(result.out.find("best: " + report["best"]["description"].get<std::string>() +
+                        " with val_accuracy ") != std::string::npos);
 
   SECTION("running the same spec again runs nothing and duplicates nothing") {
     const auto again = run_sweep("run '" + spec + "'" + in(dir));
@@ -105,6 +107,12 @@ TEST_CASE("sweep run trains every trial, stores every epoch and writes both repo
     const auto best = run_sweep("best tiny --json --db '" + db + "'");
     REQUIRE(best.exit_code == 0);
     CHECK(json::parse(best.out)["config"] == report["best"]["config"]);
+    // The same words for a configuration as report.json's description.
+    const std::string description = report["best"]["description"];
+    CHECK(description.rfind("optimizer=", 0) == 0);
+    const auto plain = run_sweep("best tiny --db '" + db + "'");
+    CHECK(plain.out == fmt::format("{} val_accuracy {:.4f}\n", description,
+                                   report["best"]["objective"].get<double>()));
   }
   SECTION("sweep best --spec writes a runnable single-trial spec") {
     const auto best = run_sweep("best tiny --spec --db '" + db + "'");
@@ -115,6 +123,9 @@ TEST_CASE("sweep run trains every trial, stores every epoch and writes both repo
     INFO(validated.err);
     CHECK(validated.exit_code == 0);
     CHECK(validated.out.find("1 trials") != std::string::npos);
+    CHECK(json::parse(best.out)["description"] ==
+          "the best configuration of sweep tiny: " +
+              report["best"]["description"].get<std::string>());
   }
   SECTION("sweep export --csv writes one row per trial and epoch") {
     const auto csv = run_sweep("export tiny --csv --db '" + db + "'");
@@ -242,6 +253,10 @@ TEST_CASE("sweep plan lists the trials and which are done", "[cli][plan]") {
   const auto before = run_sweep("plan '" + spec + "' --db '" + (dir / "s.db") + "'");
   CHECK(before.exit_code == 0);
   CHECK(before.out.find("6 trials, 6 to run, 0 done") != std::string::npos);
+  CHECK(before.out.find("      0  new         optimizer=sgd, learning_rate=1e-4\n") !=
+        std::string::npos);
+  CHECK(before.out.find("      0  new         optimizer=adam, learning_rate=100\n") !=
+        std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir / "s.db"));
   REQUIRE(run_sweep("run '" + spec + "'" + in(dir)).exit_code == 0);
   const auto after = run_sweep("plan '" + spec + "' --db '" + (dir / "s.db") + "'");
