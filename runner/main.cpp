@@ -1,5 +1,5 @@
-// The `sweep` executable: all logic lives in sweep::runner (and, built with
-// MPI, in sweep::mpi).
+// The `sweep` executable: all logic lives in sweep::runner (built with MPI,
+// also in the sweep::mpi library, runner/mpi/).
 #include <cstdio>
 
 #include "runner/cli.hpp"
