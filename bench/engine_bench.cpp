@@ -99,7 +99,7 @@ int throughput(const std::map<std::string, std::string>& options) {
       fit.epochs = 1 + epochs;
       fit.batch_size = batch;
       History history = model.fit(data->train, nullptr, fit, rng, {&clock});
-      if (clock.ends.size() != static_cast<std::size_t>(1 + epochs)) {
+      if (clock.ends.size() != static_cast<std::size_t>(epochs) + 1) {
         std::fprintf(stderr, "engine_bench: fit stopped after %zu epochs: %s\n", clock.ends.size(),
                      history.stop_reason.c_str());
         return 1;

@@ -60,7 +60,7 @@ std::string check_param(const ParamSpec& spec, const ParamValue& value) {
     case ParamSpec::Kind::number:
     case ParamSpec::Kind::integer: {
       const auto* number = std::get_if<double>(&value);
-      const std::string accepted = bounds_text(spec);
+      std::string accepted = bounds_text(spec);
       if (number == nullptr || !std::isfinite(*number)) return accepted;
       if (spec.kind == ParamSpec::Kind::integer && std::floor(*number) != *number) return accepted;
       if (*number < spec.min || (spec.min_exclusive && *number == spec.min)) return accepted;

@@ -173,6 +173,7 @@ std::optional<Diagnosis> check_oscillating(const Curves& c) {
   if (pairs == 0) return std::nullopt;
   const double turn_fraction = static_cast<double>(turns) / pairs;
   std::vector<double> sizes;
+  sizes.reserve(steps.size());
   for (double s : steps) sizes.push_back(std::fabs(s));
   std::nth_element(sizes.begin(), sizes.begin() + static_cast<long>(sizes.size() / 2), sizes.end());
   const double amplitude = sizes[sizes.size() / 2] / scale;

@@ -71,7 +71,7 @@ json data_facts(const std::map<std::string, std::shared_ptr<const engine::Datase
 }  // namespace
 
 int default_jobs() {
-  return std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 std::string default_report_dir(const std::string& name) {
@@ -162,6 +162,7 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   store.set_sweep_data(sweep_id, data_facts(data.datasets).dump());
 
   std::vector<NewTrial> rows;
+  rows.reserve(plans.size());
   for (const auto& plan : plans) {
     rows.push_back({plan.index, plan.config.dump(), plan.params.dump(), plan.config_hash,
                     plan.repeat, plan.seed, plan.cost});

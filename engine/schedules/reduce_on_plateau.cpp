@@ -38,6 +38,7 @@ void ReduceOnPlateau::on_epoch_end(int /*epoch*/, const std::map<std::string, do
   const auto found = logs.find(options_.monitor);
   if (found == logs.end()) {
     std::vector<std::string> logged;
+    logged.reserve(logs.size());
     for (const auto& [key, value] : logs) logged.push_back(key);
     throw TrainingError("reduce_on_plateau: monitor \"" + options_.monitor +
                         "\" is not in the epoch's logs; logged: " +

@@ -27,7 +27,7 @@ std::string format_number(double value) {
 // An entry whose factory first checks what every schedule is given: a base
 // rate > 0 and at least one step per epoch (after the parameters, which the
 // registry checks before any factory runs).
-ScheduleRegistry::Entry entry(ComponentSpec spec, Create create) {
+ScheduleRegistry::Entry entry(const ComponentSpec& spec, Create create) {
   return {spec, [name = spec.name, create](const ParamReader& reader, double base_learning_rate,
                                            long long steps_per_epoch) {
             if (!(base_learning_rate > 0.0) || !std::isfinite(base_learning_rate)) {

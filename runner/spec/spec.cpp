@@ -146,6 +146,7 @@ std::string accepted_text(const engine::ParamSpec& param) {
 
 std::vector<std::string> names_of(const std::vector<engine::ComponentSpec>& specs) {
   std::vector<std::string> names;
+  names.reserve(specs.size());
   for (const auto& s : specs) names.push_back(s.name);
   return names;
 }

@@ -18,7 +18,7 @@ std::string headings_and_tables(const std::string& text) {
   std::istringstream in(text);
   std::string kept;
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind("### ", 0) == 0 || line.rfind("|", 0) == 0) kept += line + "\n";
+    if (line.rfind("### ", 0) == 0 || line.rfind('|', 0) == 0) kept += line + "\n";
   }
   return kept;
 }

@@ -36,7 +36,7 @@ json small_spec() {
 
 std::string write_spec(const TempDir& dir, const json& spec,
                        const std::string& name = "spec.json") {
-  const std::string path = dir / name;
+  std::string path = dir / name;
   write_file(path, spec.dump(2));
   return path;
 }

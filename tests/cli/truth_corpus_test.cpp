@@ -550,7 +550,8 @@ std::string markdown_table(const std::vector<Row>& rows) {
   Counts tuning, held_out, held_out_2, all;
   for (const Row& row : rows) {
     const bool second = row.held_out && row.held_out_set == 2;
-    text += table_line(row.problem, !row.held_out ? "" : second ? "yes (2)" : "yes", row.counts,
+    const char* held_out_label = second ? "yes (2)" : "yes";
+    text += table_line(row.problem, row.held_out ? held_out_label : "", row.counts,
                        fmt::format("{:.1f} / {:.1f}", row.seconds_user, row.seconds_unpruned));
     (!row.held_out ? tuning : second ? held_out_2 : held_out).add(row.counts);
     all.add(row.counts);

@@ -177,7 +177,7 @@ TEST_CASE("report.html holds no network reference", "[report_html]") {
     const std::string html = render_html(build_report(sweep));
     for (const std::string& target : references(html)) {
       INFO("reference: " << target);
-      CHECK((target.rfind("#", 0) == 0 || target.rfind("data:", 0) == 0));
+      CHECK((target.rfind('#', 0) == 0 || target.rfind("data:", 0) == 0));
     }
     // The only absolute URL is the SVG namespace, an identifier that is never fetched.
     const std::string svg_namespace = "http://www.w3.org/2000/svg";
@@ -204,7 +204,7 @@ TEST_CASE("the network-reference scan catches what it must", "[report_html]") {
                            "<link rel=stylesheet href=//cdn.example/x.css>"}) {
     const auto found = references(page);
     REQUIRE(found.size() == 1);
-    CHECK_FALSE(found[0].rfind("#", 0) == 0);
+    CHECK_FALSE(found[0].rfind('#', 0) == 0);
   }
   CHECK(references("<a href=\"#best\">")[0] == "#best");
 }

@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "runner/search/sampler.hpp"
 #include "runner/search/refinement.hpp"
+#include "runner/search/sampler.hpp"
 #include "runner/spec/spec.hpp"
 
 using nlohmann::json;

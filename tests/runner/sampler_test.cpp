@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cstddef>
 #include <set>
 #include <string>
 #include <utility>
@@ -37,7 +38,7 @@ TEST_CASE("a grid is the product of its axes, times repeats", "[expansion]") {
                       {"batch_size", {16, 64}}}},
                     {"repeats", 2}};
   const auto trials = expand(parse_spec(spec, "s"));
-  CHECK(trials.size() == 3 * 4 * 2 * 2);
+  CHECK(trials.size() == std::size_t{3} * 4 * 2 * 2);
   std::set<std::string> hashes;
   for (const auto& t : trials) hashes.insert(t.config_hash);
   CHECK(hashes.size() == 24);

@@ -59,7 +59,7 @@ TEST_CASE("binary crossentropy values on probabilities and logits", "[loss value
   CHECK(make_loss({"binary_crossentropy", {}})->compute(p, {labels, &y}, nullptr) ==
         Approx(expected));
   Matrix z(2, 1);
-  z << std::log(0.8 / 0.2), std::log(0.4 / 0.6);
+  z << static_cast<float>(std::log(0.8 / 0.2)), static_cast<float>(std::log(0.4 / 0.6));
   CHECK(make_loss({"binary_crossentropy", {{"from_logits", true}}})
             ->compute(z, {labels, &y}, nullptr) == Approx(expected));
   Matrix huge(2, 1);

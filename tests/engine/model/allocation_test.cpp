@@ -32,7 +32,7 @@ TEST_CASE("a steady-state training step allocates nothing", "[model][allocation]
     return;
   }
   Rng rng(3);
-  const std::size_t rows = 64 * 6, features = 784;
+  const std::size_t rows = std::size_t{64} * 6, features = 784;
   std::vector<std::uint8_t> x(rows * features);
   for (auto& v : x) v = static_cast<std::uint8_t>(rng() & 255u);
   std::vector<std::int32_t> y(rows);

@@ -5,6 +5,7 @@
 // it is the reference.
 #include <catch2/catch.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -95,7 +96,7 @@ TEST_CASE("update_rows over blocks equals one step for that slot", "[optimizers]
 
     // Rows 0-1, then 2-4 of the kernel; the bias through step().
     fused.update_rows(0, kernel_a, kernel_grad.data(), 0, 2, 0.01);
-    fused.update_rows(0, kernel_a, kernel_grad.data() + 2 * 16, 2, 3, 0.01);
+    fused.update_rows(0, kernel_a, kernel_grad.data() + std::ptrdiff_t{2} * 16, 2, 3, 0.01);
     std::vector<Matrix*> params_a{&kernel_a, &bias_a}, grads_a{&kernel_grad, &bias_grad};
     const std::vector<bool> updated{true, false};
     fused.step(params_a, grads_a, 0.01, &updated);

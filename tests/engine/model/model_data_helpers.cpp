@@ -29,7 +29,8 @@ TrainValidation spirals(std::size_t per_class, double noise, double validation_s
   std::vector<std::size_t> order(rows);
   std::iota(order.begin(), order.end(), 0);
   for (std::size_t i = rows; i > 1; --i) std::swap(order[i - 1], order[uniform_below(rng, i)]);
-  const auto train_rows = static_cast<std::size_t>(std::llround(rows * (1.0 - validation_share)));
+  const auto train_rows =
+      static_cast<std::size_t>(std::llround(static_cast<double>(rows) * (1.0 - validation_share)));
   std::vector<float> x_train, x_validation;
   std::vector<std::int32_t> y_train, y_validation;
   for (std::size_t k = 0; k < rows; ++k) {

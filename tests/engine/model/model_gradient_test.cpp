@@ -20,7 +20,7 @@ struct Network {
 
 Network network(const std::string& loss, std::uint64_t seed) {
   Network n;
-  const auto add = [&](DenseOptions options) {
+  const auto add = [&](const DenseOptions& options) {
     auto layer = std::make_unique<Dense>(options);
     n.dense.push_back(layer.get());
     n.model.add(std::move(layer));

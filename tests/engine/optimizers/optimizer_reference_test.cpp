@@ -52,7 +52,7 @@ TEST_CASE("every optimizer follows the float64 Keras reference trajectory",
   for (const auto& item : cases) {
     const auto name = item.at("optimizer").get<std::string>();
     covered.push_back(name);
-    const auto hyperparameters = item.at("hyperparameters");
+    const auto& hyperparameters = item.at("hyperparameters");
     INFO(name << " " << hyperparameters.dump());
     auto optimizer = make_optimizer({name, to_params(hyperparameters)});
     const double learning_rate = optimizer->common().learning_rate;

@@ -640,6 +640,7 @@ TEMPLATE_TEST_CASE("store: many threads share one store", "[store]", SqliteBacke
   store.add_trials(id, sample_trials(8));
   const auto rows = store.trials(id);
   std::vector<std::thread> workers;
+  workers.reserve(rows.size());
   for (const auto& row : rows) {
     workers.emplace_back([&store, trial = row.id] {
       store.start_trial(trial);
