@@ -66,7 +66,7 @@ class Pruner {
 // The registered pruners' names, in order.
 const std::vector<std::string>& pruner_names();
 // The pruner registered as `name`, configured from the spec's pruning
-// section; throws std::invalid_argument naming the known ones.
+// section; throws engine::ConfigError naming the known ones.
 std::unique_ptr<Pruner> make_pruner(const std::string& name, const Spec& spec);
 // The pruners a sweep's trials run with: divergence always (its finite rule
 // only where pruning.divergence is on).
