@@ -8,6 +8,7 @@
 
 #include "engine/tensor.hpp"
 #include "runner/errors.hpp"
+#include "runner/memory_estimate.hpp"
 #include "runner/trial_runner.hpp"
 
 namespace sweep::runner {
@@ -57,6 +58,39 @@ void add_split(WordHash& hash, const engine::Split& split) {
   }
 }
 
+// Refuses, before any trial allocates, a model that this machine's memory
+// cannot hold even once, naming the estimate.
+void check_memory(const Spec& spec, const std::vector<TrialPlan>& plans, const SweepData& data) {
+  const std::uint64_t physical = physical_memory_bytes();
+  if (physical == 0) return;
+  MemoryEstimate largest;
+  std::size_t largest_batch = 0;
+  for (const auto& plan : plans) {
+    const auto& dataset = *data.datasets.at(plan.config["dataset"].dump());
+    const auto& training = plan.config["training"];
+    const std::size_t batch = training.is_object() && training.contains("batch_size") &&
+                                      training["batch_size"].is_number_unsigned()
+                                  ? training["batch_size"].get<std::size_t>()
+                                  : 32;
+    const MemoryEstimate estimate =
+        estimate_trial_memory(plan.config["model"], dataset.features, batch);
+    if (estimate.bytes > largest.bytes) {
+      largest = estimate;
+      largest_batch = batch;
+    }
+  }
+  if (largest.bytes <= static_cast<double>(physical)) return;
+  throw SpecError(
+      spec.source,
+      {{"model.layers",
+        fmt::format("a trial of this model needs about {} ({:.3g} parameters with their "
+                    "gradients, optimizer slots and best-epoch copy, and the activations of "
+                    "{} rows); this machine has {}",
+                    describe_bytes(largest.bytes), largest.parameters,
+                    std::max<std::size_t>(largest_batch, 256),
+                    describe_bytes(static_cast<double>(physical)))}});
+}
+
 }  // namespace
 
 SweepData load_sweep_data(const Spec& spec, const std::vector<TrialPlan>& plans) {
@@ -78,6 +112,7 @@ SweepData load_sweep_data(const Spec& spec, const std::vector<TrialPlan>& plans)
                                                                          : data->train.labels());
     out.datasets.emplace(key, std::move(data));
   }
+  check_memory(spec, plans, out);
   return out;
 }
 

@@ -2,6 +2,7 @@
 // the database, the reports, resuming, and bad input.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -191,6 +192,26 @@ TEST_CASE("an invalid spec exits 2, one line per problem, and creates no databas
             "sweep: " +
             path + ": training.batch_size: got -3; expected an integer from 1 to 16777216\n");
   CHECK_FALSE(std::filesystem::exists(dir / "s.db"));
+}
+
+TEST_CASE("a model no machine could hold is refused with its estimate before anything runs",
+          "[cli][bad-input]") {
+  TempDir dir;
+  auto spec = small_spec();
+  spec["model"]["layers"][0]["units"] = 1048576;
+  spec["model"]["layers"].insert(spec["model"]["layers"].begin(), spec["model"]["layers"][0]);
+  const auto path = write_spec(dir, spec);
+  const auto result = run_sweep("run '" + path + "'" + in(dir));
+  CHECK(result.exit_code == 2);
+  // 1.1e12 parameters x 5 floats, plus 3 activations per unit for 256 rows.
+  const std::string expected =
+      "sweep: " + path +
+      ": model.layers: a trial of this model needs about 20.0 TiB (1.1e+12 parameters with "
+      "their gradients, optimizer slots and best-epoch copy, and the activations of 256 rows); "
+      "this machine has ";
+  CHECK(result.err.substr(0, expected.size()) == expected);
+  CHECK(result.err.ends_with(" GiB\n"));
+  CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
 }
 
 TEST_CASE("unreadable specs get one clear line and exit 2", "[cli][bad-input]") {
