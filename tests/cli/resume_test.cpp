@@ -28,6 +28,7 @@ using sweep::test::read_file;
 using sweep::test::run_sweep;
 using sweep::test::TempDir;
 using sweep::test::write_file;
+using sweep::test::write_lock_free;
 
 namespace {
 
@@ -239,6 +240,56 @@ TEST_CASE("a sweep whose lease is taken mid-run stops with exit 1 and writes not
   CHECK(query_one(sweep.db, "SELECT count(*) FROM epochs") == epochs_then);
   CHECK(query_one(sweep.db, "SELECT group_concat(id || status, ',') FROM trials") == trials_then);
   CHECK(query_one(sweep.db, "SELECT status || ' ' || owner FROM sweeps") == "running thief:1");
+  CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
+}
+
+TEST_CASE(
+    "a sweep stopped (SIGSTOP) past its lease and resumed elsewhere exits 1 on SIGCONT "
+    "and writes nothing",
+    "[cli][lease][hardening]") {
+  RunningSweep sweep("2");
+  REQUIRE(sweep.pid > 0);
+  REQUIRE(sweep.wait_for_running(2));
+  // Ctrl-Z at a moment it holds no write transaction (as a stop mid-commit
+  // would make the other process wait on SQLite's lock instead): stop it, and
+  // let it run on and stop it again while its commit is in flight.
+  bool stopped_outside_commit = false;
+  for (int attempt = 0; attempt < 1000 && !stopped_outside_commit; ++attempt) {
+    kill(sweep.pid, SIGSTOP);
+    int status = 0;
+    REQUIRE(waitpid(sweep.pid, &status, WUNTRACED) == sweep.pid);
+    REQUIRE(WIFSTOPPED(status));
+    stopped_outside_commit = write_lock_free(sweep.db);
+    if (!stopped_outside_commit) kill(sweep.pid, SIGCONT);
+  }
+  REQUIRE(stopped_outside_commit);
+  // Stopped for longer than its 30 s lease: the lease's expiry is moved to
+  // the past, as the clock would.
+  execute(sweep.db, "UPDATE sweeps SET lease_expires = 0");
+  const auto resumed =
+      run_sweep("resume crash --jobs 2 --db '" + sweep.db + "' --out '" + (sweep.dir / "r2") + "'");
+  INFO(resumed.err);
+  REQUIRE(resumed.exit_code == 0);
+  const auto epochs_then = epoch_rows(sweep.db);
+  const std::string trials_then =
+      query_one(sweep.db, "SELECT group_concat(id || status, ',') FROM trials");
+  const std::string sweep_then =
+      query_one(sweep.db, "SELECT status || ' ' || ifnull(owner, '-') FROM sweeps");
+  CHECK(epochs_then.size() == static_cast<std::size_t>(kTrials * kEpochs));
+
+  // fg: the stale process finds it no longer owns the sweep.
+  kill(sweep.pid, SIGCONT);
+  REQUIRE(sweep.wait_for_exit());
+  REQUIRE(WIFEXITED(sweep.status));
+  CHECK(WEXITSTATUS(sweep.status) == 1);
+  const std::string err = read_file(sweep.err);
+  INFO(err);
+  CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+  CHECK(err.rfind("sweep: lost the lease of ", 0) == 0);
+  CHECK(epoch_rows(sweep.db) == epochs_then);
+  CHECK(query_one(sweep.db, "SELECT group_concat(id || status, ',') FROM trials") == trials_then);
+  CHECK(query_one(sweep.db, "SELECT status || ' ' || ifnull(owner, '-') FROM sweeps") ==
+        sweep_then);
   CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
 }
 
