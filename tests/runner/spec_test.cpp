@@ -160,6 +160,23 @@ TEST_CASE("a top level that is not an object is refused", "[spec]") {
         std::vector<std::string>{"s.json: expected a JSON object at the top level, got a list"});
 }
 
+TEST_CASE("a section that is not an object is refused before anything reads into it",
+          "[spec][hardening]") {
+  // Found by scripts/mutate-specs: these printed nlohmann's type_error text.
+  auto spec = minimal_spec();
+  spec["training"] = 61;
+  spec["model"] = json::array();
+  spec["objective"] = json::array({nullptr});
+  spec["extra"] = 1;
+  CHECK(problems(spec) ==
+        std::vector<std::string>{
+            "s.json: extra: unknown key \"extra\"; known: name, description, seed, dataset, "
+            "model, training, search, objective, pruning",
+            "s.json: model: expected an object, got a list",
+            "s.json: training: expected an object, got a number",
+            "s.json: objective: expected an object, got a list"});
+}
+
 TEST_CASE("overrides add, replace and fix search axes", "[spec][overrides]") {
   auto spec = minimal_spec();
   sweep::runner::apply_overrides(
