@@ -335,8 +335,14 @@ TEST_CASE("SIGINT to mpirun marks running trials interrupted; mpirun ... resume 
   REQUIRE(gone(coordinator));
   const std::string err = read_file(job.err);
   INFO(err);
-  // mpirun reports its own signal (exit 1); rank 0 marked the sweep.
+  // mpirun reports its own signal (exit 1); rank 0 marked the sweep and said
+  // so once for the job (the worker ranks stop quietly).
   CHECK_FALSE((WIFEXITED(job.status) && WEXITSTATUS(job.status) == 0));
+  std::size_t stopping = 0;
+  for (auto at = err.find("sweep: stopping:"); at != std::string::npos;
+       at = err.find("sweep: stopping:", at + 1))
+    ++stopping;
+  CHECK(stopping == 1);
   CHECK(query_one(db, "PRAGMA integrity_check") == "ok");
   CHECK(query_one(db, "SELECT status FROM sweeps") == "interrupted");
   CHECK(count(db, "SELECT count(*) FROM trials WHERE status = 'running'") == 0);
