@@ -214,6 +214,31 @@ TEST_CASE("a model no machine could hold is refused with its estimate before any
   CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
 }
 
+TEST_CASE("control characters from a spec or a database never reach the terminal",
+          "[cli][hardening]") {
+  TempDir dir;
+  auto spec = small_spec();
+  // An escape sequence that would colour the terminal and set its title.
+  const std::string escape = "\x1b[31mred\x1b]0;title\x07";
+  spec["description"] = escape;
+  spec["search"]["parameters"]["optimizer"] = {"sgd"};
+  spec["search"]["parameters"]["learning_rate"] = {0.01};
+  spec["training"]["epochs"] = 1;
+  const auto path = write_spec(dir, spec);
+  const auto db = " --db '" + (dir / "s.db") + "'";
+  for (const std::string& command :
+       {"run '" + path + "'" + in(dir), "validate '" + path + "'", "plan '" + path + "'", "ls" + db,
+        "show tiny" + db, "best tiny" + db}) {
+    const auto result = run_sweep(command);
+    INFO(command << "\n" << result.out << result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find('\x1b') == std::string::npos);
+    CHECK(result.err.find('\x1b') == std::string::npos);
+    CHECK(result.out.find('\x07') == std::string::npos);
+  }
+  CHECK(run_sweep("ls" + db).out.find("?[31mred?]0;title?") != std::string::npos);
+}
+
 TEST_CASE("unreadable specs get one clear line and exit 2", "[cli][bad-input]") {
   TempDir dir;
   const auto missing = run_sweep("run '" + (dir / "nope.json") + "'" + in(dir));
