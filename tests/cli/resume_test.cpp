@@ -218,6 +218,51 @@ TEST_CASE("Ctrl-C stops the sweep, marks running trials interrupted and exits 13
   CHECK(query_one(db, "SELECT count(*) FROM epochs") == std::to_string(kTrials * kEpochs));
 }
 
+TEST_CASE("SIGHUP during a run is handled as Ctrl-C: trials interrupted, exit 130 (interrupted)",
+          "[cli][interrupt][hardening]") {
+  RunningSweep sweep("2");
+  REQUIRE(sweep.pid > 0);
+  REQUIRE(sweep.wait_for_running(2));
+  sweep.signal_and_wait(SIGHUP);
+  REQUIRE(WIFEXITED(sweep.status));
+  CHECK(WEXITSTATUS(sweep.status) == 130);
+  CHECK(query_one(sweep.db, "SELECT status FROM sweeps") == "interrupted");
+  CHECK(query_one(sweep.db, "SELECT count(*) FROM trials WHERE status = 'running'") == "0");
+  CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
+}
+
+TEST_CASE("a second Ctrl-C exits at once, says the database is consistent, and resume finishes",
+          "[cli][interrupt][hardening]") {
+  RunningSweep sweep("2");
+  REQUIRE(sweep.pid > 0);
+  REQUIRE(sweep.wait_for_running(2));
+  kill(sweep.pid, SIGINT);
+  // The second only once the first was handled (two pending SIGINTs are one).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (read_file(sweep.err).find("sweep: stopping:") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // polling interval only
+  sweep.signal_and_wait(SIGINT);
+  const std::string err = read_file(sweep.err);
+  INFO(err);
+  REQUIRE(err.find("sweep: stopping:") != std::string::npos);
+  REQUIRE(WIFEXITED(sweep.status));
+  CHECK(WEXITSTATUS(sweep.status) == 130);
+  // Unless the first had already stopped the sweep and the process was on its
+  // way out, the second ended it: then it said so.
+  const bool second_seen = err.find(
+                               "sweep: second interrupt: exiting now; the database is "
+                               "consistent") != std::string::npos;
+  CHECK((second_seen || query_one(sweep.db, "SELECT status FROM sweeps") == "interrupted"));
+  CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
+  const auto resumed =
+      run_sweep("resume crash --jobs 2 --db '" + sweep.db + "' --out '" + (sweep.dir / "r") + "'");
+  INFO(resumed.err);
+  CHECK(resumed.exit_code == 0);
+  CHECK(query_one(sweep.db, "SELECT count(*) FROM epochs") == std::to_string(kTrials * kEpochs));
+  CHECK(query_one(sweep.db, "SELECT status FROM sweeps") == "completed");
+}
+
 TEST_CASE("a sweep whose lease is taken mid-run stops with exit 1 and writes nothing after",
           "[cli][lease]") {
   RunningSweep sweep("2");
