@@ -131,19 +131,8 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   Storage& store = *store_owned;
   const std::string owner = lease_owner_id();
   std::int64_t sweep_id = 0;
-  const auto existing = store.find_sweep(spec.name);
-  if (existing) {
-    if (existing->spec_hash != spec.hash) {
-      throw UsageError("sweep \"" + spec.name +
-                       "\" exists with a different spec; use another name or --db");
-    }
-    sweep_id = existing->id;
-    const LeaseResult lease = store.acquire_lease(sweep_id, owner, Storage::kLeaseSeconds);
-    if (!lease.acquired) {
-      throw std::runtime_error("sweep \"" + spec.name + "\" is running elsewhere (owner " +
-                               lease.holder + "); wait for it to finish or stop it");
-    }
-  } else {
+  auto existing = store.find_sweep(spec.name);
+  if (!existing) {
     // A new sweep starts running, with its jobs, leased to us.
     SweepInfo info;
     info.name = spec.name;
@@ -155,7 +144,25 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
     info.version = SWEEP_VERSION;
     info.jobs = jobs;
     info.owner = owner;
-    sweep_id = store.create_sweep(info);
+    try {
+      sweep_id = store.create_sweep(info);
+    } catch (const SweepExists&) {
+      // Another run created it since find_sweep: it is that run's now.
+      existing = store.find_sweep(spec.name);
+      if (!existing) throw;
+    }
+  }
+  if (existing) {
+    if (existing->spec_hash != spec.hash) {
+      throw UsageError("sweep \"" + spec.name +
+                       "\" exists with a different spec; use another name or --db");
+    }
+    sweep_id = existing->id;
+    const LeaseResult lease = store.acquire_lease(sweep_id, owner, Storage::kLeaseSeconds);
+    if (!lease.acquired) {
+      throw std::runtime_error("sweep \"" + spec.name + "\" is running elsewhere (owner " +
+                               lease.holder + "); wait for it to finish or stop it");
+    }
   }
   LeaseKeeper keeper(store, sweep_id, owner, Storage::kLeaseSeconds);
   if (existing) store.recover_interrupted(sweep_id);

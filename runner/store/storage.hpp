@@ -123,8 +123,8 @@ class Storage {
   virtual std::optional<SweepInfo> find_sweep(const std::string& name) = 0;
   // Inserts a sweep (status defaults to running, created_at to now) and
   // returns its id. When info.owner is set the sweep starts leased to it for
-  // kLeaseSeconds. Throws StorageError
-  // when the name is taken.
+  // kLeaseSeconds. Throws SweepExists (a StorageError) when the name is
+  // taken, having written nothing.
   virtual std::int64_t create_sweep(const SweepInfo& info) = 0;
   // Sets status and jobs; leaving running also sets finished_at and adds the
   // time since the sweep last became running to duration_seconds. Throws

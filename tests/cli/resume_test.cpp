@@ -193,6 +193,49 @@ TEST_CASE("a second process cannot run a sweep that is running elsewhere", "[cli
   CHECK(show.out.find("crash: 4 trials") != std::string::npos);
 }
 
+TEST_CASE("two runs racing on a fresh database: one runs, the other names it", "[cli][lease]") {
+  // Started in the same instant, ten times over: the one that loses the race
+  // for the new database says who runs the sweep, never "database is locked".
+  TempDir dir;
+  const std::string spec = dir / "spec.json";
+  write_file(spec, slow_spec().dump());
+  for (int round = 0; round < 10; ++round) {
+    const std::string db = dir / ("race" + std::to_string(round) + ".db");
+    std::vector<pid_t> pids;
+    std::vector<std::string> errs;
+    for (int i = 0; i < 2; ++i) {
+      errs.push_back(dir / ("err" + std::to_string(round) + "-" + std::to_string(i)));
+      const std::string out = dir / "r";
+      std::vector<const char*> args = {SWEEP_BINARY, "run",   spec.c_str(), "--db",
+                                       db.c_str(),   "--out", out.c_str(),  nullptr};
+      const pid_t pid = fork();
+      if (pid == 0) {
+        const int null = open("/dev/null", O_WRONLY);
+        const int errors = open(errs.back().c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(null, STDOUT_FILENO);
+        dup2(errors, STDERR_FILENO);
+        execv(SWEEP_BINARY, const_cast<char* const*>(args.data()));
+        _exit(127);
+      }
+      pids.push_back(pid);
+    }
+    // The loser ends on its own; the winner is still training.
+    int status = 0;
+    const pid_t first = waitpid(-1, &status, 0);
+    const int loser = first == pids[0] ? 0 : 1;
+    kill(pids[1 - loser], SIGKILL);
+    int winner_status = 0;
+    waitpid(pids[1 - loser], &winner_status, 0);
+    const std::string err = read_file(errs[loser]);
+    INFO("round " << round << ": " << err);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK(err.rfind("sweep: sweep \"crash\" is running elsewhere (owner ", 0) == 0);
+    CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+    CHECK(WIFSIGNALED(winner_status));
+  }
+}
+
 TEST_CASE("Ctrl-C stops the sweep, marks running trials interrupted and exits 130",
           "[cli][interrupt]") {
   RunningSweep sweep("2");

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -25,6 +26,10 @@
 
 namespace sweep::runner {
 namespace {
+
+// How long a write waits for another process's write lock (SQLite's busy
+// timeout), and how long opening keeps trying while the file is busy.
+constexpr int kBusyTimeoutMs = 5000;
 
 using detail::Connection;
 using detail::SqliteFailure;
@@ -456,40 +461,56 @@ SqliteStorage::SqliteStorage(const std::string& path, Mode mode) : impl_(std::ma
   check_file(path, mode);
   const int flags =
       impl_->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  // SQLite may answer SQLITE_BUSY at once, without its busy handler, while
+  // another process creates the database, switches it to WAL or cleans up
+  // after its last connection (sqlite.org/wal.html, "Sometimes Queries Return
+  // SQLITE_BUSY"): opening starts again until the busy timeout has passed.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
   try {
-    // The storage's mutex serialises every use, so SQLite's own can go.
-    impl_->connection = std::make_unique<Connection>(path, flags | SQLITE_OPEN_NOMUTEX);
-    if (impl_->read_only) {
-      // A reader that may not write the folder cannot create the WAL's shared
-      // memory file (-shm), so its first read fails: it reads the file as
-      // immutable instead — the snapshot on disk, what a read-only folder holds.
+    for (;;) {
       try {
-        detail::inspect_schema(*impl_->connection);
+        // The storage's mutex serialises every use, so SQLite's own can go.
+        impl_->connection = std::make_unique<Connection>(path, flags | SQLITE_OPEN_NOMUTEX);
+        if (impl_->read_only) {
+          // A reader that may not write the folder cannot create the WAL's shared
+          // memory file (-shm), so its first read fails: it reads the file as
+          // immutable instead — the snapshot on disk, what a read-only folder holds.
+          try {
+            detail::inspect_schema(*impl_->connection);
+          } catch (const SqliteFailure& failure) {
+            const int primary = failure.code() & 0xFF;
+            if (primary != SQLITE_CANTOPEN && primary != SQLITE_READONLY) throw;
+            impl_->connection.reset();
+            impl_->connection = std::make_unique<Connection>(
+                "file:" + uri_path(path) + "?immutable=1",
+                SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX);
+          }
+        }
+        Connection& connection = *impl_->connection;
+        if (!impl_->read_only && connection.read_only()) {
+          throw StorageError(fmt::format("cannot write to {}: the file is read-only", path));
+        }
+        sqlite3_busy_timeout(connection.handle(), kBusyTimeoutMs);
+        // Identify the file before changing anything in it.
+        detail::check_schema(detail::inspect_schema(connection), path, impl_->read_only);
+        if (!impl_->read_only) {
+          Statement wal(connection, "PRAGMA journal_mode = WAL");
+          if (!wal.step() || wal.column_text(0) != "wal") {
+            throw StorageError(fmt::format("cannot use a write-ahead log for {}", path));
+          }
+          connection.exec("PRAGMA synchronous = NORMAL");
+        }
+        connection.exec("PRAGMA foreign_keys = ON");
+        if (!impl_->read_only) detail::migrate(connection);
+        break;
       } catch (const SqliteFailure& failure) {
-        const int primary = failure.code() & 0xFF;
-        if (primary != SQLITE_CANTOPEN && primary != SQLITE_READONLY) throw;
+        if ((failure.code() & 0xFF) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline)
+          throw;
         impl_->connection.reset();
-        impl_->connection = std::make_unique<Connection>(
-            "file:" + uri_path(path) + "?immutable=1",
-            SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));  // then open again
       }
     }
-    Connection& connection = *impl_->connection;
-    if (!impl_->read_only && connection.read_only()) {
-      throw StorageError(fmt::format("cannot write to {}: the file is read-only", path));
-    }
-    sqlite3_busy_timeout(connection.handle(), 5000);
-    // Identify the file before changing anything in it.
-    detail::check_schema(detail::inspect_schema(connection), path, impl_->read_only);
-    if (!impl_->read_only) {
-      Statement wal(connection, "PRAGMA journal_mode = WAL");
-      if (!wal.step() || wal.column_text(0) != "wal") {
-        throw StorageError(fmt::format("cannot use a write-ahead log for {}", path));
-      }
-      connection.exec("PRAGMA synchronous = NORMAL");
-    }
-    connection.exec("PRAGMA foreign_keys = ON");
-    if (!impl_->read_only) detail::migrate(connection);
   } catch (const SqliteFailure& failure) {
     const int primary = failure.code() & 0xFF;
     if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
@@ -529,7 +550,7 @@ std::int64_t SqliteStorage::create_sweep(const SweepInfo& info) {
         auto exists = connection.cached("SELECT 1 FROM sweeps WHERE name = ?1");
         exists->bind(1, info.name);
         if (exists->step()) {
-          throw StorageError(
+          throw SweepExists(
               fmt::format("sweep \"{}\" already exists in {}", info.name, impl_->path));
         }
         const double now = detail::unix_seconds();

@@ -109,6 +109,8 @@ TEMPLATE_TEST_CASE("store: sweeps are created, found and listed", "[store]", Sql
 
   CHECK_THROWS_WITH(store.create_sweep(sample_sweep("fashion")),
                     "sweep \"fashion\" already exists in " + dir.file("sweep.db"));
+  CHECK_THROWS_AS(store.create_sweep(sample_sweep("fashion")), sweep::runner::SweepExists);
+  CHECK(store.list_sweeps().size() == 2);
 }
 
 TEMPLATE_TEST_CASE("store: a sweep's data facts are replaced and read back with it", "[store]",

@@ -3,6 +3,7 @@
 #include <array>
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include "runner/store/sqlite/detail/connection.hpp"
 #include "runner/store/sqlite/detail/statement.hpp"
@@ -114,6 +115,15 @@ int latest_schema_version() {
 }
 
 SchemaState inspect_schema(Connection& connection) {
+  // One read transaction: another process creating the database commits its
+  // tables, application id and version at once, and the three reads below
+  // must all see the file before or all after (read apart, a racing run took
+  // a half-read new database for another application's).
+  connection.exec("BEGIN");
+  struct EndRead {
+    Connection& connection;
+    ~EndRead() { sqlite3_exec(connection.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+  } end_read{connection};
   SchemaState state;
   state.application_id = static_cast<std::int32_t>(connection.query_int("PRAGMA application_id"));
   state.user_version = static_cast<int>(connection.query_int("PRAGMA user_version"));
