@@ -271,7 +271,7 @@ TEST_CASE("mpirun -n 3 gives the epochs of --jobs 1, bit for bit", "[mpi]") {
   CHECK(show.out.find("mpi-small: 24 trials") == show.out.rfind("mpi-small: 24 trials"));
 }
 
-TEST_CASE("a worker rank killed mid-sweep fails the job; sweep resume completes it", "[mpi]") {
+TEST_CASE("a worker rank killed mid-sweep fails the job: sweep resume completes it", "[mpi]") {
   TempDir dir;
   const std::string spec = dir / "spec.json";
   constexpr int kEpochs = 12;
@@ -311,7 +311,7 @@ TEST_CASE("a worker rank killed mid-sweep fails the job; sweep resume completes 
   CHECK(outcomes(db) == outcomes(clean));
 }
 
-TEST_CASE("SIGINT to mpirun marks running trials interrupted; mpirun ... resume finishes them",
+TEST_CASE("SIGINT to mpirun marks running trials interrupted: mpirun ... resume finishes them",
           "[mpi]") {
   TempDir dir;
   const std::string spec = dir / "spec.json";

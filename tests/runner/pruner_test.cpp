@@ -43,7 +43,7 @@ Verdict epoch(sweep::runner::TrialPruner& pruner, int number, int batches, doubl
 
 }  // namespace
 
-TEST_CASE("divergence: a non-finite loss stops at once; before any update it is a setup error",
+TEST_CASE("divergence: a non-finite loss stops at once: before any update it is a setup error",
           "[pruner]") {
   const DivergencePruner pruner({.finite_rule = false, .factor = 4, .epochs = 2});
   auto first = pruner.start(context());

@@ -148,7 +148,7 @@ TEST_CASE("csv errors name the file, line and column", "[datasets][csv]") {
       folder.file("test.csv") + ":1: columns x2, y differ from " + path + "'s (x1, y)");
 }
 
-TEST_CASE("csv lines and fields are capped; a file without newlines is not read whole",
+TEST_CASE("csv lines and fields are capped: a file without newlines is not read whole",
           "[datasets][csv][hardening]") {
   TempFolder folder;
   std::string text = "x,y\n1,0\n";
