@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "runner/pruning/divergence_pruner.hpp"
+#include "runner/pruning/successive_halving_pruner.hpp"
 #include "runner/spec/spec.hpp"
 
 namespace sweep::runner {
@@ -21,6 +22,15 @@ const std::vector<std::pair<std::string, Factory>>& registry() {
              .factor = spec.divergence_factor,
              .epochs = spec.divergence_epochs,
          });
+       }},
+      {"successive_halving",
+       [](const Spec& spec) {
+         return std::make_unique<SuccessiveHalvingPruner>(
+             halving_options(spec, "successive_halving"));
+       }},
+      {"hyperband",
+       [](const Spec& spec) {
+         return std::make_unique<SuccessiveHalvingPruner>(halving_options(spec, "hyperband"));
        }},
   };
   return pruners;
@@ -48,6 +58,7 @@ std::unique_ptr<Pruner> make_pruner(const std::string& name, const Spec& spec) {
 std::vector<std::unique_ptr<Pruner>> sweep_pruners(const Spec& spec) {
   std::vector<std::unique_ptr<Pruner>> pruners;
   pruners.push_back(make_pruner("divergence", spec));
+  if (spec.pruning_method != "none") pruners.push_back(make_pruner(spec.pruning_method, spec));
   return pruners;
 }
 
