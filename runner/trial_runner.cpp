@@ -250,7 +250,16 @@ bool TrialRun::advance(int until, const TrialHooks& hooks) {
     if (!goes_on || s.hook->interrupted()) s.ended = true;
   });
   if (s.fatal) std::rethrow_exception(s.fatal);
-  return !s.ended;
+  if (s.ended) return false;
+  // Paused: its last epoch is committed now, not when the rung decides, so
+  // a wait at a rung holds nothing that a crash would lose from the store.
+  auto& last = s.result.outcome.final_epoch;
+  if (last && hooks.on_epoch) {
+    const reports::EpochRecord record = std::move(*last);
+    last.reset();
+    hooks.on_epoch(record);
+  }
+  return true;
 }
 
 int TrialRun::epochs_done() const {

@@ -67,7 +67,8 @@ class TrialRun {
 
   // Trains until `until` epochs are done (0: every epoch) with `hooks`, or
   // until the trial ends on its own (a pruner, early stopping, a failure,
-  // Ctrl-C through hooks.should_stop). True when it paused and may go on.
+  // Ctrl-C through hooks.should_stop). True when it paused and may go on;
+  // then its last epoch has gone to hooks.on_epoch too.
   bool advance(int until, const TrialHooks& hooks);
   int epochs_done() const;
   // Its objective as it stands: the best epoch's value so far (NaN: none).
@@ -75,8 +76,8 @@ class TrialRun {
   // Ended on its own: nothing more to train.
   bool ended() const;
   // Its outcome: what ended it; one that paused and is not resumed is pruned
-  // with `pruned_reason` when given, else interrupted. Its last epoch comes
-  // in TrialOutcome::final_epoch. Call once.
+  // with `pruned_reason` when given, else interrupted. A last epoch not yet
+  // handed on comes in TrialOutcome::final_epoch. Call once.
   TrialResult finish(const std::string& pruned_reason = {});
 
  private:

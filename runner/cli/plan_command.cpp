@@ -34,8 +34,8 @@ void print_rungs(const Spec& spec, std::size_t trials) {
     std::string line = brackets.size() > 1 ? fmt::format("  bracket {}: ", b + 1) : "  ";
     for (std::size_t k = 0; k < brackets[b].size(); ++k) {
       const int kept = n > 0 ? std::min(n, rung_keep(n, options.reduction_factor)) : 0;
-      line += fmt::format("rung {} at epoch {}: {} trials, {} go on; ", k + 1, brackets[b][k], n,
-                          kept);
+      line +=
+          fmt::format("rung {} at epoch {}: {} trials, {} go on; ", k + 1, brackets[b][k], n, kept);
       n = kept;
     }
     line += fmt::format("{} train to epoch {}", n, options.epochs);
@@ -46,7 +46,9 @@ void print_rungs(const Spec& spec, std::size_t trials) {
   fmt::print(
       "epochs: at most {} with the rungs ({} of the full grid's {}); fewer when trials stop "
       "early (divergence, early stopping)\n",
-      most, reports::format_percent(full > 0 ? static_cast<double>(most) / static_cast<double>(full) : 0.0),
+      most,
+      reports::format_percent(full > 0 ? static_cast<double>(most) / static_cast<double>(full)
+                                       : 0.0),
       full);
 }
 

@@ -877,8 +877,9 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
       out.pruning_method = "none";
     }
     const bool rungs = out.pruning_method != "none";
+    const bool unknown = rungs != (pruning.value("method", json("none")) != "none");
     for (const char* key : {"min_epochs", "reduction_factor"}) {
-      if (pruning.contains(key) && !rungs)
+      if (pruning.contains(key) && !rungs && !unknown)
         problems.push_back({std::string("pruning.") + key,
                             "only for pruning.method successive_halving or hyperband"});
     }
