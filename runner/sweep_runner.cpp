@@ -206,7 +206,7 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
     if (rungs) {
       // The finished trials replayed: a resumed sweep's rungs decide as before.
       const auto board = replay_rungs(*rungs, plans, store.read_sweep(sweep_id),
-                                      spec.objective_metric, spec.maximize);
+                                      spec.objective_metric, spec.maximize, false);
       RungExecutor(jobs).run(tasks, make_start_fn(spec, data, pruners), *board, sink, stop);
     } else {
       executor->run(tasks, make_train_fn(spec, data, pruners), sink, stop);

@@ -61,7 +61,8 @@ std::vector<int> assign_brackets(const HalvingOptions& options, std::size_t coun
 }
 
 int rung_keep(int trials, int reduction_factor) {
-  return std::max(1, trials / std::max(2, reduction_factor));
+  const int eta = std::max(2, reduction_factor);
+  return std::max(std::min(trials, eta), trials / eta);
 }
 
 long long halving_epochs(const HalvingOptions& options, std::size_t count) {
@@ -220,7 +221,10 @@ std::string RungBoard::reason(int bracket, int rung, int epoch, double value, do
                               int trials) const {
   std::string where = fmt::format("stopped at rung {}", rung + 1);
   if (brackets_.size() > 1) where += fmt::format(" of bracket {}", bracket + 1);
-  const char* side = value == cut ? "equal to" : maximize_ ? "below" : "above";
+  const char* side = std::isnan(value) ? "no value, behind"
+                     : value == cut    ? "equal to"
+                     : maximize_       ? "below"
+                                       : "above";
   std::string text =
       fmt::format("{} (epoch {}): {} {}, {} the cut {} kept by {} of {}", where, epoch, metric_,
                   reports::format_value(value), side, reports::format_value(cut), kept, trials);

@@ -6,8 +6,10 @@
 // decides once every one of its trials is in — arrived at the rung's epoch
 // with its objective so far, or ended before it (early stopping, divergence,
 // a failure) — and never on the order they arrived in: of its n trials the
-// best max(1, ⌊n/η⌋) by objective go on (NaN last, ties to the lower trial
-// index), the other arrivals are cut. Hyperband splits the trials into
+// best ⌊n/η⌋ by objective go on, but never fewer than η (all of them when
+// n ≤ η), so that the last choice is made on whole training rather than on
+// one rung's snapshot (NaN last, ties to the lower trial index); the other
+// arrivals are cut. Hyperband splits the trials into
 // brackets by index (Hyperband's shares, interleaved), each a successive
 // halving that starts at r·η^b.
 //
@@ -34,7 +36,7 @@ struct HalvingOptions {
 std::vector<std::vector<int>> halving_brackets(const HalvingOptions& options);
 // The bracket of each of `count` trials, in trial-index order.
 std::vector<int> assign_brackets(const HalvingOptions& options, std::size_t count);
-// How many of a rung's `trials` go on: max(1, ⌊trials/η⌋).
+// How many of a rung's `trials` go on: ⌊trials/η⌋, at least min(trials, η).
 int rung_keep(int trials, int reduction_factor);
 
 // The epochs `count` trials train when none ends early: what the rungs

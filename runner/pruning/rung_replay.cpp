@@ -12,8 +12,9 @@
 namespace sweep::runner {
 namespace {
 
-bool is_done(const std::string& status) {
-  return status == "completed" || status == "pruned" || status == "diverged" || status == "failed";
+bool is_done(const std::string& status, bool failed_done) {
+  return status == "completed" || status == "pruned" || status == "diverged" ||
+         (failed_done && status == "failed");
 }
 
 // The objective as the trial's BestEpoch saw it after `epoch` epochs: the
@@ -40,7 +41,8 @@ double objective_after(const reports::TrialRecord& trial, int epoch, const std::
 std::unique_ptr<RungBoard> replay_rungs(const HalvingOptions& options,
                                         const std::vector<TrialPlan>& plans,
                                         const reports::SweepRecord& record,
-                                        const std::string& metric, bool maximize) {
+                                        const std::string& metric, bool maximize,
+                                        bool failed_done) {
   std::map<std::pair<std::string, int>, int> index;
   for (const auto& plan : plans) index[{plan.config_hash, plan.repeat}] = plan.index;
   std::vector<RungBoard::Member> members;
@@ -49,7 +51,7 @@ std::unique_ptr<RungBoard> replay_rungs(const HalvingOptions& options,
     const auto found = index.find({trial.config_hash, trial.repeat});
     if (found == index.end()) continue;
     members.push_back({trial.id, found->second});
-    if (is_done(trial.status)) done.push_back(&trial);
+    if (is_done(trial.status, failed_done)) done.push_back(&trial);
   }
   auto board = std::make_unique<RungBoard>(options, std::move(members), metric, maximize);
   for (const reports::TrialRecord* trial : done) {
@@ -70,7 +72,7 @@ nlohmann::json pruning_summary(const Spec& spec, const reports::SweepRecord& rec
   if (spec.pruning_method == "none") return nullptr;
   const HalvingOptions options = halving_options(spec, spec.pruning_method);
   const auto board =
-      replay_rungs(options, expand(spec), record, spec.objective_metric, spec.maximize);
+      replay_rungs(options, expand(spec), record, spec.objective_metric, spec.maximize, true);
   nlohmann::json rungs = nlohmann::json::array();
   for (const auto& decision : board->decisions()) {
     rungs.push_back({{"bracket", decision.bracket + 1},

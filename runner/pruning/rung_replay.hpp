@@ -17,11 +17,12 @@
 namespace sweep::runner {
 
 // `plans` give each stored trial its index (the tie key), by config hash and
-// repeat; a stored trial no plan names is left out.
+// repeat; a stored trial no plan names is left out. Failed trials count as
+// done when `failed_done` (the reports); a run retrains them (needs_run).
 std::unique_ptr<RungBoard> replay_rungs(const HalvingOptions& options,
                                         const std::vector<TrialPlan>& plans,
                                         const reports::SweepRecord& record,
-                                        const std::string& metric, bool maximize);
+                                        const std::string& metric, bool maximize, bool failed_done);
 
 // report.json's `pruning`: {method, min_epochs, reduction_factor, brackets,
 // rungs: [{bracket, rung, epoch, trials, kept, cut}], epochs_run,

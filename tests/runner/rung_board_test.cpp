@@ -64,7 +64,10 @@ TEST_CASE("rungs sit at r, r·eta, r·eta² below the last epoch", "[pruning][ha
   CHECK(halving_brackets(sh(30, 2, 2)) == std::vector<std::vector<int>>{{2, 4, 8, 16}});
   CHECK(halving_brackets({"hyperband", 1, 3, 9}) == std::vector<std::vector<int>>{{1, 3}, {3}, {}});
   CHECK(rung_keep(28, 3) == 9);
-  CHECK(rung_keep(2, 3) == 1);
+  CHECK(rung_keep(12, 3) == 4);
+  // Never fewer than eta go on: the last choice is made on whole training.
+  CHECK(rung_keep(8, 3) == 3);
+  CHECK(rung_keep(2, 3) == 2);
   // 28 trials, 9 epochs: 28 at epoch 1, 9 to epoch 3, 3 to epoch 9.
   CHECK(halving_epochs(sh(9), 28) == 28 * 1 + 9 * 2 + 3 * 6);
 }
@@ -98,8 +101,8 @@ TEST_CASE("a rung decides the same whatever order its trials arrive in", "[pruni
   const auto& rung2 = first.decisions[1];
   CHECK(rung2.epoch == 3);
   CHECK(rung2.trials == 3);
-  CHECK(rung2.kept == 1);
-  CHECK(rung2.go_on == std::vector<std::int64_t>{m[1].id});
+  CHECK(rung2.kept == 3);  // at least eta go on
+  CHECK(rung2.go_on == std::vector<std::int64_t>{m[1].id, m[3].id, m[7].id});
 
   std::mt19937 rng(7);
   for (int shuffle = 0; shuffle < 20; ++shuffle) {
@@ -118,47 +121,57 @@ TEST_CASE("a rung decides the same whatever order its trials arrive in", "[pruni
 
 TEST_CASE("a cut's reason quotes the rung, the epoch, its value and the cut",
           "[pruning][halving]") {
-  RungBoard board(sh(9), members(3), "val_accuracy", true);
-  const auto m = members(3);
+  const auto m = members(4);
+  RungBoard board(sh(9), m, "val_accuracy", true);
   CHECK(board.arrive(m[0].id, 0.71).empty());
   CHECK(board.arrive(m[1].id, 0.80).empty());
-  const auto decisions = board.arrive(m[2].id, 0.75);
+  CHECK(board.arrive(m[2].id, 0.60).empty());
+  const auto decisions = board.arrive(m[3].id, 0.75);
   REQUIRE(decisions.size() == 1);
-  REQUIRE(decisions[0].cuts.size() == 2);
+  REQUIRE(decisions[0].cuts.size() == 1);
   CHECK(decisions[0].cuts[0].reason ==
-        "stopped at rung 1 (epoch 1): val_accuracy 0.75, below the cut 0.8 kept by 1 of 3");
-  CHECK(decisions[0].cuts[1].reason ==
-        "stopped at rung 1 (epoch 1): val_accuracy 0.71, below the cut 0.8 kept by 1 of 3");
+        "stopped at rung 1 (epoch 1): val_accuracy 0.6, below the cut 0.71 kept by 3 of 4");
 }
 
 TEST_CASE("a minimised objective keeps the lowest; NaN ranks last", "[pruning][halving]") {
-  const auto m = members(3);
+  const auto m = members(5);
   RungBoard board(sh(9), m, "val_loss", false);
   board.arrive(m[0].id, std::numeric_limits<double>::quiet_NaN());
-  board.arrive(m[1].id, 0.4);
-  const auto decisions = board.arrive(m[2].id, 0.3);
+  board.arrive(m[1].id, 0.6);
+  board.arrive(m[2].id, 0.3);
+  board.arrive(m[3].id, 0.5);
+  const auto decisions = board.arrive(m[4].id, 0.4);
   REQUIRE(decisions.size() == 1);
-  CHECK(decisions[0].go_on == std::vector<std::int64_t>{m[2].id});
+  CHECK(decisions[0].go_on == std::vector<std::int64_t>{m[2].id, m[4].id, m[3].id});
+  REQUIRE(decisions[0].cuts.size() == 2);
   CHECK(decisions[0].cuts[0].reason ==
-        "stopped at rung 1 (epoch 1): val_loss 0.4, above the cut 0.3 kept by 1 of 3");
-  CHECK(decisions[0].cuts[1].reason.find("val_loss nan") != std::string::npos);
+        "stopped at rung 1 (epoch 1): val_loss 0.6, above the cut 0.5 kept by 3 of 5");
+  CHECK(decisions[0].cuts[1].reason ==
+        "stopped at rung 1 (epoch 1): val_loss nan, no value, behind the cut 0.5 kept by 3 of 5");
 }
 
 TEST_CASE("a trial that ended before a rung is in for it without a place", "[pruning][halving]") {
-  const auto m = members(4);
+  const auto m = members(5);
   RungBoard board(sh(9), m, "val_accuracy", true);
   CHECK(board.next_pause(m[0].id, 0) == 1);
   CHECK(board.next_pause(m[0].id, 1) == 3);
   CHECK(board.next_pause(m[0].id, 3) == 0);
   board.arrive(m[0].id, 0.5);
   board.arrive(m[1].id, 0.6);
+  board.arrive(m[4].id, 0.3);
   CHECK(board.end(m[2].id).empty());  // diverged in epoch 1
   const auto decisions = board.arrive(m[3].id, 0.4);
   REQUIRE(decisions.size() == 1);
-  CHECK(decisions[0].trials == 4);
-  CHECK(decisions[0].kept == 1);
-  CHECK(decisions[0].cuts.size() == 2);
-  // The one kept ends (early stopping) before rung 2: rung 2 decides with no one to keep.
-  CHECK(board.end(m[1].id).size() == 1);
-  CHECK(board.decisions().back().kept == 0);
+  CHECK(decisions[0].trials == 5);
+  CHECK(decisions[0].kept == 3);
+  CHECK(decisions[0].go_on == std::vector<std::int64_t>{m[1].id, m[0].id, m[3].id});
+  CHECK(decisions[0].cuts.size() == 1);
+  // One kept ends (early stopping) before rung 2: the rung decides on the other two.
+  CHECK(board.end(m[1].id).empty());
+  CHECK(board.arrive(m[0].id, 0.7).empty());
+  const auto rung2 = board.arrive(m[3].id, 0.8);
+  REQUIRE(rung2.size() == 1);
+  CHECK(rung2[0].trials == 3);
+  CHECK(rung2[0].kept == 2);
+  CHECK(rung2[0].cuts.empty());
 }
