@@ -27,7 +27,6 @@ struct Work {
   enum class Kind { cut, train } kind = Kind::train;
   std::int64_t id = 0;
   bool fresh = false;
-  TrialTask task;
 };
 
 }  // namespace
@@ -65,19 +64,19 @@ void RungExecutor::run(const std::vector<TrialTask>& tasks, const StartRunFn& st
     for (;;) {
       if (failed || stop()) return std::nullopt;
       if (!cuts.empty()) {
-        Work work{Work::Kind::cut, cuts.front(), false, live.at(cuts.front()).task};
+        Work work{Work::Kind::cut, cuts.front(), false};
         cuts.pop_front();
         return work;
       }
       if (!promoted.empty()) {
-        Work work{Work::Kind::train, promoted.front(), false, live.at(promoted.front()).task};
+        Work work{Work::Kind::train, promoted.front(), false};
         promoted.pop_front();
         return work;
       }
       if (next_new < tasks.size()) {
         const TrialTask& task = tasks[next_new++];
         live[task.trial_id].task = task;
-        return Work{Work::Kind::train, task.trial_id, true, task};
+        return Work{Work::Kind::train, task.trial_id, true};
       }
       if (busy == 0) return std::nullopt;  // nothing left that could make work
       changed.wait(lock);
