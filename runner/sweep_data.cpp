@@ -129,18 +129,38 @@ std::uint64_t data_fingerprint(const SweepData& data) {
   return hash.value();
 }
 
+namespace {
+
+TrialSettings trial_settings(const Spec& spec, const SweepData& data,
+                             const std::vector<std::unique_ptr<Pruner>>& pruners,
+                             const TrialTask& task, const std::string& data_key) {
+  TrialSettings settings;
+  settings.config = task.plan->config;
+  settings.seed = task.plan->seed;
+  settings.objective_metric = spec.objective_metric;
+  settings.maximize = spec.maximize;
+  settings.pruners = &pruners;
+  settings.dead_accuracy = data.dead_accuracies.at(data_key);
+  return settings;
+}
+
+}  // namespace
+
 TrainFn make_train_fn(const Spec& spec, const SweepData& data,
                       const std::vector<std::unique_ptr<Pruner>>& pruners) {
   return [&spec, &data, &pruners](const TrialTask& task, const TrialHooks& hooks) {
     const std::string data_key = task.plan->config["dataset"].dump();
-    TrialSettings settings;
-    settings.config = task.plan->config;
-    settings.seed = task.plan->seed;
-    settings.objective_metric = spec.objective_metric;
-    settings.maximize = spec.maximize;
-    settings.pruners = &pruners;
-    settings.dead_accuracy = data.dead_accuracies.at(data_key);
-    return run_trial(settings, *data.datasets.at(data_key), hooks);
+    return run_trial(trial_settings(spec, data, pruners, task, data_key),
+                     *data.datasets.at(data_key), hooks);
+  };
+}
+
+StartRunFn make_start_fn(const Spec& spec, const SweepData& data,
+                         const std::vector<std::unique_ptr<Pruner>>& pruners) {
+  return [&spec, &data, &pruners](const TrialTask& task) {
+    const std::string data_key = task.plan->config["dataset"].dump();
+    return std::make_unique<TrialRun>(trial_settings(spec, data, pruners, task, data_key),
+                                      *data.datasets.at(data_key));
   };
 }
 

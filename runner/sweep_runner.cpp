@@ -23,10 +23,12 @@
 #include "runner/errors.hpp"
 #include "runner/execution/cluster.hpp"
 #include "runner/execution/executor.hpp"
+#include "runner/execution/rung_executor.hpp"
 #include "runner/execution/store_sink.hpp"
 #include "runner/interrupt.hpp"
 #include "runner/progress.hpp"
 #include "runner/pruning/pruner.hpp"
+#include "runner/pruning/rung_replay.hpp"
 #include "runner/search/sampler.hpp"
 #include "runner/store/lease_keeper.hpp"
 #include "runner/summary.hpp"
@@ -105,6 +107,7 @@ reports::SweepRecord load_record(Storage& store, const SweepInfo& info) {
   const std::size_t units = output_units(spec.resolved["model"]);
   record.classes = static_cast<int>(units == 1 ? 2 : units);
   record.swept = spec.swept_keys();
+  record.pruning = pruning_summary(spec, record);
   return record;
 }
 
@@ -112,6 +115,10 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
   // From here a signal stops the sweep cleanly instead of ending the process.
   const InterruptScope graceful;
+  if (options.cluster && spec.pruning_method != "none")
+    throw UsageError("pruning.method " + spec.pruning_method +
+                     " does not run under MPI yet; run the sweep on one machine (without "
+                     "mpirun), or set pruning.method to none");
   const std::vector<TrialPlan> plans = expand(spec);
   // Before anything touches the database: a missing file must not leave a
   // half-made sweep.
@@ -191,15 +198,26 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
     return a.plan->cost > b.plan->cost;
   });
 
-  int total_epochs = 0;
-  for (const auto& task : tasks) total_epochs += task.plan->config["training"]["epochs"].get<int>();
-  Progress progress(static_cast<int>(tasks.size()), total_epochs, options.terminal,
-                    spec.objective_metric, spec.maximize);
   const std::vector<std::unique_ptr<Pruner>> pruners = sweep_pruners(spec);
-  const TrainFn train = make_train_fn(spec, data, pruners);
+  const HalvingOptions* rungs = nullptr;
+  for (const auto& pruner : pruners)
+    if (pruner->rungs() != nullptr) rungs = pruner->rungs();
+  long long total_epochs = 0;
+  for (const auto& task : tasks) total_epochs += task.plan->config["training"]["epochs"].get<int>();
+  if (rungs) total_epochs = std::min(total_epochs, halving_epochs(*rungs, tasks.size()));
+  Progress progress(static_cast<int>(tasks.size()), static_cast<int>(total_epochs),
+                    options.terminal, spec.objective_metric, spec.maximize);
   StoreSink sink(store, progress, keeper);
   try {
-    executor->run(tasks, train, sink, [] { return interrupt_requested(); });
+    const auto stop = [] { return interrupt_requested(); };
+    if (rungs) {
+      // The finished trials replayed: a resumed sweep's rungs decide as before.
+      const auto board = replay_rungs(*rungs, plans, store.read_sweep(sweep_id),
+                                      spec.objective_metric, spec.maximize, false);
+      RungExecutor(jobs).run(tasks, make_start_fn(spec, data, pruners), *board, sink, stop);
+    } else {
+      executor->run(tasks, make_train_fn(spec, data, pruners), sink, stop);
+    }
   } catch (const LeaseLost&) {
     // Another process runs the sweep now: write nothing more.
     progress.finish();

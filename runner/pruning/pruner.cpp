@@ -2,6 +2,7 @@
 
 #include "engine/registry.hpp"
 #include "runner/pruning/divergence_pruner.hpp"
+#include "runner/pruning/successive_halving_pruner.hpp"
 #include "runner/spec/spec.hpp"
 
 namespace sweep::runner {
@@ -25,6 +26,15 @@ const PrunerRegistry& registry() {
                  .epochs = spec.divergence_epochs,
              });
            }},
+          {{"successive_halving", {}, "rungs at r, r*eta, ...: the best 1/eta of each rung go on"},
+           [](const engine::ParamReader&, const Spec& spec) {
+             return std::make_unique<SuccessiveHalvingPruner>(
+                 halving_options(spec, "successive_halving"));
+           }},
+          {{"hyperband", {}, "brackets of successive halving with different first rungs"},
+           [](const engine::ParamReader&, const Spec& spec) {
+             return std::make_unique<SuccessiveHalvingPruner>(halving_options(spec, "hyperband"));
+           }},
       }};
   return pruners;
 }
@@ -42,6 +52,7 @@ std::unique_ptr<Pruner> make_pruner(const std::string& name, const Spec& spec) {
 std::vector<std::unique_ptr<Pruner>> sweep_pruners(const Spec& spec) {
   std::vector<std::unique_ptr<Pruner>> pruners;
   pruners.push_back(make_pruner("divergence", spec));
+  if (spec.pruning_method != "none") pruners.push_back(make_pruner(spec.pruning_method, spec));
   return pruners;
 }
 

@@ -870,8 +870,47 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
   // pruning
   const json pruning = spec.value("pruning", json::object());
   if (expect_object(pruning, "pruning", problems)) {
-    check_keys(pruning, "pruning", {"divergence", "divergence_factor", "divergence_epochs"},
+    check_keys(pruning, "pruning",
+               {"divergence", "divergence_factor", "divergence_epochs", "method", "min_epochs",
+                "reduction_factor"},
                problems);
+    out.pruning_method = read_string(pruning, "pruning", "method", "none", problems);
+    const std::vector<std::string> methods = {"none", "successive_halving", "hyperband"};
+    if (std::find(methods.begin(), methods.end(), out.pruning_method) == methods.end()) {
+      problems.push_back({"pruning.method", "got \"" + out.pruning_method +
+                                                "\"; expected one of: none, successive_halving, "
+                                                "hyperband"});
+      out.pruning_method = "none";
+    }
+    const bool rungs = out.pruning_method != "none";
+    const bool unknown = rungs != (pruning.value("method", json("none")) != "none");
+    for (const char* key : {"min_epochs", "reduction_factor"}) {
+      if (pruning.contains(key) && !rungs && !unknown)
+        problems.push_back({std::string("pruning.") + key,
+                            "only for pruning.method successive_halving or hyperband"});
+    }
+    out.min_epochs = static_cast<int>(
+        read_integer(pruning, "pruning", "min_epochs", 1, 1, kMaxEpochs, problems));
+    out.reduction_factor =
+        static_cast<int>(read_integer(pruning, "pruning", "reduction_factor", 3, 2, 100, problems));
+    if (rungs && resolved_base.contains("training") &&
+        resolved_base["training"].value("epochs", json()).is_number_integer()) {
+      const bool swept = std::any_of(out.axes.begin(), out.axes.end(), [](const Axis& axis) {
+        return axis.path == "training.epochs";
+      });
+      const long long epochs = resolved_base["training"]["epochs"].get<long long>();
+      if (swept) {
+        problems.push_back(
+            {"pruning.method", out.pruning_method +
+                                   " needs one training.epochs for every trial; epochs is a search "
+                                   "axis"});
+      } else if (out.min_epochs >= epochs) {
+        problems.push_back({"pruning.min_epochs", "got " + std::to_string(out.min_epochs) +
+                                                      "; expected fewer than training.epochs (" +
+                                                      std::to_string(epochs) +
+                                                      ") so that a rung can stop a trial"});
+      }
+    }
     if (pruning.contains("divergence") && !pruning["divergence"].is_boolean()) {
       problems.push_back({"pruning.divergence",
                           "got " + show(pruning["divergence"]) + "; expected true or false"});
@@ -940,6 +979,12 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
   out.resolved["pruning"] = json{{"divergence", out.divergence},
                                  {"divergence_factor", out.divergence_factor},
                                  {"divergence_epochs", out.divergence_epochs}};
+  // Only when on: the identity (hash) of every spec without it stays as it was.
+  if (out.pruning_method != "none") {
+    out.resolved["pruning"]["method"] = out.pruning_method;
+    out.resolved["pruning"]["min_epochs"] = out.min_epochs;
+    out.resolved["pruning"]["reduction_factor"] = out.reduction_factor;
+  }
   out.resolved = canonical(out.resolved);
   out.hash = hash_json(out.resolved);
   return out;

@@ -51,6 +51,10 @@ struct Spec {
   bool divergence = true;
   double divergence_factor = 4.0;
   int divergence_epochs = 2;  // whole dead epochs in a row that count as divergence
+  // Pruning for compute, on whole rungs: none, successive_halving, hyperband.
+  std::string pruning_method = "none";
+  int min_epochs = 1;        // pruning.min_epochs: the first rung's epoch (r)
+  int reduction_factor = 3;  // pruning.reduction_factor: 1 of this many trials goes on (eta)
   // Keys of the swept parameters, in display order ("optimizer", "learning_rate", ...).
   std::vector<std::string> swept_keys() const;
   // What does not stop the spec but is probably not meant, e.g. from_logits on a

@@ -427,3 +427,26 @@ TEST_CASE("ranks bound to fewer cores than their trials at once are named in one
   const json stats = json::parse(read_file(dir / "stats.json"));
   CHECK(stats.at("cluster").at("cores") == json::array({1, 1}));
 }
+
+TEST_CASE("a spec with pruning.method is refused under MPI with one line, before the store",
+          "[mpi][halving]") {
+  TempDir dir;
+  const json spec = json::parse(R"({
+    "name": "mpi-halving",
+    "dataset": {"name": "spirals", "samples": 300},
+    "model": {"layers": [{"type": "dense", "units": 3, "activation": "softmax"}]},
+    "training": {"epochs": 3},
+    "search": {"parameters": {"learning_rate": [0.01, 0.1]}},
+    "pruning": {"method": "successive_halving"}
+  })");
+  write_file(dir / "spec.json", spec.dump());
+  const std::string db = dir / "halving.db";
+  const auto job =
+      run_command(mpirun(2) + " run " + quoted(dir / "spec.json") + " --jobs 1 --db " + quoted(db));
+  CHECK(job.exit_code == 2);
+  CHECK(
+      job.err.find("sweep: pruning.method successive_halving does not run under MPI yet; run "
+                   "the sweep on one machine (without mpirun), or set pruning.method to none\n") !=
+      std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(db));
+}
