@@ -105,6 +105,7 @@ TrainFn make_train_fn(const Spec& spec, const SweepData& data,
     settings.maximize = spec.maximize;
     settings.pruners = &pruners;
     settings.dead_accuracy = data.dead_accuracies.at(data_key);
+    settings.keep_weights = spec.weights != WeightsPolicy::none;
     return run_trial(settings, *data.datasets.at(data_key), hooks);
   };
 }

@@ -17,6 +17,7 @@
 #include "engine/layers/layer.hpp"
 #include "engine/losses/loss.hpp"
 #include "engine/model.hpp"
+#include "runner/model/saved_model.hpp"
 #include "runner/pruning/pruner.hpp"
 
 namespace sweep::runner {
@@ -208,6 +209,15 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
     }
     using Verdict = PruneDecision::Verdict;
     const auto& decision = pruning.decision();
+    // The weights of the best epoch (the one the trial's objective and test
+    // metrics come from), or the last when no epoch recorded the objective.
+    const auto keep_weights = [&] {
+      if (!settings.keep_weights) return;
+      const bool best = model.has_best_weights();
+      if (best) model.restore_best_weights();
+      result.outcome.weights = std::make_shared<const TrialWeights>(
+          capture_weights(model, config["model"]["layers"], data, best ? history.best_epoch : 0));
+    };
     if (hook.fatal()) {
       fatal = hook.fatal();
     } else if (decision && decision->verdict == Verdict::setup_error) {
@@ -222,6 +232,7 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
       result.outcome.status = TrialStatus::pruned;
       result.outcome.error = decision->reason;
       if (history.partial_epoch) result.outcome.final_epoch = to_record(*history.partial_epoch);
+      keep_weights();
     } else if (hook.interrupted()) {
       result.outcome.status = TrialStatus::interrupted;
     } else {
@@ -230,6 +241,7 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
         if (model.has_best_weights()) model.restore_best_weights();
         result.outcome.test_metrics = model.evaluate(data.test);
       }
+      keep_weights();
     }
   } catch (const std::exception& e) {
     result.outcome.status = TrialStatus::failed;

@@ -7,7 +7,9 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <memory>
 
 #include "runner/execution/mpi_wire.hpp"
 
@@ -105,6 +107,30 @@ TEST_CASE("mpi wire: a trial's result arrives whole", "[mpi][wire]") {
   CHECK_FALSE(plain.outcome.divergence);
   CHECK_FALSE(plain.outcome.objective);
   CHECK_FALSE(plain.outcome.final_epoch);
+  CHECK_FALSE(plain.outcome.weights);
+}
+
+TEST_CASE("mpi wire: a trial's weights arrive bit for bit", "[mpi][wire][weights]") {
+  sweep::runner::TrialWeights weights;
+  weights.epoch = 3;
+  weights.tensors.push_back(
+      {"dense/kernel", {2, 2}, {-0.0f, std::numeric_limits<float>::quiet_NaN(), 1e-45f, 3.5f}});
+  weights.tensors.push_back({"dense/bias", {2}, {0.25f, -std::numeric_limits<float>::infinity()}});
+  weights.preprocessing = {"csv", "float32", 2, 3, {"a", "b", "c"}, {0.5f, -1.0f}, {2.0f, 0.1f}};
+  sweep::runner::TrialResult result;
+  result.outcome.weights = std::make_shared<const sweep::runner::TrialWeights>(weights);
+  const auto got = sweep::runner::result_from_wire(
+      round_trip({MessageType::finished, json{{"result", sweep::runner::result_to_wire(result)}}})
+          .body.at("result"));
+  REQUIRE(got.outcome.weights);
+  const auto& back = *got.outcome.weights;
+  CHECK(back.epoch == 3);
+  REQUIRE(back.tensors.size() == 2);
+  CHECK(back.tensors[0].name == "dense/kernel");
+  CHECK(back.tensors[0].shape == std::vector<std::int64_t>{2, 2});
+  CHECK(std::memcmp(back.tensors[0].values.data(), weights.tensors[0].values.data(), 16) == 0);
+  CHECK(std::memcmp(back.tensors[1].values.data(), weights.tensors[1].values.data(), 8) == 0);
+  CHECK(back.preprocessing == weights.preprocessing);
 }
 
 TEST_CASE("mpi wire: an epoch message stays small", "[mpi][wire]") {
