@@ -83,7 +83,7 @@ void write_npz(const std::string& path, const std::vector<NpyArray>& arrays,
     }
   }
   if (zip_close(archive.get()) != 0) throw fail();
-  archive.release();  // closed: nothing left to discard
+  static_cast<void>(archive.release());  // closed: nothing left to discard
 }
 
 }  // namespace sweep::runner

@@ -127,7 +127,7 @@ std::int64_t best_trial(const Sweep& sweep) {
 
 // A python3 that imports numpy: the first on PATH, else Debian's.
 std::string python_with_numpy() {
-  for (const std::string python : {"python3", "/usr/bin/python3"}) {
+  for (std::string python : {"python3", "/usr/bin/python3"}) {
     if (run_command(python + " -c 'import numpy'").exit_code == 0) return python;
   }
   return "";
