@@ -543,4 +543,24 @@ std::vector<const Matrix*> Sequential::weights() const {
   return {impl_->params.begin(), impl_->params.end()};
 }
 
+void Sequential::set_weights(const std::vector<Matrix>& values) {
+  Impl& m = *impl_;
+  if (!m.built) throw TrainingError("set_weights: the model is not built; call build first");
+  if (values.size() != m.params.size()) {
+    throw TrainingError("set_weights: " + std::to_string(values.size()) +
+                        " tensors given; the model has " + std::to_string(m.params.size()));
+  }
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const Matrix& p = *m.params[i];
+    if (values[i].rows() != p.rows() || values[i].cols() != p.cols()) {
+      throw TrainingError("set_weights: tensor " + std::to_string(i) + " is " +
+                          std::to_string(values[i].rows()) + " x " +
+                          std::to_string(values[i].cols()) + "; the model's is " +
+                          std::to_string(p.rows()) + " x " + std::to_string(p.cols()));
+    }
+  }
+  paste_weights(values, m.params);
+  m.has_best = false;
+}
+
 }  // namespace sweep::engine

@@ -64,6 +64,10 @@ class Sequential {
 
   std::size_t output_units() const;
   std::vector<const Matrix*> weights() const;  // every trainable tensor, slot order
+  // Replaces every trainable tensor (slot order, as weights() lists them) by
+  // a copy of `values`, e.g. weights stored after training. Throws
+  // TrainingError before changing anything when the count or a shape differs.
+  void set_weights(const std::vector<Matrix>& values);
 
  private:
   friend class FitRun;

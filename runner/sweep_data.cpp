@@ -141,6 +141,7 @@ TrialSettings trial_settings(const Spec& spec, const SweepData& data,
   settings.maximize = spec.maximize;
   settings.pruners = &pruners;
   settings.dead_accuracy = data.dead_accuracies.at(data_key);
+  settings.keep_weights = spec.weights != WeightsPolicy::none;
   return settings;
 }
 

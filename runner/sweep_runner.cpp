@@ -19,6 +19,7 @@
 
 #include "engine/datasets/dataset.hpp"
 #include "engine/errors.hpp"
+#include "reports/ranking.hpp"
 #include "reports/writer.hpp"
 #include "runner/errors.hpp"
 #include "runner/execution/cluster.hpp"
@@ -207,7 +208,21 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   if (rungs) total_epochs = std::min(total_epochs, halving_epochs(*rungs, tasks.size()));
   Progress progress(static_cast<int>(tasks.size()), static_cast<int>(total_epochs),
                     options.terminal, spec.objective_metric, spec.maximize);
-  StoreSink sink(store, progress, keeper);
+  // Which finished trials keep their weights; a resumed sweep's stored trials
+  // count as they stand.
+  WeightsRetention retention(spec.weights, spec.repeats, spec.maximize);
+  if (existing && spec.weights == WeightsPolicy::best) {
+    const reports::SweepRecord stored = load_record(store, *existing);
+    const std::vector<std::int64_t> with_weights = store.trials_with_weights(sweep_id);
+    const std::set<std::int64_t> has(with_weights.begin(), with_weights.end());
+    for (const auto& trial : stored.trials) {
+      const auto status = parse_trial_status(trial.status);
+      if (!status) continue;
+      retention.add_stored(trial.config_hash, trial.id, *status,
+                           reports::trial_objective(stored, trial), has.count(trial.id) > 0);
+    }
+  }
+  StoreSink sink(store, progress, keeper, &retention);
   try {
     const auto stop = [] { return interrupt_requested(); };
     if (rungs) {

@@ -17,6 +17,7 @@
 #include "engine/layers/layer.hpp"
 #include "engine/losses/loss.hpp"
 #include "engine/model.hpp"
+#include "runner/model/saved_model.hpp"
 #include "runner/pruning/pruner.hpp"
 
 namespace sweep::runner {
@@ -298,6 +299,15 @@ TrialResult TrialRun::finish(const std::string& pruned_reason) {
       }
       using Verdict = PruneDecision::Verdict;
       const auto& decision = s.pruning->decision();
+      // The weights of the best epoch (the one the trial's objective and test
+      // metrics come from), or the last when no epoch recorded the objective.
+      const auto keep_weights = [&] {
+        if (!s.settings.keep_weights) return;
+        const bool best = s.model.has_best_weights();
+        if (best) s.model.restore_best_weights();
+        result.outcome.weights = std::make_shared<const TrialWeights>(capture_weights(
+            s.model, s.settings.config["model"]["layers"], data, best ? history.best_epoch : 0));
+      };
       if (decision && decision->verdict == Verdict::setup_error) {
         result.outcome.status = TrialStatus::failed;
         result.outcome.error = decision->reason;
@@ -310,12 +320,14 @@ TrialResult TrialRun::finish(const std::string& pruned_reason) {
         result.outcome.status = TrialStatus::pruned;
         result.outcome.error = decision->reason;
         if (history.partial_epoch) result.outcome.final_epoch = to_record(*history.partial_epoch);
+        keep_weights();
       } else if (s.hook->interrupted()) {
         result.outcome.status = TrialStatus::interrupted;
       } else if (!pruned_reason.empty()) {
         // Cut at a rung: it paused there, its last epoch not yet handed on.
         result.outcome.status = TrialStatus::pruned;
         result.outcome.error = pruned_reason;
+        keep_weights();
       } else if (!s.ended) {
         // Stopped while it waited at a rung (Ctrl-C, or the sweep failed).
         result.outcome.status = TrialStatus::interrupted;
@@ -325,6 +337,7 @@ TrialResult TrialRun::finish(const std::string& pruned_reason) {
           if (s.model.has_best_weights()) s.model.restore_best_weights();
           result.outcome.test_metrics = s.model.evaluate(data.test);
         }
+        keep_weights();
       }
     });
   }

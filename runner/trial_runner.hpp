@@ -32,6 +32,9 @@ struct TrialSettings {
   // What a model that learnt nothing scores on this trial's data (see
   // dead_accuracy); NaN when unknown.
   double dead_accuracy = std::numeric_limits<double>::quiet_NaN();
+  // Return the trained model's weights (those of its best epoch, the ones its
+  // test metrics come from) with a completed or pruned trial's outcome.
+  bool keep_weights = false;
 };
 
 struct TrialHooks {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "engine/datasets/dataset.hpp"
 
@@ -22,5 +23,16 @@ struct CsvOptions {
 // Throws DatasetError naming the file, line and column of a bad value
 // ("data.csv:17: column \"x2\": \"abc\" is not a number").
 Dataset load_csv(const CsvOptions& options);
+
+// Rows to predict on, read as load_csv reads options.path (header,
+// label_column): `features` number columns, with the label column or
+// without it (then `labels` is empty). At most `limit` rows (0 = all).
+// Throws DatasetError naming the file, the line and the column.
+struct CsvRows {
+  std::size_t rows = 0;
+  std::vector<float> x;             // rows * features, row-major
+  std::vector<std::string> labels;  // one per row as written; empty without a label column
+};
+CsvRows read_csv_rows(const CsvOptions& options, std::size_t features, std::size_t limit = 0);
 
 }  // namespace sweep::engine

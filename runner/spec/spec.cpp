@@ -219,15 +219,16 @@ json resolve_component(const json& value, const std::string& path,
   return ok ? resolved : json(nullptr);
 }
 
-const std::vector<std::string> kTopKeys = {"name",    "description", "seed",
-                                           "dataset", "model",       "training",
-                                           "search",  "objective",   "pruning"};
+const std::vector<std::string> kTopKeys = {"name",    "description", "seed",   "dataset",
+                                           "model",   "training",    "search", "objective",
+                                           "pruning", "storage"};
 const std::vector<std::string> kTrainingKeys = {"epochs",         "batch_size", "loss",
                                                 "metrics",        "optimizer",  "schedule",
                                                 "early_stopping", "shuffle"};
 const std::vector<std::string> kEarlyStoppingKeys = {"monitor", "patience", "min_delta", "mode",
                                                      "restore_best_weights"};
-const std::vector<std::string> kSearchKeys = {"method", "trials", "parameters", "repeats"};
+const std::vector<std::string> kSearchKeys = {"method", "trials", "parameters", "repeats",
+                                              "first_repeat"};
 
 json resolve_early_stopping(const json& value, const std::string& path, Problems& problems) {
   if (!expect_object(value, path, problems)) return nullptr;
@@ -711,6 +712,8 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
     }
     out.repeats =
         static_cast<int>(read_integer(search, "search", "repeats", 1, 1, kMaxRepeats, problems));
+    out.first_repeat = static_cast<int>(
+        read_integer(search, "search", "first_repeat", 0, 0, kMaxRepeats - 1, problems));
     if (search.contains("trials")) {
       if (out.method != "random") {
         problems.push_back(
@@ -804,6 +807,10 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
     resolved_search = search;
     resolved_search["method"] = out.method;
     resolved_search["repeats"] = out.repeats;
+    // Written only when set, so that the specs of sweeps from before it keep
+    // their hash.
+    resolved_search.erase("first_repeat");
+    if (out.first_repeat > 0) resolved_search["first_repeat"] = out.first_repeat;
   }
 
   // The base itself (with the first optimizer choice, if any, for validation).
@@ -939,6 +946,19 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
     }
   }
 
+  // storage
+  const json storage = spec.value("storage", json::object());
+  if (expect_object(storage, "storage", problems)) {
+    check_keys(storage, "storage", {"weights"}, problems);
+    const std::string weights = read_string(storage, "storage", "weights", "best", problems);
+    if (const auto policy = parse_weights_policy(weights)) {
+      out.weights = *policy;
+    } else {
+      problems.push_back(
+          {"storage.weights", "got \"" + weights + "\"; expected one of: none, best, all"});
+    }
+  }
+
   if (out.method == "grid") {
     // Saturating arithmetic: the count is only compared with kMaxTrials.
     const auto times = [](double a, double b) { return std::min(a * b, 1e18); };
@@ -985,9 +1005,31 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
     out.resolved["pruning"]["min_epochs"] = out.min_epochs;
     out.resolved["pruning"]["reduction_factor"] = out.reduction_factor;
   }
+  // Not part of the sweep's identity: it changes what is kept, not what runs.
+  json identity = canonical(out.resolved);
+  out.hash = hash_json(identity);
+  out.resolved["storage"] = json{{"weights", to_string(out.weights)}};
   out.resolved = canonical(out.resolved);
-  out.hash = hash_json(out.resolved);
   return out;
+}
+
+std::string_view to_string(WeightsPolicy policy) {
+  switch (policy) {
+    case WeightsPolicy::none:
+      return "none";
+    case WeightsPolicy::best:
+      return "best";
+    case WeightsPolicy::all:
+      return "all";
+  }
+  return "best";
+}
+
+std::optional<WeightsPolicy> parse_weights_policy(std::string_view text) {
+  if (text == "none") return WeightsPolicy::none;
+  if (text == "best") return WeightsPolicy::best;
+  if (text == "all") return WeightsPolicy::all;
+  return std::nullopt;
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/errors.hpp"
+#include "runner/store/trial_weights.hpp"
 
 namespace sweep::runner {
 
@@ -44,6 +46,11 @@ struct Spec {
   std::string method = "grid";  // grid | random
   int random_trials = 0;
   int repeats = 1;
+  // The number of the first repeat (search.first_repeat): repeats are
+  // first_repeat .. first_repeat + repeats - 1, each with the seed
+  // f(seed, config, repeat). `sweep best --spec` sets it to rerun the repeat
+  // the report quotes.
+  int first_repeat = 0;
   std::vector<OptimizerChoice> optimizers;  // empty: the optimizer is not swept
   std::vector<Axis> axes;                   // every other swept key
   std::string objective_metric;
@@ -55,6 +62,9 @@ struct Spec {
   std::string pruning_method = "none";
   int min_epochs = 1;        // pruning.min_epochs: the first rung's epoch (r)
   int reduction_factor = 3;  // pruning.reduction_factor: 1 of this many trials goes on (eta)
+  // Which trials keep their trained weights (storage.weights). Not part of
+  // the hash: it changes what is kept, not what is trained.
+  WeightsPolicy weights = WeightsPolicy::best;
   // Keys of the swept parameters, in display order ("optimizer", "learning_rate", ...).
   std::vector<std::string> swept_keys() const;
   // What does not stop the spec but is probably not meant, e.g. from_logits on a
@@ -89,6 +99,10 @@ Spec parse_spec(const nlohmann::json& spec, const std::string& source,
 // a search axis), `key=lo:hi:logN` or `lo:hi:N` (logspace / linspace), `key=v`
 // (fixes the value and removes any axis of that key).
 void apply_overrides(nlohmann::json& spec, const std::vector<std::string>& overrides);
+
+// "none", "best", "all", and back.
+std::string_view to_string(WeightsPolicy policy);
+std::optional<WeightsPolicy> parse_weights_policy(std::string_view text);
 
 // Resolves one trial's raw config ({dataset, model, training}): fills
 // defaults and validates; problems are appended with paths under `prefix`.

@@ -98,10 +98,28 @@ constexpr const char* kVersion3 = R"sql(
 ALTER TABLE sweeps ADD COLUMN data_json TEXT NOT NULL DEFAULT '{}';
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// Version 4: the weights of trained models (storage.weights), one row per
+// trial, in a table of their own: the blobs never sit in the pages that
+// listings and reports read (trials, epochs). `tensors_json` names and shapes
+// the float32 values of `data` (little-endian, concatenated in order);
+// `preprocessing_json` and `preprocessing` (offset then scale, float32) say
+// what the dataset did to the inputs.
+constexpr const char* kVersion4 = R"sql(
+CREATE TABLE weights (
+  trial_id INTEGER PRIMARY KEY REFERENCES trials (id) ON DELETE CASCADE,
+  epoch INTEGER NOT NULL,
+  tensors_json TEXT NOT NULL,
+  data BLOB NOT NULL,
+  preprocessing_json TEXT NOT NULL,
+  preprocessing BLOB NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "sweeps, trials, epochs, metrics", kVersion1},
     {2, "loss traces, trial cost", kVersion2},
     {3, "facts about the sweep's data", kVersion3},
+    {4, "weights of trained models", kVersion4},
 }};
 
 }  // namespace
