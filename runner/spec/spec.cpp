@@ -666,7 +666,8 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
   check_keys(spec, "", kTopKeys, problems);
   // Every section is an object: nothing below reads into one that is not.
   bool sections_ok = true;
-  for (const char* section : {"dataset", "model", "training", "search", "objective", "pruning"}) {
+  for (const char* section :
+       {"dataset", "model", "training", "search", "objective", "pruning", "storage"}) {
     if (spec.contains(section)) sections_ok &= expect_object(spec[section], section, problems);
   }
   if (!sections_ok) throw SpecError(source, problems);

@@ -173,7 +173,7 @@ TEST_CASE("a section that is not an object is refused before anything reads into
   CHECK(problems(spec) ==
         std::vector<std::string>{
             "s.json: extra: unknown key \"extra\"; known: name, description, seed, dataset, "
-            "model, training, search, objective, pruning",
+            "model, training, search, objective, pruning, storage",
             "s.json: model: expected an object, got a list",
             "s.json: training: expected an object, got a number",
             "s.json: objective: expected an object, got a list"});
