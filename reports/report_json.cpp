@@ -40,6 +40,14 @@ json sweep_json(const SweepRecord& sweep) {
           {"classes", sweep.classes},
           {"validation_rows",
            sweep.data.contains("validation_rows") ? sweep.data["validation_rows"] : json(nullptr)},
+          // Class i's name (string labels in sorted order), null when the
+          // labels are the class indices themselves.
+          {"class_names", sweep.data.value("class_names", json(nullptr))},
+          // training.class_weight as given, and the weight per class it made.
+          {"class_weight", sweep.data.contains("class_weights")
+                               ? json{{"given", sweep.data.value("class_weight", json(nullptr))},
+                                      {"weights", sweep.data["class_weights"]}}
+                               : json(nullptr)},
           {"swept", sweep.swept},
           {"trial_count", sweep.trials.size()}};
 }
@@ -377,12 +385,19 @@ json build_report(const SweepRecord& sweep) {
     warnings.push_back(fmt::format("{} of {} trials diverged{}", diverged, total,
                                    where.empty() ? "" : ": " + where));
   }
+  // What the loaders said of the validation part (sorted rows, one class);
+  // a sweep stored before they said it has only the count of classes.
+  const auto data_warnings = sweep.data.find("warnings");
   const auto validation_classes = sweep.data.find("validation_classes");
-  if (validation_classes != sweep.data.end() && validation_classes->is_number() &&
-      validation_classes->get<int>() == 1)
+  if (data_warnings != sweep.data.end() && data_warnings->is_array()) {
+    for (const json& warning : *data_warnings)
+      if (warning.is_string()) warnings.push_back(warning.get<std::string>());
+  } else if (validation_classes != sweep.data.end() && validation_classes->is_number() &&
+             validation_classes->get<int>() == 1) {
     warnings.push_back(
         "the validation part holds a single class: its metrics cannot tell the trials apart "
         "(shuffle the rows, or give a validation file)");
+  }
   if (failed > 0)
     warnings.push_back(fmt::format("{} of {} trials failed{}", failed, total,
                                    first_error.empty() ? "" : "; the first error: " + first_error));

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include <fmt/format.h>
@@ -119,6 +120,44 @@ double dead_accuracy(std::span<const std::int32_t> labels) {
   return chance + std::max(0.02, 2.0 * std::sqrt(chance * (1.0 - chance) / n));
 }
 
+std::vector<float> class_weights(const json& class_weight, const engine::Dataset& data) {
+  if (class_weight.is_null()) return {};
+  const std::size_t classes = std::max<std::size_t>(2, data.classes);
+  std::vector<float> weights(classes, 1.0f);
+  if (class_weight.is_string()) {  // "balanced"
+    std::vector<std::size_t> counts(classes, 0);
+    const auto labels = data.train.labels();
+    for (const std::int32_t label : labels)
+      if (label >= 0 && static_cast<std::size_t>(label) < classes)
+        ++counts[static_cast<std::size_t>(label)];
+    const auto present = static_cast<double>(
+        std::count_if(counts.begin(), counts.end(), [](std::size_t c) { return c > 0; }));
+    for (std::size_t c = 0; c < classes; ++c)
+      if (counts[c] > 0)
+        weights[c] = static_cast<float>(static_cast<double>(labels.size()) /
+                                        (present * static_cast<double>(counts[c])));
+    return weights;
+  }
+  for (const auto& [key, weight] : class_weight.items()) {
+    std::optional<std::size_t> index;
+    const auto named = std::find(data.class_names.begin(), data.class_names.end(), key);
+    if (named != data.class_names.end()) {
+      index = static_cast<std::size_t>(named - data.class_names.begin());
+    } else if (!key.empty() && key.size() < 10 &&
+               std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      index = std::stoul(key);
+    }
+    if (!index || *index >= classes) {
+      std::string known = fmt::format("0..{}", classes - 1);
+      if (!data.class_names.empty()) known += " or one of: " + engine::join(data.class_names);
+      throw std::invalid_argument(fmt::format(
+          "\"{}\" is not a class of dataset {}; expected a class index {}", key, data.name, known));
+    }
+    weights[*index] = weight.get<float>();
+  }
+  return weights;
+}
+
 engine::Component to_component(const json& object, const std::string& name_key) {
   engine::Component component;
   component.name = object.at(name_key).get<std::string>();
@@ -168,6 +207,7 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
     options.best_monitor = settings.objective_metric;
     options.best_maximize = settings.maximize;
     options.schedule = engine::schedule_factory(to_component(training["schedule"]));
+    options.class_weights = class_weights(training.value("class_weight", json()), data);
 
     const engine::Split* validation = data.validation.rows() > 0 ? &data.validation : nullptr;
     TrialContext context;

@@ -174,6 +174,18 @@
       box.append(h('p', {class: 'muted'}, 'At its best epoch: ' +
         atBest.map((k) => k + ' ' + fmt(best.best_epoch_metrics[k])).join(', ') + '.'));
     }
+    const names = Array.isArray(data.sweep.class_names) ? data.sweep.class_names : [];
+    const classText = (i) => (i < names.length ? str(names[i]) : String(i));
+    if (names.length) {
+      box.append(h('p', {class: 'muted', id: 'class-names'}, 'Classes: ' +
+        names.map((n, i) => i + ' = ' + str(n)).join(', ') + '.'));
+    }
+    const weights = data.sweep.class_weight;
+    if (weights && Array.isArray(weights.weights)) {
+      box.append(h('p', {class: 'muted', id: 'class-weights'}, 'Class weights in the training loss' +
+        (typeof weights.given === 'string' ? ' (' + weights.given + ')' : '') + ': ' +
+        weights.weights.map((w, i) => classText(i) + ' ' + fmt(w)).join(', ') + '.'));
+    }
     box.append(h('p', {}, h('strong', {}, 'How it was chosen:'),
       ' ' + str(data.objective.rule) + '. The winner is trial #' + str(best.trial_id) +
       ' at epoch ' + str(best.best_epoch) + '.'));

@@ -27,6 +27,7 @@ struct Args {
   bool spec_out = false;
   bool csv = false;
   bool markdown = false;
+  bool no_data = false;  // validate: check the spec only
   std::vector<std::string> overrides;
   Cluster* cluster = nullptr;  // the other ranks of an MPI job, on its rank 0
 };
