@@ -7,6 +7,7 @@
 
 #include "engine/datasets/csv.hpp"
 #include "engine/datasets/idx_dataset.hpp"
+#include "engine/datasets/numpy.hpp"
 #include "engine/datasets/preparation.hpp"
 #include "engine/datasets/synthetic.hpp"
 #include "engine/errors.hpp"
@@ -128,6 +129,36 @@ std::shared_ptr<const Dataset> csv_file(const ParamReader& params, std::uint64_t
   return std::make_shared<const Dataset>(load_csv(options));
 }
 
+NumpyOptions numpy_options(const ParamReader& params, std::uint64_t seed) {
+  NumpyOptions options;
+  options.path = params.string("path");
+  options.train_limit = size_param(params, "train_limit");
+  options.validation_split = params.number("validation_split");
+  options.split_mode = parse_split_mode(params.string("validation_split_mode"));
+  options.seed = seed;
+  options.missing = parse_missing(params.string("missing"));
+  options.normalize = parse_normalization(params.string("normalize"));
+  return options;
+}
+
+std::shared_ptr<const Dataset> npz_file(const ParamReader& params, std::uint64_t seed) {
+  NumpyOptions options = numpy_options(params, seed);
+  options.x = params.string("x");
+  options.y = params.string("y");
+  options.x_test = params.string("x_test");
+  options.y_test = params.string("y_test");
+  options.test_keys_given = params.has("x_test") || params.has("y_test");
+  return std::make_shared<const Dataset>(load_npz(options));
+}
+
+std::shared_ptr<const Dataset> npy_files(const ParamReader& params, std::uint64_t seed) {
+  NumpyOptions options = numpy_options(params, seed);
+  options.y_path = params.string("y_path");
+  options.test_path = params.string("test_path");
+  options.test_y_path = params.string("test_y_path");
+  return std::make_shared<const Dataset>(load_npy(options));
+}
+
 // A synthetic set: `seed` drives the generation.
 std::shared_ptr<const Dataset> synthetic(const ParamReader& params, std::uint64_t seed) {
   const std::string& name = params.spec().name;
@@ -192,6 +223,28 @@ const DatasetRegistry& registry() {
               "a CSV file of numbers with a label column (string labels become classes in sorted "
               "order)"},
              &csv_file},
+            {{"npz",
+              concat(
+                  {path_param("the .npz archive (np.savez or np.savez_compressed)"),
+                   param("x", Kind::string, std::string{"x"}, "the features' array"),
+                   param("y", Kind::string, std::string{"y"},
+                         "the labels' array: class indices or one-hot rows"),
+                   param("x_test", Kind::string, std::string{"x_test"},
+                         "the test features' array, used when the archive holds it"),
+                   param("y_test", Kind::string, std::string{"y_test"}, "the test labels' array"),
+                   missing_param(), train_limit},
+                  table_params),
+              "NumPy arrays in an .npz archive: features (rows, ...) and labels"},
+             &npz_file},
+            {{"npy",
+              concat({path_param("the features' .npy file, shape (rows, ...)"),
+                      path_param("the labels' .npy file: class indices or one-hot rows", "y_path"),
+                      path_param("an optional test features' .npy file", "test_path"),
+                      path_param("the test labels' .npy file", "test_y_path"), missing_param(),
+                      train_limit},
+                     table_params),
+              "a pair of NumPy .npy files: features and labels"},
+             &npy_files},
             {{"spirals",
               {samples_param(1500), classes_param(3),
                noise_param(0.2, "std of the Gaussian noise on the angle"), validation_param(0.1),
