@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -175,6 +176,18 @@ Table read_table(const std::string& path, const CsvOptions& o, const Table* expe
     if (too_long)
       throw DatasetError(where + "line longer than " + std::to_string(kMaxLineBytes) +
                          " bytes; expected one row of numbers per line");
+    if (line.find('\0') != std::string::npos) {
+      const std::string extension = std::filesystem::path(path).extension().string();
+      std::string hint;
+      if (extension == ".npz" || extension == ".npy") {
+        hint = "; for NumPy files use dataset \"npz\" or \"npy\"";
+      } else if (extension == ".xlsx" || extension == ".xls") {
+        hint = "; save the sheet as CSV";
+      } else if (extension == ".gz" || extension == ".zip") {
+        hint = "; decompress it first";
+      }
+      throw DatasetError(path + ": binary data, not a CSV text file" + hint);
+    }
     if (trim(line).empty()) continue;
     if (!split_fields(line, fields)) throw DatasetError(where + "unterminated quote");
     if (fields.size() > kMaxFields)

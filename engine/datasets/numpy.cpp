@@ -98,7 +98,7 @@ NpyArray::NpyArray(std::vector<std::uint8_t> bytes, std::string what)
 
   const std::string descr = header_value(header, "descr");
   if (descr == "[") throw fail("structured arrays (several fields) are not supported");
-  if (descr.size() < 3) throw fail("unreadable dtype in the header");
+  if (descr.size() < 2) throw fail("unreadable dtype in the header");
   const char order = descr[0];
   kind_ = descr[1];
   if (kind_ == 'O')
