@@ -107,6 +107,36 @@ class RunnerHook : public engine::Callback {
   std::exception_ptr fatal_;
 };
 
+// The test set's confusion counts, as test metrics "confusion[T][P]" (T the
+// label, P the prediction: argmax, or one unit's output >= threshold: 0.5, or
+// 0 for logits), for the reports' per-class metrics and matrix; left out
+// above kMaxConfusionClasses classes, whose matrix no one reads.
+constexpr std::size_t kMaxConfusionClasses = 20;
+void add_confusion(engine::Sequential& model, const engine::Dataset& data, float threshold,
+                   std::map<std::string, double>& metrics) {
+  const std::size_t classes = std::max<std::size_t>(2, data.classes);
+  if (classes > kMaxConfusionClasses) return;
+  engine::Matrix output;
+  model.predict(data.test, output);
+  std::vector<double> counts(classes * classes, 0.0);
+  const auto labels = data.test.labels();
+  for (Eigen::Index r = 0; r < output.rows(); ++r) {
+    std::size_t predicted = 0;
+    if (output.cols() == 1) {
+      predicted = output(r, 0) >= threshold ? 1 : 0;
+    } else {
+      Eigen::Index best = 0;
+      output.row(r).maxCoeff(&best);
+      predicted = static_cast<std::size_t>(best);
+    }
+    const auto label = static_cast<std::size_t>(labels[static_cast<std::size_t>(r)]);
+    if (label < classes && predicted < classes) counts[label * classes + predicted] += 1.0;
+  }
+  for (std::size_t t = 0; t < classes; ++t)
+    for (std::size_t p = 0; p < classes; ++p)
+      metrics[fmt::format("confusion[{}][{}]", t, p)] = counts[t * classes + p];
+}
+
 }  // namespace
 
 double dead_accuracy(std::span<const std::int32_t> labels) {
@@ -269,6 +299,8 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
       if (data.test.rows() > 0) {
         if (model.has_best_weights()) model.restore_best_weights();
         result.outcome.test_metrics = model.evaluate(data.test);
+        const bool logits = training["loss"].value("from_logits", false);
+        add_confusion(model, data, logits ? 0.0f : 0.5f, result.outcome.test_metrics);
       }
     }
   } catch (const std::exception& e) {

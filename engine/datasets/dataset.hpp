@@ -21,6 +21,10 @@ struct Dataset {
   // Class i's name: the labels as written in the file for string labels
   // (sorted), the dataset's own names (Fashion-MNIST); empty for integer labels.
   std::vector<std::string> class_names;
+  // missing: "mean": the value each feature's missing cells took (its mean
+  // over the training part), before the Splits' offset and scale; empty when
+  // nothing was filled. New rows with missing values need the same.
+  std::vector<float> missing_fill;
   Split train;
   Split validation;  // rows() == 0 when validation_split is 0
   Split test;        // rows() == 0 when the dataset has no test set

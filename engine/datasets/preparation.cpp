@@ -101,12 +101,14 @@ std::map<std::int32_t, std::size_t> quotas(const std::map<std::int32_t, std::siz
 
 // NaN values (missing cells) become the feature's mean over the first
 // `train_rows` rows of `train`; a feature with no value there becomes 0.
-void fill_missing(std::vector<float>& train, std::size_t train_rows, std::vector<float>& validation,
-                  std::vector<float>& test, std::size_t features) {
+// Returns the values used, or nothing when no value was missing.
+std::vector<float> fill_missing(std::vector<float>& train, std::size_t train_rows,
+                                std::vector<float>& validation, std::vector<float>& test,
+                                std::size_t features) {
   const auto has_nan = [](const std::vector<float>& values) {
     return std::any_of(values.begin(), values.end(), [](float v) { return std::isnan(v); });
   };
-  if (!has_nan(train) && !has_nan(validation) && !has_nan(test)) return;
+  if (!has_nan(train) && !has_nan(validation) && !has_nan(test)) return {};
   std::vector<double> sum(features, 0.0);
   std::vector<std::size_t> count(features, 0);
   for (std::size_t i = 0; i < train_rows; ++i) {
@@ -123,6 +125,7 @@ void fill_missing(std::vector<float>& train, std::size_t train_rows, std::vector
   for (std::vector<float>* part : {&train, &validation, &test})
     for (std::size_t k = 0; k < part->size(); ++k)
       if (std::isnan((*part)[k])) (*part)[k] = mean[k % features];
+  return mean;
 }
 
 template <typename T>
@@ -298,7 +301,7 @@ void prepare_parts(Dataset& dataset, const std::string& what, Rows train, Rows v
     mode = SplitMode::stratified;  // an explicit validation part: nothing to say about order
   }
   if (train.y.empty()) throw DatasetError(what + ": no training rows");
-  fill_missing(train.x, train.y.size(), validation.x, test.x, features);
+  dataset.missing_fill = fill_missing(train.x, train.y.size(), validation.x, test.x, features);
   const Scaling scaling = fit_scaling(train.x, train.y.size(), features, preparation.normalization);
   dataset.train =
       Split(features, {}, std::move(train.x), std::move(train.y), scaling.offset, scaling.scale);

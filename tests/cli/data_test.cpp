@@ -120,6 +120,25 @@ TEST_CASE("label_column by index and by name is one sweep; class names reach rep
   // And left to its default, the last column.
   result = run_sweep("plan '" + spec + "' dataset.label_column= --db '" + (dir / "s.db") + "'");
   CHECK(result.out.find("2 trials, 0 to run, 2 done") != std::string::npos);
+
+  // With a test set, the winner's per-class test metrics and confusion matrix
+  // name the classes.
+  TempDir tested;
+  result = run_sweep("run '" + spec + "' dataset.test_path='" + (dir / "data/iris.csv") + "'" +
+                     in(tested));
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const json best = report_of(tested)["best"];
+  REQUIRE(best["test_per_class"].size() == 3);
+  CHECK(best["test_per_class"][2]["name"] == "virginica");
+  CHECK(best["test_per_class"][2]["support"] == 50);
+  CHECK(best["test_confusion"]["classes"] == json::array({"setosa", "versicolor", "virginica"}));
+  double total = 0;
+  for (const json& row : best["test_confusion"]["matrix"])
+    for (const json& count : row) total += count.get<double>();
+  CHECK(total == 150);
+  CHECK(!best["test_metrics"].contains("confusion[0][0]"));
+  CHECK(best["test_metrics"].contains("accuracy"));
 }
 
 TEST_CASE("a spec in another folder with relative paths runs, resumes and reports from anywhere",

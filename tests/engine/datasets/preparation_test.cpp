@@ -165,6 +165,8 @@ TEST_CASE("csv missing values: an error naming the cell, drop, or the training m
                                    .normalize = Normalization::none});
   CHECK(gathered(filled.train) ==
         std::vector<float>{1, 10, 2, 37.5f, 3, 30, 4, 37.5f, 5, 50, 6, 60});
+  CHECK(filled.missing_fill == std::vector<float>{3.5f, 37.5f});  // kept for new rows
+  CHECK(dropped.missing_fill.empty());
 
   // A missing label is dropped with its row, and an error otherwise.
   write_text(path, "x,y\n1,a\n2,\n3,b\n4,a\n");
