@@ -140,7 +140,7 @@ TEST_CASE("class_weight balanced changes the training loss as Keras's formula sa
   using namespace sweep::engine;
   // 40 rows, 30 of class 0 and 10 of class 1: balanced weights 40/60 and 40/20.
   Rng data_rng(5);
-  std::vector<float> x(40 * 3);
+  std::vector<float> x(std::size_t{40} * 3);
   for (float& v : x) v = static_cast<float>(uniform_below(data_rng, 1000)) / 500.0f - 1.0f;
   std::vector<std::int32_t> y(40, 0);
   for (std::size_t i = 30; i < 40; ++i) y[i] = 1;

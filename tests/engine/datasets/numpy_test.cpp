@@ -91,8 +91,8 @@ TEST_CASE("npz keys, one-hot labels, images of any shape, Fortran order", "[data
 
   // Fortran order: column-major bytes of the same 6 x 2 matrix.
   std::vector<float> columns;
-  for (int c = 0; c < 2; ++c)
-    for (int r = 0; r < 6; ++r) columns.push_back(kX[static_cast<std::size_t>(r * 2 + c)]);
+  for (std::size_t c = 0; c < 2; ++c)
+    for (std::size_t r = 0; r < 6; ++r) columns.push_back(kX[r * 2 + c]);
   const std::string fortran = folder.file("fortran.npz");
   write_bytes(fortran, zip_bytes({{"x.npy", npy_bytes("<f4", {6, 2}, raw_bytes(columns), true)},
                                   {"y.npy", npy_bytes("<i8", {6}, raw_bytes(kY))}},
