@@ -285,58 +285,45 @@ void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<L
   if (m.built) m.resolve_metrics();
 }
 
-History Sequential::fit(const Split& train, const Split* validation, const FitOptions& options,
-                        Rng& rng, const std::vector<Callback*>& callbacks) {
-  const DenormalGuard denormals;  // subnormal Adam moments would otherwise cost ~1/3 of the time
-  Impl& m = *impl_;
-  m.check_fit(train, validation, options);
-  const auto classes = static_cast<std::size_t>(std::max<std::size_t>(2, m.output_units()));
-  if (!options.class_weights.empty() && options.class_weights.size() != classes) {
-    throw TrainingError("fit: " + std::to_string(options.class_weights.size()) +
-                        " class weights for " + std::to_string(classes) +
-                        " classes; expected one per class");
-  }
-  m.class_weights = options.class_weights;
-  const bool validate = validation != nullptr && validation->rows() > 0;
-  m.build_optimizer();
-
-  const std::size_t rows = train.rows();
-  const auto batch_size = static_cast<std::size_t>(options.batch_size);
-  const std::size_t batches = (rows + batch_size - 1) / batch_size;
-  const std::size_t trace_window = std::max<std::size_t>(
-      1, batches / static_cast<std::size_t>(std::max(1, options.trace_points)));
-  m.train.indices.resize(rows);
-  m.grad_activations.resize(m.layers.size() + 1);
-
-  // This fit's own schedule: copies of FitOptions share no state.
-  const std::unique_ptr<Schedule> schedule =
-      options.schedule
-          ? options.schedule(m.optimizer->common().learning_rate, static_cast<long long>(batches))
-          : nullptr;
-
+// The state of one fit between epochs: what fit() kept in locals, so that a
+// fit can pause after any epoch and go on later (FitRun).
+struct FitRun::State {
+  Sequential& model;
+  Sequential::Impl& m;
+  const Split& train;
+  const Split* validation;
+  FitOptions options;
+  Rng& rng;
+  bool validate = false;
+  std::size_t rows = 0;
+  std::size_t batch_size = 0;
+  std::size_t batches = 0;
+  std::size_t trace_window = 1;
+  std::unique_ptr<Schedule> schedule;
   // best_monitor is one more callback that keeps best weights, first so that
   // it sees every epoch a later callback stops after; its copy becomes the
   // model's best weights (restore_best_weights()).
   std::optional<BestEpoch> best;
   std::vector<Callback*> all;
-  all.reserve(callbacks.size() + 1);
-  if (!options.best_monitor.empty()) {
-    best.emplace(options.best_monitor, options.best_maximize);
-    all.push_back(&*best);
-  }
-  all.insert(all.end(), callbacks.begin(), callbacks.end());
   // kept[c]: the weights of the epoch all[c]->best_epoch() named last.
-  std::vector<std::vector<Matrix>> kept(all.size());
-  if (best) {
-    m.has_best = false;
-    kept.front().swap(m.best_weights);  // reuse the last fit's buffers
-  }
-  for (Callback* callback : all) callback->on_train_begin();
-
+  std::vector<std::vector<Matrix>> kept;
   History history;
   std::optional<std::size_t> stopper;  // index in `all` of the callback that stopped training
   std::string stop_point;              // where, for a callback that gives no reason
-  for (int epoch = 0; epoch < options.epochs && !stopper; ++epoch) {
+  int epoch = 0;                       // epochs run so far
+  bool finished = false;
+
+  State(Sequential& fitted, const Split& train_split, const Split* validation_split,
+        FitOptions fit_options, Rng& random)
+      : model(fitted),
+        m(*fitted.impl_),
+        train(train_split),
+        validation(validation_split),
+        options(std::move(fit_options)),
+        rng(random) {}
+
+  // One epoch, as fit() always ran it.
+  void run_epoch() {
     for (Callback* callback : all) callback->on_epoch_begin(epoch + 1);
     const auto started = std::chrono::steady_clock::now();
     auto& order = m.train.indices;
@@ -383,15 +370,16 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
     log.values["loss"] = loss_sum / static_cast<double>(rows_done);
     for (const auto& metric : m.metrics) log.values[metric->name()] = metric->result();
     if (validate && !stopper) {
-      for (const auto& [key, value] : evaluate(*validation)) log.values["val_" + key] = value;
+      for (const auto& [key, value] : model.evaluate(*validation)) log.values["val_" + key] = value;
     }
     log.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ++epoch;
     if (stopper) {
       history.partial_epoch = std::move(log);
-      break;
+      return;
     }
 
-    if (schedule) schedule->on_epoch_end(epoch, log.values);
+    if (schedule) schedule->on_epoch_end(epoch - 1, log.values);
     history.epochs.push_back(std::move(log));
     const EpochLog& ended = history.epochs.back();
     for (std::size_t c = 0; c < all.size() && !stopper; ++c) {
@@ -405,24 +393,105 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
       }
     }
   }
+};
 
-  if (stopper) {
-    const Callback& callback = *all[*stopper];
-    history.stopped = true;
-    history.stop_reason = callback.stop_reason();
-    if (history.stop_reason.empty()) {
-      history.stop_reason = "a callback stopped training " + stop_point;
+FitRun::FitRun(Sequential& model, const Split& train, const Split* validation, FitOptions options,
+               Rng& rng, const std::vector<Callback*>& callbacks) {
+  Sequential::Impl& m = *model.impl_;
+  m.check_fit(train, validation, options);
+  const auto classes = static_cast<std::size_t>(std::max<std::size_t>(2, m.output_units()));
+  if (!options.class_weights.empty() && options.class_weights.size() != classes) {
+    throw TrainingError("fit: " + std::to_string(options.class_weights.size()) +
+                        " class weights for " + std::to_string(classes) +
+                        " classes; expected one per class");
+  }
+  m.class_weights = options.class_weights;
+  state_ = std::make_unique<State>(model, train, validation, std::move(options), rng);
+  State& s = *state_;
+  s.validate = validation != nullptr && validation->rows() > 0;
+  m.build_optimizer();
+
+  s.rows = train.rows();
+  s.batch_size = static_cast<std::size_t>(s.options.batch_size);
+  s.batches = (s.rows + s.batch_size - 1) / s.batch_size;
+  s.trace_window = std::max<std::size_t>(
+      1, s.batches / static_cast<std::size_t>(std::max(1, s.options.trace_points)));
+  m.train.indices.resize(s.rows);
+  m.grad_activations.resize(m.layers.size() + 1);
+
+  // This fit's own schedule: copies of FitOptions share no state.
+  if (s.options.schedule)
+    s.schedule =
+        s.options.schedule(m.optimizer->common().learning_rate, static_cast<long long>(s.batches));
+
+  s.all.reserve(callbacks.size() + 1);
+  if (!s.options.best_monitor.empty()) {
+    s.best.emplace(s.options.best_monitor, s.options.best_maximize);
+    s.all.push_back(&*s.best);
+  }
+  s.all.insert(s.all.end(), callbacks.begin(), callbacks.end());
+  s.kept.resize(s.all.size());
+  if (s.best) {
+    m.has_best = false;
+    s.kept.front().swap(m.best_weights);  // reuse the last fit's buffers
+  }
+  for (Callback* callback : s.all) callback->on_train_begin();
+}
+
+FitRun::~FitRun() = default;
+FitRun::FitRun(FitRun&&) noexcept = default;
+FitRun& FitRun::operator=(FitRun&&) noexcept = default;
+
+bool FitRun::run_to(int epoch) {
+  const DenormalGuard denormals;  // subnormal Adam moments would otherwise cost ~1/3 of the time
+  State& s = *state_;
+  if (s.finished) throw TrainingError("fit: the run is finished");
+  const int until = std::min(epoch, s.options.epochs);
+  while (s.epoch < until && !s.stopper) s.run_epoch();
+  return !s.stopper && s.epoch < s.options.epochs;
+}
+
+int FitRun::epochs_done() const {
+  return static_cast<int>(state_->history.epochs.size());
+}
+
+int FitRun::best_epoch() const {
+  return state_->best ? state_->best->best_epoch() : 0;
+}
+
+const History& FitRun::history() const {
+  return state_->history;
+}
+
+History FitRun::finish() {
+  State& s = *state_;
+  if (s.finished) throw TrainingError("fit: the run is finished");
+  s.finished = true;
+  Sequential::Impl& m = s.m;
+  if (s.stopper) {
+    const Callback& callback = *s.all[*s.stopper];
+    s.history.stopped = true;
+    s.history.stop_reason = callback.stop_reason();
+    if (s.history.stop_reason.empty()) {
+      s.history.stop_reason = "a callback stopped training " + s.stop_point;
     }
-    if (callback.wants_best_weights_restored() && !kept[*stopper].empty()) {
-      paste_weights(kept[*stopper], m.params);
+    if (callback.wants_best_weights_restored() && !s.kept[*s.stopper].empty()) {
+      paste_weights(s.kept[*s.stopper], m.params);
     }
   }
-  if (best) {
-    history.best_epoch = best->best_epoch();
-    m.has_best = history.best_epoch > 0;
-    m.best_weights.swap(kept.front());
+  if (s.best) {
+    s.history.best_epoch = s.best->best_epoch();
+    m.has_best = s.history.best_epoch > 0;
+    m.best_weights.swap(s.kept.front());
   }
-  return history;
+  return std::move(s.history);
+}
+
+History Sequential::fit(const Split& train, const Split* validation, const FitOptions& options,
+                        Rng& rng, const std::vector<Callback*>& callbacks) {
+  FitRun run(*this, train, validation, options, rng, callbacks);
+  run.run_to(options.epochs);
+  return run.finish();
 }
 
 Logs Sequential::evaluate(const Split& data, int batch_size) {
@@ -489,6 +558,26 @@ std::size_t Sequential::output_units() const {
 
 std::vector<const Matrix*> Sequential::weights() const {
   return {impl_->params.begin(), impl_->params.end()};
+}
+
+void Sequential::set_weights(const std::vector<Matrix>& values) {
+  Impl& m = *impl_;
+  if (!m.built) throw TrainingError("set_weights: the model is not built; call build first");
+  if (values.size() != m.params.size()) {
+    throw TrainingError("set_weights: " + std::to_string(values.size()) +
+                        " tensors given; the model has " + std::to_string(m.params.size()));
+  }
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const Matrix& p = *m.params[i];
+    if (values[i].rows() != p.rows() || values[i].cols() != p.cols()) {
+      throw TrainingError("set_weights: tensor " + std::to_string(i) + " is " +
+                          std::to_string(values[i].rows()) + " x " +
+                          std::to_string(values[i].cols()) + "; the model's is " +
+                          std::to_string(p.rows()) + " x " + std::to_string(p.cols()));
+    }
+  }
+  paste_weights(values, m.params);
+  m.has_best = false;
 }
 
 }  // namespace sweep::engine

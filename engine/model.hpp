@@ -44,6 +44,8 @@ struct FitOptions {
   std::vector<float> class_weights;
 };
 
+class FitRun;
+
 class Sequential {
  public:
   Sequential();
@@ -66,10 +68,46 @@ class Sequential {
 
   std::size_t output_units() const;
   std::vector<const Matrix*> weights() const;  // every trainable tensor, slot order
+  // Replaces every trainable tensor (slot order, as weights() lists them) by
+  // a copy of `values`, e.g. weights stored after training. Throws
+  // TrainingError before changing anything when the count or a shape differs.
+  void set_weights(const std::vector<Matrix>& values);
 
  private:
+  friend class FitRun;
   struct Impl;
   std::unique_ptr<Impl> impl_;
+};
+
+// One fit that may pause after any epoch and go on later, bit for bit as one
+// uninterrupted fit() (which is exactly FitRun, run_to(epochs), finish()):
+// successive halving keeps a trial waiting at a rung this way. The model, the
+// data, the rng and the callbacks must outlive it; it may go on on another
+// thread than the one it paused on, one thread at a time.
+class FitRun {
+ public:
+  // Checks as fit() does (TrainingError) and calls every on_train_begin.
+  FitRun(Sequential& model, const Split& train, const Split* validation, FitOptions options,
+         Rng& rng, const std::vector<Callback*>& callbacks = {});
+  ~FitRun();
+  FitRun(FitRun&&) noexcept;
+  FitRun& operator=(FitRun&&) noexcept;
+
+  // Trains until `epoch` epochs (1-based, at most options.epochs) are done
+  // or a callback stops training; true when training may go on after it.
+  bool run_to(int epoch);
+  int epochs_done() const;
+  // The best epoch by FitOptions::best_monitor so far (0: none yet).
+  int best_epoch() const;
+  // The epochs so far (best_epoch is set by finish()).
+  const History& history() const;
+  // Ends the fit as fit() ends it (best weights, the stop's reason) and
+  // returns its history; nothing may be called after it.
+  History finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace sweep::engine

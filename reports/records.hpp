@@ -87,6 +87,11 @@ struct SweepRecord {
   // Names of the swept parameters in spec order ("optimizer", "learning_rate", ...).
   std::vector<std::string> swept;
   std::vector<TrialRecord> trials;
+  // Pruning for compute (successive halving, Hyperband): {method,
+  // min_epochs, reduction_factor, brackets, rungs: [{bracket, rung, epoch,
+  // trials, kept, cut}], epochs_run, epochs_planned, epochs_full}; null when
+  // off. The runner derives it from the trials' stored epochs.
+  nlohmann::json pruning;
 };
 
 }  // namespace sweep::reports

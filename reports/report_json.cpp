@@ -355,6 +355,7 @@ json build_report(const SweepRecord& sweep) {
   for (const RankEntry& entry : ranking) ranking_json.push_back(rank_entry_json(entry));
   report["ranking"] = std::move(ranking_json);
   report["best"] = best_json(sweep, ranking);
+  report["pruning"] = sweep.pruning.is_object() ? sweep.pruning : json(nullptr);
 
   json trials = json::array();
   for (std::size_t i = 0; i < sweep.trials.size(); ++i)

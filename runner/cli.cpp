@@ -98,8 +98,36 @@ int run_cli(int argc, char** argv, Cluster* cluster) {
   best->add_option("name", args.name, "the sweep's name")->required();
   add_db(best);
   auto* json_flag = best->add_flag("--json", args.json, "as JSON");
-  best->add_flag("--spec", args.spec_out, "as a runnable single-trial spec")->excludes(json_flag);
+  auto* spec_flag =
+      best->add_flag("--spec", args.spec_out,
+                     "as a runnable single-trial spec that reruns the repeat the report quotes")
+          ->excludes(json_flag);
+  best->add_option("--weights", args.weights_out,
+                   "write its stored weights as a NumPy .npz (arrays in Keras's get_weights() "
+                   "order, and model.json)")
+      ->excludes(json_flag)
+      ->excludes(spec_flag);
+  best->add_option("--trial", args.trial,
+                   "another trial than the winner (its id) for --spec or --weights")
+      ->check(CLI::PositiveNumber);
   on(best, cli::cmd_best);
+
+  auto* predict = app.add_subcommand(
+      "predict", "a stored model's predictions (class and probabilities, CSV) for a data file");
+  predict->add_option("name", args.name, "the sweep's name")->required();
+  add_db(predict);
+  predict
+      ->add_option("--data", args.data,
+                   "a CSV file, an IDX images file or a folder of MNIST's four IDX files")
+      ->required();
+  predict->add_option("--trial", args.trial, "the trial (its id); default the winner")
+      ->check(CLI::PositiveNumber);
+  predict->add_option("-o,--output", args.output,
+                      "write the predictions to this file (default stdout)");
+  predict->add_flag("--evaluate", args.evaluate,
+                    "print the metrics on the file's labels (predictions only with -o)");
+  predict->add_option("--limit", args.limit, "the first N rows only");
+  on(predict, cli::cmd_predict);
 
   auto* suggest = app.add_subcommand(
       "suggest", "a spec that refines each optimizer's learning rates around its best");

@@ -13,6 +13,7 @@ std::atomic<bool> interrupted{false};
 std::atomic<bool> graceful{false};
 std::atomic<int> signals_seen{0};
 std::atomic<bool> pipe_closed{false};
+std::atomic<bool> announce{true};
 
 void say(const char* text) {
   // write(2) is async-signal-safe; a failure has nowhere to go.
@@ -33,12 +34,14 @@ extern "C" void on_signal(int signal) {
   if (!graceful.load()) _exit(code);
   if (signals_seen.fetch_add(1) == 0) {
     interrupted.store(true);
-    say("\nsweep: stopping: running trials stop at their next batch and are marked "
-        "interrupted (interrupt again to exit at once)\n");
+    if (announce.load())
+      say("\nsweep: stopping: running trials stop at their next batch and are marked "
+          "interrupted (interrupt again to exit at once)\n");
     return;
   }
-  say("\nsweep: second interrupt: exiting now; the database is consistent (every commit is "
-      "whole), and `sweep resume` restarts the trials left running\n");
+  if (announce.load())
+    say("\nsweep: second interrupt: exiting now; the database is consistent (every commit is "
+        "whole), and `sweep resume` restarts the trials left running\n");
   _exit(code);
 }
 
@@ -62,11 +65,13 @@ void clear_interrupt() {
   signals_seen.store(0);
 }
 
-InterruptScope::InterruptScope() {
+InterruptScope::InterruptScope(bool announce_stop) {
+  announce.store(announce_stop);
   graceful.store(true);
 }
 InterruptScope::~InterruptScope() {
   graceful.store(false);
+  announce.store(true);
 }
 
 }  // namespace sweep::runner

@@ -15,10 +15,12 @@ bool interrupt_requested();
 void request_interrupt();  // as if Ctrl-C was pressed (tests)
 void clear_interrupt();
 
-// While one lives, a signal asks the sweep to stop instead of ending the process.
+// While one lives, a signal asks the sweep to stop instead of ending the
+// process. `announce` false keeps the "stopping" lines off stderr: an MPI
+// worker rank's, since rank 0 says it once for the job.
 class InterruptScope {
  public:
-  InterruptScope();
+  explicit InterruptScope(bool announce = true);
   ~InterruptScope();
   InterruptScope(const InterruptScope&) = delete;
   InterruptScope& operator=(const InterruptScope&) = delete;

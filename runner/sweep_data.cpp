@@ -11,6 +11,7 @@
 #include "engine/errors.hpp"
 #include "engine/tensor.hpp"
 #include "runner/errors.hpp"
+#include "runner/memory_estimate.hpp"
 #include "runner/trial_runner.hpp"
 
 namespace sweep::runner {
@@ -60,6 +61,39 @@ void add_split(WordHash& hash, const engine::Split& split) {
   }
 }
 
+// Refuses, before any trial allocates, a model that this machine's memory
+// cannot hold even once, naming the estimate.
+void check_memory(const Spec& spec, const std::vector<TrialPlan>& plans, const SweepData& data) {
+  const std::uint64_t physical = physical_memory_bytes();
+  if (physical == 0) return;
+  MemoryEstimate largest;
+  std::size_t largest_batch = 0;
+  for (const auto& plan : plans) {
+    const auto& dataset = *data.datasets.at(plan.config["dataset"].dump());
+    const auto& training = plan.config["training"];
+    const std::size_t batch = training.is_object() && training.contains("batch_size") &&
+                                      training["batch_size"].is_number_unsigned()
+                                  ? training["batch_size"].get<std::size_t>()
+                                  : 32;
+    const MemoryEstimate estimate =
+        estimate_trial_memory(plan.config["model"], dataset.features, batch);
+    if (estimate.bytes > largest.bytes) {
+      largest = estimate;
+      largest_batch = batch;
+    }
+  }
+  if (largest.bytes <= static_cast<double>(physical)) return;
+  throw SpecError(
+      spec.source,
+      {{"model.layers",
+        fmt::format("a trial of this model needs about {} ({:.3g} parameters with their "
+                    "gradients, optimizer slots and best-epoch copy, and the activations of "
+                    "{} rows); this machine has {}",
+                    describe_bytes(largest.bytes), largest.parameters,
+                    std::max<std::size_t>(largest_batch, 256),
+                    describe_bytes(static_cast<double>(physical)))}});
+}
+
 }  // namespace
 
 SweepData load_sweep_data(const Spec& spec, const std::vector<TrialPlan>& plans) {
@@ -101,6 +135,7 @@ SweepData load_sweep_data(const Spec& spec, const std::vector<TrialPlan>& plans)
     }
   }
   if (!problems.empty()) throw SpecError(spec.source, std::move(problems));
+  check_memory(spec, plans, out);
   return out;
 }
 
@@ -117,18 +152,39 @@ std::uint64_t data_fingerprint(const SweepData& data) {
   return hash.value();
 }
 
+namespace {
+
+TrialSettings trial_settings(const Spec& spec, const SweepData& data,
+                             const std::vector<std::unique_ptr<Pruner>>& pruners,
+                             const TrialTask& task, const std::string& data_key) {
+  TrialSettings settings;
+  settings.config = task.plan->config;
+  settings.seed = task.plan->seed;
+  settings.objective_metric = spec.objective_metric;
+  settings.maximize = spec.maximize;
+  settings.pruners = &pruners;
+  settings.dead_accuracy = data.dead_accuracies.at(data_key);
+  settings.keep_weights = spec.weights != WeightsPolicy::none;
+  return settings;
+}
+
+}  // namespace
+
 TrainFn make_train_fn(const Spec& spec, const SweepData& data,
                       const std::vector<std::unique_ptr<Pruner>>& pruners) {
   return [&spec, &data, &pruners](const TrialTask& task, const TrialHooks& hooks) {
     const std::string data_key = task.plan->config["dataset"].dump();
-    TrialSettings settings;
-    settings.config = task.plan->config;
-    settings.seed = task.plan->seed;
-    settings.objective_metric = spec.objective_metric;
-    settings.maximize = spec.maximize;
-    settings.pruners = &pruners;
-    settings.dead_accuracy = data.dead_accuracies.at(data_key);
-    return run_trial(settings, *data.datasets.at(data_key), hooks);
+    return run_trial(trial_settings(spec, data, pruners, task, data_key),
+                     *data.datasets.at(data_key), hooks);
+  };
+}
+
+StartRunFn make_start_fn(const Spec& spec, const SweepData& data,
+                         const std::vector<std::unique_ptr<Pruner>>& pruners) {
+  return [&spec, &data, &pruners](const TrialTask& task) {
+    const std::string data_key = task.plan->config["dataset"].dump();
+    return std::make_unique<TrialRun>(trial_settings(spec, data, pruners, task, data_key),
+                                      *data.datasets.at(data_key));
   };
 }
 

@@ -12,6 +12,7 @@
 
 #include "engine/datasets/dataset.hpp"
 #include "runner/execution/executor.hpp"
+#include "runner/execution/rung_executor.hpp"
 #include "runner/pruning/pruner.hpp"
 #include "runner/search/sampler.hpp"
 #include "runner/spec/spec.hpp"
@@ -39,5 +40,8 @@ std::uint64_t data_fingerprint(const SweepData& data);
 // reference must outlive the function.
 TrainFn make_train_fn(const Spec& spec, const SweepData& data,
                       const std::vector<std::unique_ptr<Pruner>>& pruners);
+// Starts one trial of `spec` on `data` that may pause at rungs (TrialRun).
+StartRunFn make_start_fn(const Spec& spec, const SweepData& data,
+                         const std::vector<std::unique_ptr<Pruner>>& pruners);
 
 }  // namespace sweep::runner

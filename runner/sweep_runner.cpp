@@ -19,15 +19,18 @@
 
 #include "engine/datasets/dataset.hpp"
 #include "engine/errors.hpp"
+#include "reports/ranking.hpp"
 #include "reports/writer.hpp"
 #include "runner/errors.hpp"
 #include "runner/execution/cluster.hpp"
 #include "runner/execution/executor.hpp"
+#include "runner/execution/rung_executor.hpp"
 #include "runner/execution/store_sink.hpp"
 #include "runner/hashing.hpp"
 #include "runner/interrupt.hpp"
 #include "runner/progress.hpp"
 #include "runner/pruning/pruner.hpp"
+#include "runner/pruning/rung_replay.hpp"
 #include "runner/search/sampler.hpp"
 #include "runner/store/lease_keeper.hpp"
 #include "runner/summary.hpp"
@@ -131,6 +134,7 @@ reports::SweepRecord load_record(Storage& store, const SweepInfo& info) {
   const std::size_t units = output_units(spec.resolved["model"]);
   record.classes = static_cast<int>(units == 1 ? 2 : units);
   record.swept = spec.swept_keys();
+  record.pruning = pruning_summary(spec, record);
   return record;
 }
 
@@ -138,6 +142,10 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
   // From here a signal stops the sweep cleanly instead of ending the process.
   const InterruptScope graceful;
+  if (options.cluster && spec.pruning_method != "none")
+    throw UsageError("pruning.method " + spec.pruning_method +
+                     " does not run under MPI yet; run the sweep on one machine (without "
+                     "mpirun), or set pruning.method to none");
   const std::vector<TrialPlan> plans = expand(spec);
   // Before anything touches the database: a missing file must not leave a
   // half-made sweep.
@@ -157,19 +165,8 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   Storage& store = *store_owned;
   const std::string owner = lease_owner_id();
   std::int64_t sweep_id = 0;
-  const auto existing = store.find_sweep(spec.name);
-  if (existing) {
-    if (existing->spec_hash != spec.hash) {
-      throw UsageError("sweep \"" + spec.name +
-                       "\" exists with a different spec; use another name or --db");
-    }
-    sweep_id = existing->id;
-    const LeaseResult lease = store.acquire_lease(sweep_id, owner, Storage::kLeaseSeconds);
-    if (!lease.acquired) {
-      throw std::runtime_error("sweep \"" + spec.name + "\" is running elsewhere (owner " +
-                               lease.holder + "); wait for it to finish or stop it");
-    }
-  } else {
+  auto existing = store.find_sweep(spec.name);
+  if (!existing) {
     // A new sweep starts running, with its jobs, leased to us.
     SweepInfo info;
     info.name = spec.name;
@@ -181,7 +178,25 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
     info.version = SWEEP_VERSION;
     info.jobs = jobs;
     info.owner = owner;
-    sweep_id = store.create_sweep(info);
+    try {
+      sweep_id = store.create_sweep(info);
+    } catch (const SweepExists&) {
+      // Another run created it since find_sweep: it is that run's now.
+      existing = store.find_sweep(spec.name);
+      if (!existing) throw;
+    }
+  }
+  if (existing) {
+    if (existing->spec_hash != spec.hash) {
+      throw UsageError("sweep \"" + spec.name +
+                       "\" exists with a different spec; use another name or --db");
+    }
+    sweep_id = existing->id;
+    const LeaseResult lease = store.acquire_lease(sweep_id, owner, Storage::kLeaseSeconds);
+    if (!lease.acquired) {
+      throw std::runtime_error("sweep \"" + spec.name + "\" is running elsewhere (owner " +
+                               lease.holder + "); wait for it to finish or stop it");
+    }
   }
   LeaseKeeper keeper(store, sweep_id, owner, Storage::kLeaseSeconds);
   if (existing) store.recover_interrupted(sweep_id);
@@ -210,15 +225,40 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
     return a.plan->cost > b.plan->cost;
   });
 
-  int total_epochs = 0;
-  for (const auto& task : tasks) total_epochs += task.plan->config["training"]["epochs"].get<int>();
-  Progress progress(static_cast<int>(tasks.size()), total_epochs, options.terminal,
-                    spec.objective_metric, spec.maximize);
   const std::vector<std::unique_ptr<Pruner>> pruners = sweep_pruners(spec);
-  const TrainFn train = make_train_fn(spec, data, pruners);
-  StoreSink sink(store, progress, keeper);
+  const HalvingOptions* rungs = nullptr;
+  for (const auto& pruner : pruners)
+    if (pruner->rungs() != nullptr) rungs = pruner->rungs();
+  long long total_epochs = 0;
+  for (const auto& task : tasks) total_epochs += task.plan->config["training"]["epochs"].get<int>();
+  if (rungs) total_epochs = std::min(total_epochs, halving_epochs(*rungs, tasks.size()));
+  Progress progress(static_cast<int>(tasks.size()), static_cast<int>(total_epochs),
+                    options.terminal, spec.objective_metric, spec.maximize);
+  // Which finished trials keep their weights; a resumed sweep's stored trials
+  // count as they stand.
+  WeightsRetention retention(spec.weights, spec.repeats, spec.maximize);
+  if (existing && spec.weights == WeightsPolicy::best) {
+    const reports::SweepRecord stored = load_record(store, *existing);
+    const std::vector<std::int64_t> with_weights = store.trials_with_weights(sweep_id);
+    const std::set<std::int64_t> has(with_weights.begin(), with_weights.end());
+    for (const auto& trial : stored.trials) {
+      const auto status = parse_trial_status(trial.status);
+      if (!status) continue;
+      retention.add_stored(trial.config_hash, trial.id, *status,
+                           reports::trial_objective(stored, trial), has.count(trial.id) > 0);
+    }
+  }
+  StoreSink sink(store, progress, keeper, &retention);
   try {
-    executor->run(tasks, train, sink, [] { return interrupt_requested(); });
+    const auto stop = [] { return interrupt_requested(); };
+    if (rungs) {
+      // The finished trials replayed: a resumed sweep's rungs decide as before.
+      const auto board = replay_rungs(*rungs, plans, store.read_sweep(sweep_id),
+                                      spec.objective_metric, spec.maximize, false);
+      RungExecutor(jobs).run(tasks, make_start_fn(spec, data, pruners), *board, sink, stop);
+    } else {
+      executor->run(tasks, make_train_fn(spec, data, pruners), sink, stop);
+    }
   } catch (const LeaseLost&) {
     // Another process runs the sweep now: write nothing more.
     progress.finish();

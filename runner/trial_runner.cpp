@@ -18,6 +18,7 @@
 #include "engine/layers/layer.hpp"
 #include "engine/losses/loss.hpp"
 #include "engine/model.hpp"
+#include "runner/model/saved_model.hpp"
 #include "runner/pruning/pruner.hpp"
 
 namespace sweep::runner {
@@ -72,6 +73,7 @@ reports::EpochRecord to_record(const engine::EpochLog& log) {
 // run_trial rethrows it.
 class RunnerHook : public engine::Callback {
  public:
+  // `hooks` is read at each call: the trial's current ones.
   RunnerHook(const TrialHooks& hooks, std::optional<reports::EpochRecord>& last)
       : hooks_(hooks), last_(last) {}
   void on_epoch_begin(int) override {
@@ -212,16 +214,29 @@ std::size_t output_units(const json& model) {
   return units;
 }
 
-TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data,
-                      const TrialHooks& hooks) {
+// Everything a trial holds while it trains, kept across pauses at rungs.
+struct TrialRun::State {
+  TrialSettings settings;
+  const engine::Dataset& data;
+  TrialHooks hooks;  // this stretch's hooks: the worker's that runs it now
+  engine::Rng rng;
+  engine::Sequential model;
+  std::optional<PruningCallback> pruning;
+  std::optional<RunnerHook> hook;
+  std::unique_ptr<engine::EarlyStopping> early_stopping;
+  std::vector<engine::Callback*> callbacks;
+  std::optional<engine::FitRun> fit;
   TrialResult result;
-  const auto start = std::chrono::steady_clock::now();
   std::exception_ptr fatal;  // the runner's, not the trial's: rethrown
-  try {
+  bool ended = false;        // no more training: a failure, a stop, the last epoch
+  double seconds = 0.0;
+
+  State(const TrialSettings& trial, const engine::Dataset& dataset)
+      : settings(trial), data(dataset), rng(trial.seed) {}
+
+  void build() {
     const json& config = settings.config;
     const json& training = config["training"];
-    engine::Rng rng(settings.seed);
-    engine::Sequential model;
     for (const auto& layer : config["model"]["layers"])
       model.add(engine::make_layer(to_component(layer, "type")));
     model.build(data.features, rng);
@@ -247,14 +262,12 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
     std::vector<std::unique_ptr<TrialPruner>> trial_pruners;
     if (settings.pruners != nullptr)
       for (const auto& pruner : *settings.pruners) trial_pruners.push_back(pruner->start(context));
-    PruningCallback pruning(std::move(trial_pruners));
-    RunnerHook hook(hooks, result.outcome.final_epoch);
-    std::unique_ptr<engine::EarlyStopping> early_stopping;
-    std::vector<engine::Callback*> callbacks;
+    pruning.emplace(std::move(trial_pruners));
+    hook.emplace(hooks, result.outcome.final_epoch);
     // The hook first: an epoch a pruner ends training after is still handed
     // to the store.
-    callbacks.push_back(&hook);
-    callbacks.push_back(&pruning);
+    callbacks.push_back(&*hook);
+    callbacks.push_back(&*pruning);
     if (training.contains("early_stopping")) {
       const json& es = training["early_stopping"];
       engine::EarlyStoppingOptions es_options;
@@ -266,54 +279,150 @@ TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data
       early_stopping = std::make_unique<engine::EarlyStopping>(es_options);
       callbacks.push_back(early_stopping.get());
     }
-
-    const engine::History history = model.fit(data.train, validation, options, rng, callbacks);
-    result.epochs = static_cast<int>(history.epochs.size());
-    result.outcome.best_epoch = history.best_epoch;
-    if (history.best_epoch > 0) {
-      const auto& values = history.epochs[static_cast<std::size_t>(history.best_epoch - 1)].values;
-      if (const auto found = values.find(settings.objective_metric); found != values.end()) {
-        result.outcome.objective = found->second;
-      }
-    }
-    using Verdict = PruneDecision::Verdict;
-    const auto& decision = pruning.decision();
-    if (hook.fatal()) {
-      fatal = hook.fatal();
-    } else if (decision && decision->verdict == Verdict::setup_error) {
-      result.outcome.status = TrialStatus::failed;
-      result.outcome.error = decision->reason;
-    } else if (decision && decision->verdict == Verdict::diverged) {
-      result.outcome.status = TrialStatus::diverged;
-      result.outcome.divergence = decision->divergence;
-      // The epoch the stop cut short, so the report draws how the loss exploded.
-      if (history.partial_epoch) result.outcome.final_epoch = to_record(*history.partial_epoch);
-    } else if (decision && decision->verdict == Verdict::pruned) {
-      result.outcome.status = TrialStatus::pruned;
-      result.outcome.error = decision->reason;
-      if (history.partial_epoch) result.outcome.final_epoch = to_record(*history.partial_epoch);
-    } else if (hook.interrupted()) {
-      result.outcome.status = TrialStatus::interrupted;
-    } else {
-      result.outcome.status = TrialStatus::completed;
-      if (data.test.rows() > 0) {
-        if (model.has_best_weights()) model.restore_best_weights();
-        result.outcome.test_metrics = model.evaluate(data.test);
-        const bool logits = training["loss"].value("from_logits", false);
-        add_confusion(model, data, logits ? 0.0f : 0.5f, result.outcome.test_metrics);
-      }
-    }
-  } catch (const std::exception& e) {
-    result.outcome.status = TrialStatus::failed;
-    result.outcome.error = e.what();
-  } catch (...) {
-    result.outcome.status = TrialStatus::failed;
-    result.outcome.error = "unknown error";
+    fit.emplace(model, data.train, validation, options, rng, callbacks);
   }
-  if (fatal) std::rethrow_exception(fatal);
-  result.outcome.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return result;
+
+  void fail(std::string message) {
+    result.outcome.status = TrialStatus::failed;
+    result.outcome.error = std::move(message);
+    ended = true;
+  }
+
+  // Runs `body`; a training problem ends the trial as failed.
+  template <typename Body>
+  void guarded(Body&& body) {
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      body();
+    } catch (const std::exception& e) {
+      fail(e.what());
+    } catch (...) {
+      fail("unknown error");
+    }
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+};
+
+TrialRun::TrialRun(const TrialSettings& settings, const engine::Dataset& data)
+    : state_(std::make_unique<State>(settings, data)) {
+  State& s = *state_;
+  s.guarded([&] { s.build(); });
+}
+
+TrialRun::~TrialRun() = default;
+
+bool TrialRun::advance(int until, const TrialHooks& hooks) {
+  State& s = *state_;
+  if (s.ended) return false;
+  s.hooks = hooks;
+  s.guarded([&] {
+    const bool goes_on = s.fit->run_to(until > 0 ? until : std::numeric_limits<int>::max());
+    if (s.hook->fatal()) s.fatal = s.hook->fatal();
+    if (!goes_on || s.hook->interrupted()) s.ended = true;
+  });
+  if (s.fatal) std::rethrow_exception(s.fatal);
+  if (s.ended) return false;
+  // Paused: its last epoch is committed now, not when the rung decides, so
+  // a wait at a rung holds nothing that a crash would lose from the store.
+  auto& last = s.result.outcome.final_epoch;
+  if (last && hooks.on_epoch) {
+    const reports::EpochRecord record = std::move(*last);
+    last.reset();
+    hooks.on_epoch(record);
+  }
+  return true;
+}
+
+int TrialRun::epochs_done() const {
+  const State& s = *state_;
+  return s.fit ? s.fit->epochs_done() : 0;
+}
+
+double TrialRun::objective() const {
+  const State& s = *state_;
+  const int best = s.fit ? s.fit->best_epoch() : 0;
+  if (best <= 0) return std::numeric_limits<double>::quiet_NaN();
+  const auto& values = s.fit->history().epochs[static_cast<std::size_t>(best - 1)].values;
+  const auto found = values.find(s.settings.objective_metric);
+  return found == values.end() ? std::numeric_limits<double>::quiet_NaN() : found->second;
+}
+
+bool TrialRun::ended() const {
+  return state_->ended;
+}
+
+TrialResult TrialRun::finish(const std::string& pruned_reason) {
+  State& s = *state_;
+  TrialResult& result = s.result;
+  if (s.fit && (!s.ended || result.outcome.status != TrialStatus::failed)) {
+    s.guarded([&] {
+      const engine::History history = s.fit->finish();
+      const engine::Dataset& data = s.data;
+      result.epochs = static_cast<int>(history.epochs.size());
+      result.outcome.best_epoch = history.best_epoch;
+      if (history.best_epoch > 0) {
+        const auto& values =
+            history.epochs[static_cast<std::size_t>(history.best_epoch - 1)].values;
+        if (const auto found = values.find(s.settings.objective_metric); found != values.end()) {
+          result.outcome.objective = found->second;
+        }
+      }
+      using Verdict = PruneDecision::Verdict;
+      const auto& decision = s.pruning->decision();
+      // The weights of the best epoch (the one the trial's objective and test
+      // metrics come from), or the last when no epoch recorded the objective.
+      const auto keep_weights = [&] {
+        if (!s.settings.keep_weights) return;
+        const bool best = s.model.has_best_weights();
+        if (best) s.model.restore_best_weights();
+        result.outcome.weights = std::make_shared<const TrialWeights>(capture_weights(
+            s.model, s.settings.config["model"]["layers"], data, best ? history.best_epoch : 0));
+      };
+      if (decision && decision->verdict == Verdict::setup_error) {
+        result.outcome.status = TrialStatus::failed;
+        result.outcome.error = decision->reason;
+      } else if (decision && decision->verdict == Verdict::diverged) {
+        result.outcome.status = TrialStatus::diverged;
+        result.outcome.divergence = decision->divergence;
+        // The epoch the stop cut short, so the report draws how the loss exploded.
+        if (history.partial_epoch) result.outcome.final_epoch = to_record(*history.partial_epoch);
+      } else if (decision && decision->verdict == Verdict::pruned) {
+        result.outcome.status = TrialStatus::pruned;
+        result.outcome.error = decision->reason;
+        if (history.partial_epoch) result.outcome.final_epoch = to_record(*history.partial_epoch);
+        keep_weights();
+      } else if (s.hook->interrupted()) {
+        result.outcome.status = TrialStatus::interrupted;
+      } else if (!pruned_reason.empty()) {
+        // Cut at a rung: it paused there, its last epoch not yet handed on.
+        result.outcome.status = TrialStatus::pruned;
+        result.outcome.error = pruned_reason;
+        keep_weights();
+      } else if (!s.ended) {
+        // Stopped while it waited at a rung (Ctrl-C, or the sweep failed).
+        result.outcome.status = TrialStatus::interrupted;
+      } else {
+        result.outcome.status = TrialStatus::completed;
+        if (data.test.rows() > 0) {
+          if (s.model.has_best_weights()) s.model.restore_best_weights();
+          result.outcome.test_metrics = s.model.evaluate(data.test);
+          const bool logits = s.settings.config["training"]["loss"].value("from_logits", false);
+          add_confusion(s.model, data, logits ? 0.0f : 0.5f, result.outcome.test_metrics);
+        }
+        keep_weights();
+      }
+    });
+  }
+  s.ended = true;
+  result.outcome.seconds = s.seconds;
+  return std::move(result);
+}
+
+TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data,
+                      const TrialHooks& hooks) {
+  TrialRun run(settings, data);
+  run.advance(0, hooks);
+  return run.finish();
 }
 
 }  // namespace sweep::runner

@@ -33,6 +33,9 @@ struct TrialSettings {
   // What a model that learnt nothing scores on this trial's data (see
   // dead_accuracy); NaN when unknown.
   double dead_accuracy = std::numeric_limits<double>::quiet_NaN();
+  // Return the trained model's weights (those of its best epoch, the ones its
+  // test metrics come from) with a completed or pruned trial's outcome.
+  bool keep_weights = false;
 };
 
 struct TrialHooks {
@@ -52,8 +55,43 @@ struct TrialResult {
   int epochs = 0;
 };
 
-// Never throws for a training problem: those are outcomes (diverged, pruned,
-// failed). Rethrows what the hooks threw.
+// One trial that may pause between epochs and go on later, bit for bit as
+// one uninterrupted run_trial (successive halving keeps it waiting at a rung
+// this way, its model and optimizer state in memory). Never throws for a
+// training problem: those are outcomes (diverged, pruned, failed); advance()
+// rethrows what the hooks threw. One thread at a time; the data (and the
+// pruners the settings name) must outlive it.
+class TrialRun {
+ public:
+  // Builds the model (a failure here ends the trial as failed).
+  TrialRun(const TrialSettings& settings, const engine::Dataset& data);
+  ~TrialRun();
+  TrialRun(const TrialRun&) = delete;
+  TrialRun& operator=(const TrialRun&) = delete;
+
+  // Trains until `until` epochs are done (0: every epoch) with `hooks`, or
+  // until the trial ends on its own (a pruner, early stopping, a failure,
+  // Ctrl-C through hooks.should_stop). True when it paused and may go on;
+  // then its last epoch has gone to hooks.on_epoch too.
+  bool advance(int until, const TrialHooks& hooks);
+  int epochs_done() const;
+  // Its objective as it stands: the best epoch's value so far (NaN: none).
+  double objective() const;
+  // Ended on its own: nothing more to train.
+  bool ended() const;
+  // Its outcome: what ended it; one that paused and is not resumed is pruned
+  // with `pruned_reason` when given, else interrupted. A last epoch not yet
+  // handed on comes in TrialOutcome::final_epoch. Call once.
+  TrialResult finish(const std::string& pruned_reason = {});
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// A whole trial: TrialRun, advance(0), finish(). Never throws for a training
+// problem: those are outcomes (diverged, pruned, failed). Rethrows what the
+// hooks threw.
 TrialResult run_trial(const TrialSettings& settings, const engine::Dataset& data,
                       const TrialHooks& hooks);
 

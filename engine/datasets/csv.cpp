@@ -359,4 +359,70 @@ std::vector<std::string> csv_header(const std::string& path) {
   return {};
 }
 
+CsvRows read_csv_rows(const CsvOptions& o, std::size_t features, std::size_t limit) {
+  errno = 0;
+  std::ifstream in(o.path, std::ios::binary);
+  if (!in) {
+    throw DatasetError("cannot open " + o.path + ": " +
+                       (errno != 0 ? std::strerror(errno) : "not readable"));
+  }
+  CsvRows out;
+  Table layout;  // the header and the column count, for the label column's lookup
+  std::optional<std::size_t> label_column;
+  std::string line;
+  std::vector<std::string> fields;
+  std::size_t line_number = 0;
+  bool header_pending = o.header;
+  bool too_long = false;
+  while ((limit == 0 || out.rows < limit) && read_line(in, line, too_long)) {
+    ++line_number;
+    const std::string where = o.path + ":" + std::to_string(line_number) + ": ";
+    if (too_long)
+      throw DatasetError(where + "line longer than " + std::to_string(kMaxLineBytes) +
+                         " bytes; expected one row of numbers per line");
+    if (trim(line).empty()) continue;
+    if (!split_fields(line, fields)) throw DatasetError(where + "unterminated quote");
+    if (fields.size() > kMaxFields)
+      throw DatasetError(where + std::to_string(fields.size()) + " fields; at most " +
+                         std::to_string(kMaxFields) + " columns are accepted");
+    if (layout.columns == 0) {
+      layout.columns = fields.size();
+      if (layout.columns != features && layout.columns != features + 1) {
+        throw DatasetError(where + std::to_string(layout.columns) + " columns; the model takes " +
+                           std::to_string(features) + " features (" + std::to_string(features) +
+                           " columns, or " + std::to_string(features + 1) +
+                           " with the label column)");
+      }
+      if (header_pending) {
+        header_pending = false;
+        layout.header = fields;
+        if (layout.columns == features + 1) label_column = resolve_label_column(o, layout);
+        continue;
+      }
+      if (layout.columns == features + 1) label_column = resolve_label_column(o, layout);
+    }
+    if (fields.size() != layout.columns) {
+      throw DatasetError(where + std::to_string(fields.size()) + " fields; expected " +
+                         std::to_string(layout.columns));
+    }
+    for (std::size_t column = 0; column < fields.size(); ++column) {
+      if (label_column && column == *label_column) continue;
+      const auto value = parse_number(fields[column]);
+      if (!value) {
+        throw DatasetError(where + column_text(layout, column) + ": \"" + fields[column] +
+                           "\" is not a number");
+      }
+      out.x.push_back(*value);
+    }
+    if (label_column) {
+      if (fields[*label_column].empty()) throw DatasetError(where + "empty label");
+      out.labels.push_back(fields[*label_column]);
+    }
+    ++out.rows;
+  }
+  if (in.bad()) throw DatasetError("cannot read " + o.path);
+  if (out.rows == 0) throw DatasetError(o.path + ": no data rows");
+  return out;
+}
+
 }  // namespace sweep::engine

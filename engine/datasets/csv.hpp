@@ -35,5 +35,15 @@ Dataset load_csv(const CsvOptions& options);
 // The column names of a CSV file's first non-empty line; empty when the file
 // cannot be read or the line cannot be split.
 std::vector<std::string> csv_header(const std::string& path);
+// Rows to predict on, read as load_csv reads options.path (header,
+// label_column): `features` number columns, with the label column or
+// without it (then `labels` is empty). At most `limit` rows (0 = all).
+// Throws DatasetError naming the file, the line and the column.
+struct CsvRows {
+  std::size_t rows = 0;
+  std::vector<float> x;             // rows * features, row-major
+  std::vector<std::string> labels;  // one per row as written; empty without a label column
+};
+CsvRows read_csv_rows(const CsvOptions& options, std::size_t features, std::size_t limit = 0);
 
 }  // namespace sweep::engine

@@ -24,6 +24,11 @@ class Split {
   void gather(std::span<const std::size_t> indices, Matrix& x) const;
   // Same, for the contiguous rows [first, first + count).
   void gather_range(std::size_t first, std::size_t count, Matrix& x) const;
+  // The scaling gather applies, one value per feature (empty for an empty
+  // split), and whether the rows are stored as uint8 (images) or float32.
+  std::span<const float> offset() const { return offset_; }
+  std::span<const float> scale() const { return scale_; }
+  bool stores_uint8() const { return !u8_.empty(); }
 
   // Construction, for loaders and tests. Exactly one of u8 / f32 is non-empty,
   // holding rows() * features() values row-major; x' = (x - offset[j]) * scale[j].

@@ -466,6 +466,12 @@
     else if (lo >= 0 && hi <= 1) { lo = Math.min(lo, 0.5 * lo); hi = Math.min(1, hi + 0.05); }
     const f = frame(box, {title: key + ' per epoch', xmin: 1, xmax: Math.max(2, maxEpoch), ymin: lo, ymax: hi,
       integer: true, xlabel: 'epoch', ylabel: key, cls: 'plot curve-chart', height: 210});
+    // The rungs of successive halving: where pruned curves end.
+    for (const e of rungEpochs()) {
+      if (e > Math.max(2, maxEpoch)) continue;
+      tip(svg('line', {x1: f.x(e), x2: f.x(e), y1: f.m.t, y2: f.m.t + f.ph, class: 'rung-line',
+        stroke: colour('muted') || '#888', 'stroke-dasharray': '2 3'}, f.svg), 'rung at epoch ' + e);
+    }
     for (const t of mine) {
       const c = t.curves || {};
       const epochs = c.epoch || [];
@@ -583,7 +589,7 @@
         else row.append(h('td', {}, paramText(k, params[k])));
       }
       const direction = str(diagnosis.direction);
-      row.append(num(t.repeat), h('td', {}, badge(str(t.status))), num(t.objective, fmt(t.objective)),
+      row.append(num(t.repeat), h('td', t.status === 'pruned' && t.error ? {title: t.error} : {}, badge(str(t.status))), num(t.objective, fmt(t.objective)),
         num(t.best_epoch), num(((t.curves || {}).epoch || []).length),
         h('td', {}, badge(str(diagnosis.label))),
         h('td', direction ? {class: 'direction', title: DIRECTION_TEXT[direction] || ''} : {}, direction),
@@ -629,6 +635,68 @@
     apply();
   }
 
+  // ---- pruning: the rungs --------------------------------------------------------
+
+  function rungEpochs() {
+    const p = data.pruning;
+    if (!p || !Array.isArray(p.rungs)) return [];
+    return [...new Set(p.rungs.map((r) => r.epoch))].sort((a, b) => a - b);
+  }
+  function renderPruning() {
+    const p = data.pruning;
+    if (!p) return;
+    byId('pruning').hidden = false;
+    byId('pruning-link').hidden = false;
+    const share = p.epochs_full > 0 ? Math.round(100 * p.epochs_run / p.epochs_full) : 0;
+    byId('pruning-summary').textContent = str(p.method).replace('_', ' ') + ', min_epochs ' +
+      str(p.min_epochs) + ', reduction_factor ' + str(p.reduction_factor) + ': ' + str(p.epochs_run) +
+      ' epochs trained of ' + str(p.epochs_full) + ' without pruning (' + share + ' %).';
+    const body = byId('rung-table').tBodies[0];
+    for (const r of p.rungs || []) {
+      body.append(h('tr', {}, h('td', {}, str(r.bracket)), h('td', {class: 'num'}, str(r.rung)),
+        h('td', {class: 'num'}, str(r.epoch)), h('td', {class: 'num'}, str(r.trials)),
+        h('td', {class: 'num'}, str(r.kept)), h('td', {class: 'num'}, fmt(r.cut))));
+    }
+  }
+  // The objective of every trial at each rung epoch it reached: the field
+  // narrowing rung by rung.
+  function drawRungChart() {
+    const p = data.pruning;
+    const box = byId('rung-chart');
+    box.textContent = '';
+    const epochs = rungEpochs();
+    if (!p || !epochs.length) return;
+    const last = Math.max(...trials.map((t) => ((t.curves || {}).epoch || []).slice(-1)[0] || 0));
+    const xs = epochs.concat(last > epochs[epochs.length - 1] ? [last] : []);
+    const best = (t, e) => {
+      const c = t.curves || {};
+      const ys = c[metric] || [];
+      let v = null;
+      (c.epoch || []).forEach((x, i) => {
+        if (x <= e && finite(ys[i]) && (v === null || (maximize ? ys[i] > v : ys[i] < v))) v = ys[i];
+      });
+      return v;
+    };
+    const values = [];
+    for (const t of trials) for (const e of xs) { const v = best(t, e); if (v !== null) values.push(v); }
+    if (!values.length) return;
+    const f = frame(box, {title: metric + ' at each rung', xmin: 1, xmax: Math.max(2, xs[xs.length - 1]),
+      ymin: Math.min(...values), ymax: Math.max(...values), integer: true, xlabel: 'epoch',
+      ylabel: metric + ' so far', cls: 'plot rung-chart', height: 240});
+    for (const t of trials) {
+      const reached = xs.filter((e) => ((t.curves || {}).epoch || []).some((x) => x >= e));
+      const ys = reached.map((e) => best(t, e));
+      const stroke = t.status === 'pruned' ? colour('muted') || '#999' : optimizerColour(str(paramsOf(t).optimizer));
+      const g = svg('g', {class: 'trial', 'data-trial': t.id}, f.svg);
+      const name = 'trial #' + t.id + ' · ' + describe(paramsOf(t)) + ' · ' + str(t.status);
+      const d = pathOf(f, reached, ys);
+      if (d.indexOf('L') >= 0) tip(svg('path', {d: d, fill: 'none', stroke: stroke, 'stroke-width': 1.2}, g), name);
+      reached.forEach((e, i) => {
+        if (finite(ys[i])) tip(svg('circle', {cx: f.x(e), cy: f.y(ys[i]), r: 2.2, fill: stroke}, g), name + ' · ' + fmt(ys[i]) + ' at epoch ' + e);
+      });
+    }
+  }
+
   function renderSpec() {
     byId('spec-hash').textContent = str(data.sweep.spec_hash);
     byId('spec-text').textContent = JSON.stringify(data.sweep.spec || {}, null, 2);
@@ -650,6 +718,7 @@
   function drawCharts() {
     section('lr', drawRateChart);
     section('curves', drawCurves);
+    section('pruning', drawRungChart);
   }
 
   byId('report').hidden = false;
@@ -658,6 +727,7 @@
   section('warnings', () => renderList('warnings', 'warning-list', data.warnings));
   section('advice', () => renderList('advice', 'advice-list', data.advice));
   section('heatmap', renderHeatmap);
+  section('pruning', renderPruning);
   drawCharts();
   section('trials', renderTable);
   section('spec', renderSpec);

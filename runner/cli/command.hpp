@@ -4,6 +4,8 @@
 // are thrown (SpecError, UsageError, StorageError, ...) for run_cli to map.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,11 @@ struct Args {
   bool csv = false;
   bool markdown = false;
   bool no_data = false;  // validate: check the spec only
+  std::string data;         // predict --data
+  std::int64_t trial = 0;   // predict / best --trial; 0: the winner
+  std::size_t limit = 0;    // predict --limit; 0: every row
+  bool evaluate = false;    // predict --evaluate
+  std::string weights_out;  // best --weights
   std::vector<std::string> overrides;
   Cluster* cluster = nullptr;  // the other ranks of an MPI job, on its rank 0
 };
@@ -44,10 +51,22 @@ int cmd_report(const Args& args);
 int cmd_export(const Args& args);
 int cmd_datasets(const Args& args);
 int cmd_components(const Args& args);
+int cmd_predict(const Args& args);
 
 // The sweep of that name in the store; else a UsageError naming the database
 // and the sweeps it holds (with a "did you mean").
 SweepInfo find_or_fail(Storage& store, const std::string& name);
+
+// The trial `requested` (an id) of the sweep, or, when it is 0, the one the
+// report quotes as the best: the winning configuration's repeat with the best
+// value. Throws UsageError for an id the sweep does not have, and
+// std::runtime_error when nothing has won yet.
+const reports::TrialRecord& chosen_trial(const reports::SweepRecord& record,
+                                         std::int64_t requested);
+
+// The trial's stored weights; std::runtime_error saying why there are none.
+TrialWeights stored_weights(Storage& store, const reports::SweepRecord& record,
+                            const reports::TrialRecord& trial);
 
 // What run and resume pass to run_sweep.
 RunOptions run_options(const Args& args);

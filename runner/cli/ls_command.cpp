@@ -5,6 +5,7 @@
 
 #include "runner/cli.hpp"
 #include "runner/store/trial_status.hpp"
+#include "runner/sweep_runner.hpp"
 
 namespace sweep::runner::cli {
 
@@ -22,8 +23,11 @@ int cmd_ls(const Args& args) {
     const auto trials = store.trials(sweep.id);
     int done = 0;
     for (const auto& t : trials) done += needs_run(t.status) ? 0 : 1;
-    fmt::print("{:<28} {:<12} {:>8}  {:<24} {}\n", sweep.name, sweep.status,
-               fmt::format("{}/{}", done, trials.size()), sweep.created_at, sweep.description);
+    // A database may come from anywhere: its text reaches the terminal
+    // without control characters.
+    fmt::print("{:<28} {:<12} {:>8}  {:<24} {}\n", terminal_safe(sweep.name), sweep.status,
+               fmt::format("{}/{}", done, trials.size()), terminal_safe(sweep.created_at),
+               terminal_safe(sweep.description));
   }
   return kExitOk;
 }

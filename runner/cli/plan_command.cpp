@@ -3,6 +3,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <filesystem>
 #include <map>
@@ -11,10 +12,47 @@
 
 #include "reports/format.hpp"
 #include "runner/cli.hpp"
+#include "runner/pruning/rung_board.hpp"
+#include "runner/pruning/successive_halving_pruner.hpp"
 #include "runner/search/sampler.hpp"
 #include "runner/store/trial_status.hpp"
 
 namespace sweep::runner::cli {
+
+namespace {
+
+// The rungs, how many trials each holds when none ends early, and the epochs
+// that costs against the full grid's.
+void print_rungs(const Spec& spec, std::size_t trials) {
+  const HalvingOptions options = halving_options(spec, spec.pruning_method);
+  const auto brackets = halving_brackets(options);
+  const auto of = assign_brackets(options, trials);
+  fmt::print("pruning: {}, min_epochs {}, reduction_factor {}\n", spec.pruning_method,
+             options.min_epochs, options.reduction_factor);
+  for (std::size_t b = 0; b < brackets.size(); ++b) {
+    int n = static_cast<int>(std::count(of.begin(), of.end(), static_cast<int>(b)));
+    std::string line = brackets.size() > 1 ? fmt::format("  bracket {}: ", b + 1) : "  ";
+    for (std::size_t k = 0; k < brackets[b].size(); ++k) {
+      const int kept = n > 0 ? std::min(n, rung_keep(n, options.reduction_factor)) : 0;
+      line +=
+          fmt::format("rung {} at epoch {}: {} trials, {} go on; ", k + 1, brackets[b][k], n, kept);
+      n = kept;
+    }
+    line += fmt::format("{} train to epoch {}", n, options.epochs);
+    fmt::print("{}\n", line);
+  }
+  const long long full = static_cast<long long>(trials) * options.epochs;
+  const long long most = halving_epochs(options, trials);
+  fmt::print(
+      "epochs: at most {} with the rungs ({} of the full grid's {}); fewer when trials stop "
+      "early (divergence, early stopping)\n",
+      most,
+      reports::format_percent(full > 0 ? static_cast<double>(most) / static_cast<double>(full)
+                                       : 0.0),
+      full);
+}
+
+}  // namespace
 
 int cmd_plan(const Args& args) {
   const Spec spec = load_spec(args.spec, args.overrides);
@@ -50,6 +88,7 @@ int cmd_plan(const Args& args) {
   }
   fmt::print("{} trials, {} to run, {} done\n", plans.size(), to_run,
              plans.size() - static_cast<std::size_t>(to_run));
+  if (spec.pruning_method != "none") print_rungs(spec, plans.size());
   return kExitOk;
 }
 

@@ -37,7 +37,7 @@ class Executor {
 // The registered executors' names ("tbb").
 const std::vector<std::string>& executor_names();
 // The executor registered as `name`, running `jobs` trials at once; throws
-// std::invalid_argument naming the known ones.
+// engine::ConfigError naming the known ones.
 std::unique_ptr<Executor> make_executor(const std::string& name, int jobs);
 
 }  // namespace sweep::runner

@@ -131,6 +131,70 @@ reports::EpochRecord epoch_from_wire(const json& wire) {
   return epoch;
 }
 
+// float32 values as one byte string, 4 little-endian bytes each: bit for bit.
+json floats_to_wire(const std::vector<float>& values) {
+  json::binary_t bytes;
+  bytes.reserve(values.size() * 4);
+  for (const float value : values) {
+    const auto bits = std::bit_cast<std::uint32_t>(value);
+    for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<std::uint8_t>(bits >> (8 * i)));
+  }
+  return json::binary(std::move(bytes));
+}
+
+std::vector<float> floats_from_wire(const json& wire) {
+  if (!wire.is_binary()) throw WireError("sent float32 values that are not a byte string");
+  const auto& bytes = wire.get_binary();
+  if (bytes.size() % 4 != 0)
+    throw WireError("sent " + std::to_string(bytes.size()) + " bytes of float32 values");
+  std::vector<float> values(bytes.size() / 4);
+  for (std::size_t v = 0; v < values.size(); ++v) {
+    std::uint32_t bits = 0;
+    for (std::size_t i = 0; i < 4; ++i)
+      bits |= static_cast<std::uint32_t>(bytes[v * 4 + i]) << (8 * i);
+    values[v] = std::bit_cast<float>(bits);
+  }
+  return values;
+}
+
+json weights_to_wire(const TrialWeights& weights) {
+  json tensors = json::array();
+  for (const WeightTensor& tensor : weights.tensors) {
+    tensors.push_back({{"name", tensor.name},
+                       {"shape", tensor.shape},
+                       {"values", floats_to_wire(tensor.values)}});
+  }
+  const InputPreprocessing& p = weights.preprocessing;
+  return {{"epoch", weights.epoch},
+          {"tensors", std::move(tensors)},
+          {"dataset", p.dataset},
+          {"input", p.input},
+          {"features", p.features},
+          {"classes", p.classes},
+          {"class_names", p.class_names},
+          {"offset", floats_to_wire(p.offset)},
+          {"scale", floats_to_wire(p.scale)}};
+}
+
+TrialWeights weights_from_wire(const json& wire) {
+  TrialWeights weights;
+  weights.epoch = wire.at("epoch").get<int>();
+  for (const json& tensor : wire.at("tensors")) {
+    weights.tensors.push_back({tensor.at("name").get<std::string>(),
+                               tensor.at("shape").get<std::vector<std::int64_t>>(),
+                               floats_from_wire(tensor.at("values"))});
+  }
+  InputPreprocessing& p = weights.preprocessing;
+  p.dataset = wire.at("dataset").get<std::string>();
+  p.input = wire.at("input").get<std::string>();
+  p.features = wire.at("features").get<std::size_t>();
+  p.classes = wire.at("classes").get<std::size_t>();
+  p.class_names = wire.at("class_names").get<std::vector<std::string>>();
+  p.offset = floats_from_wire(wire.at("offset"));
+  p.scale = floats_from_wire(wire.at("scale"));
+  return weights;
+}
+
 json result_to_wire(const TrialResult& result) {
   const TrialOutcome& outcome = result.outcome;
   json out{{"status", std::string{to_string(outcome.status)}},
@@ -146,6 +210,7 @@ json result_to_wire(const TrialResult& result) {
   }
   if (outcome.objective) out["objective"] = double_to_wire(*outcome.objective);
   if (outcome.final_epoch) out["final_epoch"] = epoch_to_wire(*outcome.final_epoch);
+  if (outcome.weights) out["weights"] = weights_to_wire(*outcome.weights);
   return out;
 }
 
@@ -168,6 +233,8 @@ TrialResult result_from_wire(const json& wire) {
   }
   if (wire.contains("objective")) outcome.objective = double_from_wire(wire["objective"]);
   if (wire.contains("final_epoch")) outcome.final_epoch = epoch_from_wire(wire["final_epoch"]);
+  if (wire.contains("weights"))
+    outcome.weights = std::make_shared<const TrialWeights>(weights_from_wire(wire["weights"]));
   return result;
 }
 

@@ -1,5 +1,7 @@
 #include "runner/execution/store_sink.hpp"
 
+#include <optional>
+
 #include "reports/format.hpp"
 #include "runner/search/sampler.hpp"
 #include "runner/sweep_runner.hpp"
@@ -26,12 +28,27 @@ void StoreSink::epoch(const TrialTask& task, const reports::EpochRecord& epoch) 
 
 void StoreSink::finished(const TrialTask& task, const TrialResult& result, const TrialTask* next) {
   check_lease();
-  if (next != nullptr) {
-    storage_.finish_and_start(task.trial_id, result.outcome, next->trial_id);
-  } else {
-    storage_.finish_trial(task.trial_id, result.outcome);
-  }
   const TrialOutcome& outcome = result.outcome;
+  {
+    const std::lock_guard lock(finish_mutex_);
+    WeightsRetention::Decision decision{outcome.weights != nullptr, {}};
+    if (retention_ != nullptr) {
+      decision = retention_->finished(task.plan->config_hash, task.trial_id, outcome.status,
+                                      outcome.objective, outcome.weights != nullptr);
+    }
+    std::optional<TrialOutcome> stripped;
+    if (outcome.weights && !decision.keep) {
+      stripped = outcome;
+      stripped->weights.reset();
+    }
+    const TrialOutcome& written = stripped ? *stripped : outcome;
+    if (next != nullptr) {
+      storage_.finish_and_start(task.trial_id, written, next->trial_id);
+    } else {
+      storage_.finish_trial(task.trial_id, written);
+    }
+    storage_.delete_weights(decision.drop);
+  }
   if (outcome.final_epoch) progress_.epoch_done();
   const int epochs = task.plan->config["training"]["epochs"].get<int>();
   progress_.trial_finished(terminal_safe(reports::describe_config(task.plan->params)),

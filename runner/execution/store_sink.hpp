@@ -2,9 +2,15 @@
 // writer of results) and moves the progress bar. Before each write it checks
 // that the lease keeper has not lost the lease; the storage, guarded with
 // guard_writes, refuses the write itself if the lease was taken meanwhile.
+// A finished trial's weights are written with its outcome when the retention
+// keeps them (all of them without one), and the weights it drops are deleted
+// right after.
 #pragma once
 
+#include <mutex>
+
 #include "runner/execution/trial_sink.hpp"
+#include "runner/execution/weights_retention.hpp"
 #include "runner/progress.hpp"
 #include "runner/store/lease_keeper.hpp"
 #include "runner/store/storage.hpp"
@@ -13,8 +19,9 @@ namespace sweep::runner {
 
 class StoreSink final : public TrialSink {
  public:
-  StoreSink(Storage& storage, Progress& progress, const LeaseKeeper& keeper)
-      : storage_(storage), progress_(progress), keeper_(keeper) {}
+  StoreSink(Storage& storage, Progress& progress, const LeaseKeeper& keeper,
+            WeightsRetention* retention = nullptr)
+      : storage_(storage), progress_(progress), keeper_(keeper), retention_(retention) {}
   void started(const TrialTask& task) override;
   void epoch(const TrialTask& task, const reports::EpochRecord& epoch) override;
   void finished(const TrialTask& task, const TrialResult& result, const TrialTask* next) override;
@@ -24,6 +31,10 @@ class StoreSink final : public TrialSink {
   Storage& storage_;
   Progress& progress_;
   const LeaseKeeper& keeper_;
+  WeightsRetention* retention_;
+  // Holds a finish's retention decision and its writes together, so that
+  // the decisions follow the order of the writes.
+  std::mutex finish_mutex_;
 };
 
 }  // namespace sweep::runner

@@ -171,7 +171,7 @@ int run_worker(MpiComm& comm) {
   // From the first message to the last, a signal (mpirun passes SIGTERM on
   // to every rank) stops the trials at their next batch, to be marked
   // interrupted by rank 0, instead of ending the process.
-  const InterruptScope graceful;
+  const InterruptScope graceful(/*announce=*/false);  // rank 0 says it for the job
   WireMessage first = next_control(comm);
   if (first.type == MessageType::bye) return 0;
 

@@ -28,6 +28,7 @@
 namespace sweep::runner {
 
 struct Spec;
+struct HalvingOptions;
 
 // What a pruner may know of a trial when it starts.
 struct TrialContext {
@@ -61,15 +62,18 @@ class Pruner {
  public:
   virtual ~Pruner() = default;
   virtual std::unique_ptr<TrialPruner> start(const TrialContext& trial) const = 0;
+  // A pruner that decides on whole rungs gives them here; null for one that
+  // judges each trial alone.
+  virtual const HalvingOptions* rungs() const { return nullptr; }
 };
 
 // The registered pruners' names, in order.
 const std::vector<std::string>& pruner_names();
 // The pruner registered as `name`, configured from the spec's pruning
-// section; throws std::invalid_argument naming the known ones.
+// section; throws engine::ConfigError naming the known ones.
 std::unique_ptr<Pruner> make_pruner(const std::string& name, const Spec& spec);
 // The pruners a sweep's trials run with: divergence always (its finite rule
-// only where pruning.divergence is on).
+// only where pruning.divergence is on), and pruning.method's unless none.
 std::vector<std::unique_ptr<Pruner>> sweep_pruners(const Spec& spec);
 
 }  // namespace sweep::runner

@@ -39,7 +39,7 @@ class Sampler {
 
 // The registered samplers' names, in order ("grid", "random").
 const std::vector<std::string>& sampler_names();
-// The sampler registered as `method`; throws std::invalid_argument naming the
+// The sampler registered as `method`; throws engine::ConfigError naming the
 // known ones (the spec parser checks the name first).
 std::unique_ptr<Sampler> make_sampler(const std::string& method);
 

@@ -60,7 +60,7 @@ void TrialBuilder::add(const OptimizerChoice* choice,
   const std::string hash = hash_json(identity_view(config));
   if (!seen_.insert(hash).second) return;
   const int index = static_cast<int>(trials_.size() / static_cast<std::size_t>(spec_.repeats));
-  for (int repeat = 0; repeat < spec_.repeats; ++repeat) {
+  for (int repeat = spec_.first_repeat; repeat < spec_.first_repeat + spec_.repeats; ++repeat) {
     TrialPlan plan;
     plan.index = index;
     plan.params = params;

@@ -221,15 +221,16 @@ json resolve_component(const json& value, const std::string& path,
   return ok ? resolved : json(nullptr);
 }
 
-const std::vector<std::string> kTopKeys = {"name",    "description", "seed",
-                                           "dataset", "model",       "training",
-                                           "search",  "objective",   "pruning"};
+const std::vector<std::string> kTopKeys = {"name",    "description", "seed",   "dataset",
+                                           "model",   "training",    "search", "objective",
+                                           "pruning", "storage"};
 const std::vector<std::string> kTrainingKeys = {"epochs",         "batch_size", "loss",
                                                 "metrics",        "optimizer",  "schedule",
                                                 "early_stopping", "shuffle",    "class_weight"};
 const std::vector<std::string> kEarlyStoppingKeys = {"monitor", "patience", "min_delta", "mode",
                                                      "restore_best_weights"};
-const std::vector<std::string> kSearchKeys = {"method", "trials", "parameters", "repeats"};
+const std::vector<std::string> kSearchKeys = {"method", "trials", "parameters", "repeats",
+                                              "first_repeat"};
 
 json resolve_early_stopping(const json& value, const std::string& path, Problems& problems) {
   if (!expect_object(value, path, problems)) return nullptr;
@@ -703,6 +704,12 @@ Spec parse_spec(const json& given, const std::string& source, SpecOrigin origin)
                     {{"", "expected a JSON object at the top level, got " + type_name(spec)}});
   }
   check_keys(spec, "", kTopKeys, problems);
+  // Every section is an object: nothing below reads into one that is not.
+  bool sections_ok = true;
+  for (const char* section : {"dataset", "model", "training", "search", "objective", "pruning"}) {
+    if (spec.contains(section)) sections_ok &= expect_object(spec[section], section, problems);
+  }
+  if (!sections_ok) throw SpecError(source, problems);
   Spec out;
   out.source = source;
   if (!spec.contains("name")) {
@@ -745,6 +752,8 @@ Spec parse_spec(const json& given, const std::string& source, SpecOrigin origin)
     }
     out.repeats =
         static_cast<int>(read_integer(search, "search", "repeats", 1, 1, kMaxRepeats, problems));
+    out.first_repeat = static_cast<int>(
+        read_integer(search, "search", "first_repeat", 0, 0, kMaxRepeats - 1, problems));
     if (search.contains("trials")) {
       if (out.method != "random") {
         problems.push_back(
@@ -838,6 +847,10 @@ Spec parse_spec(const json& given, const std::string& source, SpecOrigin origin)
     resolved_search = search;
     resolved_search["method"] = out.method;
     resolved_search["repeats"] = out.repeats;
+    // Written only when set, so that the specs of sweeps from before it keep
+    // their hash.
+    resolved_search.erase("first_repeat");
+    if (out.first_repeat > 0) resolved_search["first_repeat"] = out.first_repeat;
   }
 
   // The base itself (with the first optimizer choice, if any, for validation).
@@ -908,8 +921,47 @@ Spec parse_spec(const json& given, const std::string& source, SpecOrigin origin)
   // pruning
   const json pruning = spec.value("pruning", json::object());
   if (expect_object(pruning, "pruning", problems)) {
-    check_keys(pruning, "pruning", {"divergence", "divergence_factor", "divergence_epochs"},
+    check_keys(pruning, "pruning",
+               {"divergence", "divergence_factor", "divergence_epochs", "method", "min_epochs",
+                "reduction_factor"},
                problems);
+    out.pruning_method = read_string(pruning, "pruning", "method", "none", problems);
+    const std::vector<std::string> methods = {"none", "successive_halving", "hyperband"};
+    if (std::find(methods.begin(), methods.end(), out.pruning_method) == methods.end()) {
+      problems.push_back({"pruning.method", "got \"" + out.pruning_method +
+                                                "\"; expected one of: none, successive_halving, "
+                                                "hyperband"});
+      out.pruning_method = "none";
+    }
+    const bool rungs = out.pruning_method != "none";
+    const bool unknown = rungs != (pruning.value("method", json("none")) != "none");
+    for (const char* key : {"min_epochs", "reduction_factor"}) {
+      if (pruning.contains(key) && !rungs && !unknown)
+        problems.push_back({std::string("pruning.") + key,
+                            "only for pruning.method successive_halving or hyperband"});
+    }
+    out.min_epochs = static_cast<int>(
+        read_integer(pruning, "pruning", "min_epochs", 1, 1, kMaxEpochs, problems));
+    out.reduction_factor =
+        static_cast<int>(read_integer(pruning, "pruning", "reduction_factor", 3, 2, 100, problems));
+    if (rungs && resolved_base.contains("training") &&
+        resolved_base["training"].value("epochs", json()).is_number_integer()) {
+      const bool swept = std::any_of(out.axes.begin(), out.axes.end(), [](const Axis& axis) {
+        return axis.path == "training.epochs";
+      });
+      const long long epochs = resolved_base["training"]["epochs"].get<long long>();
+      if (swept) {
+        problems.push_back(
+            {"pruning.method", out.pruning_method +
+                                   " needs one training.epochs for every trial; epochs is a search "
+                                   "axis"});
+      } else if (out.min_epochs >= epochs) {
+        problems.push_back({"pruning.min_epochs", "got " + std::to_string(out.min_epochs) +
+                                                      "; expected fewer than training.epochs (" +
+                                                      std::to_string(epochs) +
+                                                      ") so that a rung can stop a trial"});
+      }
+    }
     if (pruning.contains("divergence") && !pruning["divergence"].is_boolean()) {
       problems.push_back({"pruning.divergence",
                           "got " + show(pruning["divergence"]) + "; expected true or false"});
@@ -935,6 +987,19 @@ Spec parse_spec(const json& given, const std::string& source, SpecOrigin origin)
       } else {
         out.divergence_epochs = epochs.get<int>();
       }
+    }
+  }
+
+  // storage
+  const json storage = spec.value("storage", json::object());
+  if (expect_object(storage, "storage", problems)) {
+    check_keys(storage, "storage", {"weights"}, problems);
+    const std::string weights = read_string(storage, "storage", "weights", "best", problems);
+    if (const auto policy = parse_weights_policy(weights)) {
+      out.weights = *policy;
+    } else {
+      problems.push_back(
+          {"storage.weights", "got \"" + weights + "\"; expected one of: none, best, all"});
     }
   }
 
@@ -978,9 +1043,37 @@ Spec parse_spec(const json& given, const std::string& source, SpecOrigin origin)
   out.resolved["pruning"] = json{{"divergence", out.divergence},
                                  {"divergence_factor", out.divergence_factor},
                                  {"divergence_epochs", out.divergence_epochs}};
+  // Only when on: the identity (hash) of every spec without it stays as it was.
+  if (out.pruning_method != "none") {
+    out.resolved["pruning"]["method"] = out.pruning_method;
+    out.resolved["pruning"]["min_epochs"] = out.min_epochs;
+    out.resolved["pruning"]["reduction_factor"] = out.reduction_factor;
+  }
+  // Not part of the sweep's identity: it changes what is kept, not what runs.
+  json identity = canonical(out.resolved);
+  out.hash = hash_json(identity_view(identity));
+  out.resolved["storage"] = json{{"weights", to_string(out.weights)}};
   out.resolved = canonical(out.resolved);
-  out.hash = hash_json(identity_view(out.resolved));
   return out;
+}
+
+std::string_view to_string(WeightsPolicy policy) {
+  switch (policy) {
+    case WeightsPolicy::none:
+      return "none";
+    case WeightsPolicy::best:
+      return "best";
+    case WeightsPolicy::all:
+      return "all";
+  }
+  return "best";
+}
+
+std::optional<WeightsPolicy> parse_weights_policy(std::string_view text) {
+  if (text == "none") return WeightsPolicy::none;
+  if (text == "best") return WeightsPolicy::best;
+  if (text == "all") return WeightsPolicy::all;
+  return std::nullopt;
 }
 
 namespace {

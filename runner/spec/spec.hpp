@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/errors.hpp"
+#include "runner/store/trial_weights.hpp"
 
 namespace sweep::runner {
 
@@ -45,6 +47,11 @@ struct Spec {
   std::string method = "grid";  // grid | random
   int random_trials = 0;
   int repeats = 1;
+  // The number of the first repeat (search.first_repeat): repeats are
+  // first_repeat .. first_repeat + repeats - 1, each with the seed
+  // f(seed, config, repeat). `sweep best --spec` sets it to rerun the repeat
+  // the report quotes.
+  int first_repeat = 0;
   std::vector<OptimizerChoice> optimizers;  // empty: the optimizer is not swept
   std::vector<Axis> axes;                   // every other swept key
   std::string objective_metric;
@@ -52,6 +59,13 @@ struct Spec {
   bool divergence = true;
   double divergence_factor = 4.0;
   int divergence_epochs = 2;  // whole dead epochs in a row that count as divergence
+  // Pruning for compute, on whole rungs: none, successive_halving, hyperband.
+  std::string pruning_method = "none";
+  int min_epochs = 1;        // pruning.min_epochs: the first rung's epoch (r)
+  int reduction_factor = 3;  // pruning.reduction_factor: 1 of this many trials goes on (eta)
+  // Which trials keep their trained weights (storage.weights). Not part of
+  // the hash: it changes what is kept, not what is trained.
+  WeightsPolicy weights = WeightsPolicy::best;
   // Keys of the swept parameters, in display order ("optimizer", "learning_rate", ...).
   std::vector<std::string> swept_keys() const;
   // What does not stop the spec but is probably not meant, e.g. from_logits on a
@@ -114,6 +128,9 @@ nlohmann::json identity_view(const nlohmann::json& config);
 // What a trial's seed derives from: identity_view without the dataset's file
 // locations, so the same data in another folder trains to the same numbers.
 nlohmann::json seed_view(const nlohmann::json& config);
+// "none", "best", "all", and back.
+std::string_view to_string(WeightsPolicy policy);
+std::optional<WeightsPolicy> parse_weights_policy(std::string_view text);
 
 // Resolves one trial's raw config ({dataset, model, training}): fills
 // defaults and validates; problems are appended with paths under `prefix`.

@@ -22,6 +22,11 @@
 // - Errors: StorageError, one lower-case line naming the file.
 // - Non-finite numbers: NaN and infinities round-trip through every metric,
 //   objective, divergence loss and loss trace.
+// - Weights: a trial's weights (TrialWeights) are written with its outcome, in
+//   the outcome's transaction, kept apart from the tables every listing and
+//   report reads (a sweep that keeps every trial's weights reads as fast as
+//   one that keeps none), and read back bit for bit. Starting a trial again
+//   deletes them with its other rows.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +40,7 @@
 #include "runner/store/storage_error.hpp"
 #include "runner/store/sweep_status.hpp"
 #include "runner/store/trial_status.hpp"
+#include "runner/store/trial_weights.hpp"
 
 namespace sweep::runner {
 
@@ -97,6 +103,9 @@ struct TrialOutcome {
   // The trial's last epoch when it has not been recorded yet: finishing the
   // trial records it (as record_epoch would) in the same transaction.
   std::optional<reports::EpochRecord> final_epoch;
+  // The trained model, when it is to be kept: finishing the trial stores it
+  // in the same transaction. Shared, so that copies of an outcome are cheap.
+  std::shared_ptr<const TrialWeights> weights;
 };
 
 struct LeaseResult {
@@ -123,8 +132,8 @@ class Storage {
   virtual std::optional<SweepInfo> find_sweep(const std::string& name) = 0;
   // Inserts a sweep (status defaults to running, created_at to now) and
   // returns its id. When info.owner is set the sweep starts leased to it for
-  // kLeaseSeconds. Throws StorageError
-  // when the name is taken.
+  // kLeaseSeconds. Throws SweepExists (a StorageError) when the name is
+  // taken, having written nothing.
   virtual std::int64_t create_sweep(const SweepInfo& info) = 0;
   // Sets status and jobs; leaving running also sets finished_at and adds the
   // time since the sweep last became running to duration_seconds. Throws
@@ -167,6 +176,14 @@ class Storage {
   virtual reports::SweepRecord read_sweep(std::int64_t sweep_id) = 0;
   virtual std::vector<reports::EpochRecord> epochs(std::int64_t trial_id) = 0;
 
+  // The stored weights of a trial; nullopt when it has none.
+  virtual std::optional<TrialWeights> read_weights(std::int64_t trial_id) = 0;
+  // The trials of the sweep that have stored weights, by id.
+  virtual std::vector<std::int64_t> trials_with_weights(std::int64_t sweep_id) = 0;
+  // One transaction: deletes the stored weights of these trials (those that
+  // have none are skipped). A trial write: guard_writes applies.
+  virtual void delete_weights(const std::vector<std::int64_t>& trial_ids) = 0;
+
   // One owner per sweep ("host:pid"). Acquired when there is no owner, the
   // lease has expired, the owner is us, or the owner is on this host and its
   // pid no longer exists (kill(pid, 0) fails with ESRCH): a kill -9'd owner
@@ -178,7 +195,7 @@ class Storage {
   // Does nothing when owner does not hold the lease.
   virtual void release_lease(std::int64_t sweep_id, const std::string& owner) = 0;
   // From now on, every trial write through this object (start_trial,
-  // record_epoch, finish_trial, finish_and_start) first checks, inside its
+  // record_epoch, finish_trial, finish_and_start, delete_weights) first checks, inside its
   // own transaction, that `owner` still holds the lease of the trial's
   // sweep, and throws LeaseLost without writing anything otherwise: a process
   // that lost its sweep (stopped for longer than the lease, then resumed while

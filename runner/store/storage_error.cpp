@@ -9,4 +9,6 @@ StorageError::~StorageError() = default;
 
 LeaseLost::~LeaseLost() = default;
 
+SweepExists::~SweepExists() = default;
+
 }  // namespace sweep::runner

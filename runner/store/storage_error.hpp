@@ -26,4 +26,12 @@ class LeaseLost : public StorageError {
   ~LeaseLost() override;
 };
 
+// create_sweep's refusal of a name the database already holds (another
+// process may have created it a moment before): nothing was written.
+class SweepExists : public StorageError {
+ public:
+  using StorageError::StorageError;
+  ~SweepExists() override;
+};
+
 }  // namespace sweep::runner

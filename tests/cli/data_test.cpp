@@ -68,10 +68,8 @@ std::string in(const TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE(
-    "a class-sorted csv gets every class in its validation part; the Keras-style split "
-    "warns",
-    "[cli][data]") {
+TEST_CASE("a class-sorted csv: every class in validation, a warning when split last",
+          "[cli][data]") {
   TempDir dir;
   const std::string spec = write_iris(dir);
   auto result = run_sweep("run '" + spec + "'" + in(dir));
@@ -100,8 +98,7 @@ TEST_CASE(
   CHECK(std::find(warnings.begin(), warnings.end(), json(warning)) != warnings.end());
 }
 
-TEST_CASE("label_column by index and by name is one sweep; class names reach report.json",
-          "[cli][data]") {
+TEST_CASE("label_column by index or name is one sweep with class names", "[cli][data]") {
   TempDir dir;
   const std::string spec = write_iris(dir, {{"label_column", "species"}});
   auto result = run_sweep("run '" + spec + "'" + in(dir));
@@ -141,8 +138,7 @@ TEST_CASE("label_column by index and by name is one sweep; class names reach rep
   CHECK(best["test_metrics"].contains("accuracy"));
 }
 
-TEST_CASE("a spec in another folder with relative paths runs, resumes and reports from anywhere",
-          "[cli][data]") {
+TEST_CASE("a spec with relative paths runs, resumes and reports from anywhere", "[cli][data]") {
   TempDir dir;
   const std::string spec = write_iris(dir);
   TempDir elsewhere;
@@ -193,8 +189,7 @@ TEST_CASE("class_weight balanced: Keras's weights in the report", "[cli][data][c
   // The loss itself, sum w(y_i) loss_i / n: runner/data_spec_test.cpp.
 }
 
-TEST_CASE("validate opens the data: one line per problem naming file, line or key; exit 2",
-          "[cli][data][validate]") {
+TEST_CASE("validate opens the data: one line per problem, exit 2", "[cli][data][validate]") {
   TempDir dir;
   const std::string spec = write_iris(dir);
   auto result = run_sweep("validate '" + spec + "'");

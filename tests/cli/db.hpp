@@ -30,6 +30,10 @@ class WriteLock {
  private:
   ::sqlite3* db_ = nullptr;
 };
+// Whether another process could take the write lock at once (BEGIN IMMEDIATE
+// without waiting): false while a writer is inside a transaction.
+bool write_lock_free(const std::string& db_path);
+
 // Every epoch row in a stable order (config hash, repeat, epoch), values at
 // full precision: equal results mean bit-identical training.
 std::vector<std::vector<std::string>> epoch_rows(const std::string& db_path);

@@ -96,4 +96,13 @@ WriteLock::~WriteLock() {
   sqlite3_close(db_);
 }
 
+bool write_lock_free(const std::string& db_path) {
+  ::sqlite3* db = nullptr;
+  bool free = sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK &&
+              sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+  if (free) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  return free;
+}
+
 }  // namespace sweep::test

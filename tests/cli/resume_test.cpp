@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -28,6 +29,7 @@ using sweep::test::read_file;
 using sweep::test::run_sweep;
 using sweep::test::TempDir;
 using sweep::test::write_file;
+using sweep::test::write_lock_free;
 
 namespace {
 
@@ -191,6 +193,49 @@ TEST_CASE("a second process cannot run a sweep that is running elsewhere", "[cli
   CHECK(show.out.find("crash: 4 trials") != std::string::npos);
 }
 
+TEST_CASE("two runs racing on a fresh database: one runs, the other names it", "[cli][lease]") {
+  // Started in the same instant, ten times over: the one that loses the race
+  // for the new database says who runs the sweep, never "database is locked".
+  TempDir dir;
+  const std::string spec = dir / "spec.json";
+  write_file(spec, slow_spec().dump());
+  for (int round = 0; round < 10; ++round) {
+    const std::string db = dir / ("race" + std::to_string(round) + ".db");
+    std::vector<pid_t> pids;
+    std::vector<std::string> errs;
+    for (int i = 0; i < 2; ++i) {
+      errs.push_back(dir / ("err" + std::to_string(round) + "-" + std::to_string(i)));
+      const std::string out = dir / "r";
+      std::vector<const char*> args = {SWEEP_BINARY, "run",   spec.c_str(), "--db",
+                                       db.c_str(),   "--out", out.c_str(),  nullptr};
+      const pid_t pid = fork();
+      if (pid == 0) {
+        const int null = open("/dev/null", O_WRONLY);
+        const int errors = open(errs.back().c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(null, STDOUT_FILENO);
+        dup2(errors, STDERR_FILENO);
+        execv(SWEEP_BINARY, const_cast<char* const*>(args.data()));
+        _exit(127);
+      }
+      pids.push_back(pid);
+    }
+    // The loser ends on its own; the winner is still training.
+    int status = 0;
+    const pid_t first = waitpid(-1, &status, 0);
+    const int loser = first == pids[0] ? 0 : 1;
+    kill(pids[1 - loser], SIGKILL);
+    int winner_status = 0;
+    waitpid(pids[1 - loser], &winner_status, 0);
+    const std::string err = read_file(errs[loser]);
+    INFO("round " << round << ": " << err);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK(err.rfind("sweep: sweep \"crash\" is running elsewhere (owner ", 0) == 0);
+    CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+    CHECK(WIFSIGNALED(winner_status));
+  }
+}
+
 TEST_CASE("Ctrl-C stops the sweep, marks running trials interrupted and exits 130",
           "[cli][interrupt]") {
   RunningSweep sweep("2");
@@ -216,6 +261,51 @@ TEST_CASE("Ctrl-C stops the sweep, marks running trials interrupted and exits 13
   CHECK(query_one(db, "SELECT count(*) FROM epochs") == std::to_string(kTrials * kEpochs));
 }
 
+TEST_CASE("SIGHUP during a run is handled as Ctrl-C: trials interrupted, exit 130 (interrupted)",
+          "[cli][interrupt][hardening]") {
+  RunningSweep sweep("2");
+  REQUIRE(sweep.pid > 0);
+  REQUIRE(sweep.wait_for_running(2));
+  sweep.signal_and_wait(SIGHUP);
+  REQUIRE(WIFEXITED(sweep.status));
+  CHECK(WEXITSTATUS(sweep.status) == 130);
+  CHECK(query_one(sweep.db, "SELECT status FROM sweeps") == "interrupted");
+  CHECK(query_one(sweep.db, "SELECT count(*) FROM trials WHERE status = 'running'") == "0");
+  CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
+}
+
+TEST_CASE("a second Ctrl-C exits at once, says the database is consistent, and resume finishes",
+          "[cli][interrupt][hardening]") {
+  RunningSweep sweep("2");
+  REQUIRE(sweep.pid > 0);
+  REQUIRE(sweep.wait_for_running(2));
+  kill(sweep.pid, SIGINT);
+  // The second only once the first was handled (two pending SIGINTs are one).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (read_file(sweep.err).find("sweep: stopping:") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // polling interval only
+  sweep.signal_and_wait(SIGINT);
+  const std::string err = read_file(sweep.err);
+  INFO(err);
+  REQUIRE(err.find("sweep: stopping:") != std::string::npos);
+  REQUIRE(WIFEXITED(sweep.status));
+  CHECK(WEXITSTATUS(sweep.status) == 130);
+  // Unless the first had already stopped the sweep and the process was on its
+  // way out, the second ended it: then it said so.
+  const bool second_seen = err.find(
+                               "sweep: second interrupt: exiting now; the database is "
+                               "consistent") != std::string::npos;
+  CHECK((second_seen || query_one(sweep.db, "SELECT status FROM sweeps") == "interrupted"));
+  CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
+  const auto resumed =
+      run_sweep("resume crash --jobs 2 --db '" + sweep.db + "' --out '" + (sweep.dir / "r") + "'");
+  INFO(resumed.err);
+  CHECK(resumed.exit_code == 0);
+  CHECK(query_one(sweep.db, "SELECT count(*) FROM epochs") == std::to_string(kTrials * kEpochs));
+  CHECK(query_one(sweep.db, "SELECT status FROM sweeps") == "completed");
+}
+
 TEST_CASE("a sweep whose lease is taken mid-run stops with exit 1 and writes nothing after",
           "[cli][lease]") {
   RunningSweep sweep("2");
@@ -239,6 +329,56 @@ TEST_CASE("a sweep whose lease is taken mid-run stops with exit 1 and writes not
   CHECK(query_one(sweep.db, "SELECT count(*) FROM epochs") == epochs_then);
   CHECK(query_one(sweep.db, "SELECT group_concat(id || status, ',') FROM trials") == trials_then);
   CHECK(query_one(sweep.db, "SELECT status || ' ' || owner FROM sweeps") == "running thief:1");
+  CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
+}
+
+TEST_CASE(
+    "a sweep stopped (SIGSTOP) past its lease and resumed elsewhere exits 1 on SIGCONT "
+    "and writes nothing",
+    "[cli][lease][hardening]") {
+  RunningSweep sweep("2");
+  REQUIRE(sweep.pid > 0);
+  REQUIRE(sweep.wait_for_running(2));
+  // Ctrl-Z at a moment it holds no write transaction (as a stop mid-commit
+  // would make the other process wait on SQLite's lock instead): stop it, and
+  // let it run on and stop it again while its commit is in flight.
+  bool stopped_outside_commit = false;
+  for (int attempt = 0; attempt < 1000 && !stopped_outside_commit; ++attempt) {
+    kill(sweep.pid, SIGSTOP);
+    int status = 0;
+    REQUIRE(waitpid(sweep.pid, &status, WUNTRACED) == sweep.pid);
+    REQUIRE(WIFSTOPPED(status));
+    stopped_outside_commit = write_lock_free(sweep.db);
+    if (!stopped_outside_commit) kill(sweep.pid, SIGCONT);
+  }
+  REQUIRE(stopped_outside_commit);
+  // Stopped for longer than its 30 s lease: the lease's expiry is moved to
+  // the past, as the clock would.
+  execute(sweep.db, "UPDATE sweeps SET lease_expires = 0");
+  const auto resumed =
+      run_sweep("resume crash --jobs 2 --db '" + sweep.db + "' --out '" + (sweep.dir / "r2") + "'");
+  INFO(resumed.err);
+  REQUIRE(resumed.exit_code == 0);
+  const auto epochs_then = epoch_rows(sweep.db);
+  const std::string trials_then =
+      query_one(sweep.db, "SELECT group_concat(id || status, ',') FROM trials");
+  const std::string sweep_then =
+      query_one(sweep.db, "SELECT status || ' ' || ifnull(owner, '-') FROM sweeps");
+  CHECK(epochs_then.size() == static_cast<std::size_t>(kTrials * kEpochs));
+
+  // fg: the stale process finds it no longer owns the sweep.
+  kill(sweep.pid, SIGCONT);
+  REQUIRE(sweep.wait_for_exit());
+  REQUIRE(WIFEXITED(sweep.status));
+  CHECK(WEXITSTATUS(sweep.status) == 1);
+  const std::string err = read_file(sweep.err);
+  INFO(err);
+  CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+  CHECK(err.rfind("sweep: lost the lease of ", 0) == 0);
+  CHECK(epoch_rows(sweep.db) == epochs_then);
+  CHECK(query_one(sweep.db, "SELECT group_concat(id || status, ',') FROM trials") == trials_then);
+  CHECK(query_one(sweep.db, "SELECT status || ' ' || ifnull(owner, '-') FROM sweeps") ==
+        sweep_then);
   CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
 }
 
@@ -301,6 +441,8 @@ TEST_CASE("kill -9 at seeded points three times, then resume: the result of an u
     sweep.start({"resume", "crash", "--jobs", "2"});
   }
   CHECK(kills >= 1);
+  // bench/kill-loop adds these up.
+  if (seed != nullptr) std::printf("kill-loop: seed %s: %d kills\n", seed, kills);
   if (!sweep.exited) REQUIRE(sweep.wait_for_exit());
   REQUIRE(WIFEXITED(sweep.status));
   CHECK(WEXITSTATUS(sweep.status) == 0);

@@ -2,6 +2,7 @@
 // the database, the reports, resuming, and bad input.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -123,9 +124,12 @@ TEST_CASE("sweep run trains every trial, stores every epoch and writes both repo
     INFO(validated.err);
     CHECK(validated.exit_code == 0);
     CHECK(validated.out.find("1 trials") != std::string::npos);
-    CHECK(json::parse(best.out)["description"] ==
-          "the best configuration of sweep tiny: " +
-              report["best"]["description"].get<std::string>());
+    // It names the repeat it reruns: the one the report quotes.
+    CHECK(json::parse(best.out)["description"].get<std::string>().rfind(
+              "the best configuration of sweep tiny: " +
+                  report["best"]["description"].get<std::string>() + ", repeat 0 (trial " +
+                  std::to_string(report["best"]["trial_id"].get<std::int64_t>()) + ", seed ",
+              0) == 0);
   }
   SECTION("sweep export --csv writes one row per trial and epoch") {
     const auto csv = run_sweep("export tiny --csv --db '" + db + "'");
@@ -191,6 +195,51 @@ TEST_CASE("an invalid spec exits 2, one line per problem, and creates no databas
             "sweep: " +
             path + ": training.batch_size: got -3; expected an integer from 1 to 16777216\n");
   CHECK_FALSE(std::filesystem::exists(dir / "s.db"));
+}
+
+TEST_CASE("a model no machine could hold is refused with its estimate before anything runs",
+          "[cli][bad-input]") {
+  TempDir dir;
+  auto spec = small_spec();
+  spec["model"]["layers"][0]["units"] = 1048576;
+  spec["model"]["layers"].insert(spec["model"]["layers"].begin(), spec["model"]["layers"][0]);
+  const auto path = write_spec(dir, spec);
+  const auto result = run_sweep("run '" + path + "'" + in(dir));
+  CHECK(result.exit_code == 2);
+  // 1.1e12 parameters x 5 floats, plus 3 activations per unit for 256 rows.
+  const std::string expected =
+      "sweep: " + path +
+      ": model.layers: a trial of this model needs about 20.0 TiB (1.1e+12 parameters with "
+      "their gradients, optimizer slots and best-epoch copy, and the activations of 256 rows); "
+      "this machine has ";
+  CHECK(result.err.substr(0, expected.size()) == expected);
+  CHECK(result.err.ends_with(" GiB\n"));
+  CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+}
+
+TEST_CASE("control characters from a spec or a database never reach the terminal",
+          "[cli][hardening]") {
+  TempDir dir;
+  auto spec = small_spec();
+  // An escape sequence that would colour the terminal and set its title.
+  const std::string escape = "\x1b[31mred\x1b]0;title\x07";
+  spec["description"] = escape;
+  spec["search"]["parameters"]["optimizer"] = {"sgd"};
+  spec["search"]["parameters"]["learning_rate"] = {0.01};
+  spec["training"]["epochs"] = 1;
+  const auto path = write_spec(dir, spec);
+  const auto db = " --db '" + (dir / "s.db") + "'";
+  for (const std::string& command :
+       {"run '" + path + "'" + in(dir), "validate '" + path + "'", "plan '" + path + "'", "ls" + db,
+        "show tiny" + db, "best tiny" + db}) {
+    const auto result = run_sweep(command);
+    INFO(command << "\n" << result.out << result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find('\x1b') == std::string::npos);
+    CHECK(result.err.find('\x1b') == std::string::npos);
+    CHECK(result.out.find('\x07') == std::string::npos);
+  }
+  CHECK(run_sweep("ls" + db).out.find("?[31mred?]0;title?") != std::string::npos);
 }
 
 TEST_CASE("unreadable specs get one clear line and exit 2", "[cli][bad-input]") {

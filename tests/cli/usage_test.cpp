@@ -16,7 +16,7 @@ TEST_CASE("an unknown subcommand exits 2 with one line on stderr", "[cli]") {
   CHECK(result.out.empty());
   CHECK(result.err ==
         "sweep: unknown subcommand \"frobnicate\"; known: run, resume, validate, plan, ls, show, "
-        "best, suggest, report, export, datasets, components\n");
+        "best, predict, suggest, report, export, datasets, components\n");
 }
 
 TEST_CASE("an unknown option exits 2 with one line on stderr", "[cli]") {

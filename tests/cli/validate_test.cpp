@@ -119,7 +119,7 @@ TEST_CASE("an override out of range or malformed is one line, exit 2",
                        "100000") != std::string::npos);
 }
 
-TEST_CASE("validate stops at once on SIGTERM; outside a run nothing needs cleaning up",
+TEST_CASE("validate stops at once on SIGTERM: outside a run nothing needs cleaning up",
           "[cli][hardening]") {
   TempDir dir;
   const std::string path = dir / "big.json";

@@ -271,7 +271,7 @@ TEST_CASE("mpirun -n 3 gives the epochs of --jobs 1, bit for bit", "[mpi]") {
   CHECK(show.out.find("mpi-small: 24 trials") == show.out.rfind("mpi-small: 24 trials"));
 }
 
-TEST_CASE("a worker rank killed mid-sweep fails the job; sweep resume completes it", "[mpi]") {
+TEST_CASE("a worker rank killed mid-sweep fails the job: sweep resume completes it", "[mpi]") {
   TempDir dir;
   const std::string spec = dir / "spec.json";
   constexpr int kEpochs = 12;
@@ -311,7 +311,7 @@ TEST_CASE("a worker rank killed mid-sweep fails the job; sweep resume completes 
   CHECK(outcomes(db) == outcomes(clean));
 }
 
-TEST_CASE("SIGINT to mpirun marks running trials interrupted; mpirun ... resume finishes them",
+TEST_CASE("SIGINT to mpirun marks running trials interrupted: mpirun ... resume finishes them",
           "[mpi]") {
   TempDir dir;
   const std::string spec = dir / "spec.json";
@@ -335,8 +335,14 @@ TEST_CASE("SIGINT to mpirun marks running trials interrupted; mpirun ... resume 
   REQUIRE(gone(coordinator));
   const std::string err = read_file(job.err);
   INFO(err);
-  // mpirun reports its own signal (exit 1); rank 0 marked the sweep.
+  // mpirun reports its own signal (exit 1); rank 0 marked the sweep and said
+  // so once for the job (the worker ranks stop quietly).
   CHECK_FALSE((WIFEXITED(job.status) && WEXITSTATUS(job.status) == 0));
+  std::size_t stopping = 0;
+  for (auto at = err.find("sweep: stopping:"); at != std::string::npos;
+       at = err.find("sweep: stopping:", at + 1))
+    ++stopping;
+  CHECK(stopping == 1);
   CHECK(query_one(db, "PRAGMA integrity_check") == "ok");
   CHECK(query_one(db, "SELECT status FROM sweeps") == "interrupted");
   CHECK(count(db, "SELECT count(*) FROM trials WHERE status = 'running'") == 0);
@@ -420,4 +426,27 @@ TEST_CASE("ranks bound to fewer cores than their trials at once are named in one
                      "--cpus-per-task=N\n") != std::string::npos);
   const json stats = json::parse(read_file(dir / "stats.json"));
   CHECK(stats.at("cluster").at("cores") == json::array({1, 1}));
+}
+
+TEST_CASE("a spec with pruning.method is refused under MPI with one line, before the store",
+          "[mpi][halving]") {
+  TempDir dir;
+  const json spec = json::parse(R"({
+    "name": "mpi-halving",
+    "dataset": {"name": "spirals", "samples": 300},
+    "model": {"layers": [{"type": "dense", "units": 3, "activation": "softmax"}]},
+    "training": {"epochs": 3},
+    "search": {"parameters": {"learning_rate": [0.01, 0.1]}},
+    "pruning": {"method": "successive_halving"}
+  })");
+  write_file(dir / "spec.json", spec.dump());
+  const std::string db = dir / "halving.db";
+  const auto job =
+      run_command(mpirun(2) + " run " + quoted(dir / "spec.json") + " --jobs 1 --db " + quoted(db));
+  CHECK(job.exit_code == 2);
+  CHECK(
+      job.err.find("sweep: pruning.method successive_halving does not run under MPI yet; run "
+                   "the sweep on one machine (without mpirun), or set pruning.method to none\n") !=
+      std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(db));
 }

@@ -211,7 +211,7 @@ TEST_CASE("oscillation thresholds: amplitude and trend borderlines", "[diagnosis
   CHECK(diagnose(make_sweep({noisy}), noisy).label != "oscillating");
 }
 
-TEST_CASE("flat at ln K above a better rate is saturated; below the threshold it is not",
+TEST_CASE("flat at ln K above a better rate is saturated: below the threshold it is not",
           "[diagnosis]") {
   TrialRecord good = make_trial(1, "sgd", 0.1, 0, 5, converging(2, 0.2, 0.9, 1.0), 1);
   TrialRecord dead = make_trial(2, "sgd", 3.0, 0, 5, flat(2, kLn2), 2);

@@ -77,7 +77,7 @@ TEST_CASE("executor: every trial is started, fed its epochs and finished exactly
                     "unknown executor \"slurm\"; known: tbb");
 }
 
-TEST_CASE("executor: stop() ends the claims; running trials are asked to stop", "[executor]") {
+TEST_CASE("executor: stop() ends the claims: running trials are asked to stop", "[executor]") {
   RecordingSink sink;
   std::atomic<int> claimed{0};
   std::vector<bool> asked_to_stop;

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 
 #include "runner/execution/mpi_wire.hpp"
 
@@ -23,7 +24,6 @@ namespace {
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 // x86's "indefinite" NaN (sign bit set), what 0/0 and inf - inf give there.
 const double kNegativeNan = std::bit_cast<double>(0xFFF8000000000000ULL);
-const double kPayloadNan = std::bit_cast<double>(0x7FF4000000000123ULL);
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 sweep::reports::EpochRecord awkward_epoch() {
@@ -105,6 +105,36 @@ TEST_CASE("mpi wire: a trial's result arrives whole", "[mpi][wire]") {
   CHECK_FALSE(plain.outcome.divergence);
   CHECK_FALSE(plain.outcome.objective);
   CHECK_FALSE(plain.outcome.final_epoch);
+  CHECK_FALSE(plain.outcome.weights);
+}
+
+TEST_CASE("mpi wire: a trial's weights arrive bit for bit", "[mpi][wire][weights]") {
+  sweep::runner::TrialWeights weights;
+  weights.epoch = 3;
+  weights.tensors.push_back(
+      {"dense/kernel", {2, 2}, {-0.0f, std::numeric_limits<float>::quiet_NaN(), 1e-45f, 3.5f}});
+  weights.tensors.push_back({"dense/bias", {2}, {0.25f, -std::numeric_limits<float>::infinity()}});
+  weights.preprocessing = {"csv", "float32", 2, 3, {"a", "b", "c"}, {0.5f, -1.0f}, {2.0f, 0.1f}};
+  sweep::runner::TrialResult result;
+  result.outcome.weights = std::make_shared<const sweep::runner::TrialWeights>(weights);
+  const auto got = sweep::runner::result_from_wire(
+      round_trip({MessageType::finished, json{{"result", sweep::runner::result_to_wire(result)}}})
+          .body.at("result"));
+  REQUIRE(got.outcome.weights);
+  const auto& back = *got.outcome.weights;
+  CHECK(back.epoch == 3);
+  REQUIRE(back.tensors.size() == 2);
+  CHECK(back.tensors[0].name == "dense/kernel");
+  CHECK(back.tensors[0].shape == std::vector<std::int64_t>{2, 2});
+  const auto bits = [](const std::vector<float>& values) {
+    std::vector<std::uint32_t> out;
+    out.reserve(values.size());
+    for (const float value : values) out.push_back(std::bit_cast<std::uint32_t>(value));
+    return out;
+  };
+  for (std::size_t i = 0; i < 2; ++i)
+    CHECK(bits(back.tensors[i].values) == bits(weights.tensors[i].values));
+  CHECK(back.preprocessing == weights.preprocessing);
 }
 
 TEST_CASE("mpi wire: an epoch message stays small", "[mpi][wire]") {

@@ -7,6 +7,8 @@
 
 #include "runner/pruning/divergence_pruner.hpp"
 #include "runner/pruning/pruner.hpp"
+#include "runner/pruning/rung_board.hpp"
+#include "runner/spec/spec.hpp"
 
 using sweep::engine::EpochLog;
 using sweep::runner::DivergencePruner;
@@ -43,7 +45,7 @@ Verdict epoch(sweep::runner::TrialPruner& pruner, int number, int batches, doubl
 
 }  // namespace
 
-TEST_CASE("divergence: a non-finite loss stops at once; before any update it is a setup error",
+TEST_CASE("divergence: a non-finite loss stops at once: before any update it is a setup error",
           "[pruner]") {
   const DivergencePruner pruner({.finite_rule = false, .factor = 4, .epochs = 2});
   auto first = pruner.start(context());
@@ -113,5 +115,20 @@ TEST_CASE("divergence: a finite loss needs whole dead epochs in a row", "[pruner
 }
 
 TEST_CASE("pruners are chosen by name through one registry", "[pruner]") {
-  CHECK(sweep::runner::pruner_names() == std::vector<std::string>{"divergence"});
+  CHECK(sweep::runner::pruner_names() ==
+        std::vector<std::string>{"divergence", "successive_halving", "hyperband"});
+  const sweep::runner::Spec spec =
+      sweep::runner::parse_spec(nlohmann::json::parse(R"({"name": "p", "dataset": {"name": "xor"},
+        "model": {"layers": [{"type": "dense", "units": 2, "activation": "softmax"}]},
+        "training": {"epochs": 9},
+        "pruning": {"method": "hyperband", "min_epochs": 1, "reduction_factor": 3}})"),
+                                "spec.json");
+  const auto pruners = sweep::runner::sweep_pruners(spec);
+  REQUIRE(pruners.size() == 2);
+  CHECK(pruners[0]->rungs() == nullptr);  // divergence judges each trial alone
+  REQUIRE(pruners[1]->rungs() != nullptr);
+  CHECK(pruners[1]->rungs()->method == "hyperband");
+  CHECK(pruners[1]->rungs()->epochs == 9);
+  CHECK_THROWS_WITH(sweep::runner::make_pruner("median", spec),
+                    "unknown pruner \"median\"; known: divergence, successive_halving, hyperband");
 }

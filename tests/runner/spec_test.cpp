@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/errors.hpp"
+#include "runner/hashing.hpp"
+#include "runner/search/sampler.hpp"
 #include "runner/spec/spec.hpp"
 #include "runner/sweep_runner.hpp"
 
@@ -91,7 +93,7 @@ TEST_CASE("unknown top-level keys are errors", "[spec]") {
   CHECK(problems(spec) == std::vector<std::string>{
                               "s.json: serach: unknown key \"serach\"; did you mean \"search\"? "
                               "known: name, description, seed, dataset, model, training, search, "
-                              "objective, pruning"});
+                              "objective, pruning, storage"});
 }
 
 TEST_CASE("a val_ objective without validation data is a spec error", "[spec]") {
@@ -158,6 +160,23 @@ TEST_CASE("a dotted path into a layer that does not exist is refused", "[spec]")
 TEST_CASE("a top level that is not an object is refused", "[spec]") {
   CHECK(problems(json::array()) ==
         std::vector<std::string>{"s.json: expected a JSON object at the top level, got a list"});
+}
+
+TEST_CASE("a section that is not an object is refused before anything reads into it",
+          "[spec][hardening]") {
+  // Found by scripts/mutate-specs: these printed nlohmann's type_error text.
+  auto spec = minimal_spec();
+  spec["training"] = 61;
+  spec["model"] = json::array();
+  spec["objective"] = json::array({nullptr});
+  spec["extra"] = 1;
+  CHECK(problems(spec) ==
+        std::vector<std::string>{
+            "s.json: extra: unknown key \"extra\"; known: name, description, seed, dataset, "
+            "model, training, search, objective, pruning, storage",
+            "s.json: model: expected an object, got a list",
+            "s.json: training: expected an object, got a number",
+            "s.json: objective: expected an object, got a list"});
 }
 
 TEST_CASE("overrides add, replace and fix search axes", "[spec][overrides]") {
@@ -249,4 +268,56 @@ TEST_CASE("a name read from a database becomes a folder only when valid", "[spec
   CHECK_THROWS_WITH(sweep::runner::default_report_dir("a\x1b[2Jb"),
                     "sweep name \"a?[2Jb\" is not a valid folder name ([a-z0-9_-]+); give the "
                     "reports' folder with --out");
+}
+
+TEST_CASE("storage.weights: best by default, none or all on request, not part of the hash",
+          "[spec][weights]") {
+  using sweep::runner::WeightsPolicy;
+  const auto plain = parse_spec(minimal_spec(), "s.json");
+  CHECK(plain.weights == WeightsPolicy::best);
+  CHECK(plain.resolved["storage"] == json{{"weights", "best"}});
+  // The hash is the resolved spec's without storage: what it was before the
+  // key existed, so that sweeps stored then keep their identity.
+  json identity = plain.resolved;
+  identity.erase("storage");
+  CHECK(plain.hash == sweep::runner::hash_json(identity));
+  auto all = minimal_spec();
+  all["storage"] = {{"weights", "all"}};
+  const auto with_all = parse_spec(all, "s.json");
+  CHECK(with_all.weights == WeightsPolicy::all);
+  CHECK(with_all.hash == plain.hash);
+  // A stored spec reads back with its policy.
+  CHECK(parse_spec(with_all.resolved, "stored").weights == WeightsPolicy::all);
+  all["storage"] = {{"weights", "everything"}};
+  CHECK(problems(all) ==
+        std::vector<std::string>{
+            "s.json: storage.weights: got \"everything\"; expected one of: none, best, all"});
+  all["storage"] = {{"weight", "all"}};
+  CHECK(problems(all) == std::vector<std::string>{"s.json: storage.weight: unknown key "
+                                                  "\"weight\"; did you mean \"weights\"? known: "
+                                                  "weights"});
+}
+
+TEST_CASE("search.first_repeat numbers the repeats and their seeds from there", "[spec][weights]") {
+  auto spec = minimal_spec();
+  spec["search"]["repeats"] = 3;
+  const auto trials = sweep::runner::expand(parse_spec(spec, "s.json"));
+  spec["search"]["repeats"] = 1;
+  spec["search"]["first_repeat"] = 2;
+  const auto parsed = parse_spec(spec, "s.json");
+  CHECK(parsed.resolved["search"]["first_repeat"] == 2);
+  const auto third = sweep::runner::expand(parsed);
+  REQUIRE(third.size() == 4);
+  REQUIRE(trials.size() == 12);
+  for (std::size_t i = 0; i < third.size(); ++i) {
+    CHECK(third[i].repeat == 2);
+    CHECK(third[i].config_hash == trials[i * 3 + 2].config_hash);
+    CHECK(third[i].seed == trials[i * 3 + 2].seed);
+  }
+  // Absent or 0, it leaves the resolved spec (and its hash) as before.
+  spec["search"]["first_repeat"] = 0;
+  CHECK_FALSE(parse_spec(spec, "s.json").resolved["search"].contains("first_repeat"));
+  spec["search"]["first_repeat"] = -1;
+  CHECK(problems(spec) == std::vector<std::string>{"s.json: search.first_repeat: got -1; "
+                                                   "expected an integer from 0 to 999"});
 }

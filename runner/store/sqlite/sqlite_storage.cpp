@@ -8,6 +8,7 @@
 #include <fstream>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -26,12 +27,16 @@
 namespace sweep::runner {
 namespace {
 
+// How long a write waits for another process's write lock (SQLite's busy
+// timeout), and how long opening keeps trying while the file is busy.
+constexpr int kBusyTimeoutMs = 5000;
+
 using detail::Connection;
 using detail::SqliteFailure;
 using detail::Statement;
 using detail::Transaction;
 
-static_assert(SqliteStorage::kSchemaVersion == 3,
+static_assert(SqliteStorage::kSchemaVersion == 4,
               "kSchemaVersion must equal the last migration step");
 
 constexpr char kSqliteHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
@@ -334,8 +339,8 @@ void start_in(Connection& connection, std::int64_t trial_id) {
   // partial rows go (children first, although the foreign keys would cascade).
   if (from != TrialStatus::pending) {
     for (const char* sql :
-         {"DELETE FROM loss_traces WHERE trial_id = ?1", "DELETE FROM metrics WHERE trial_id = ?1",
-          "DELETE FROM epochs WHERE trial_id = ?1"}) {
+         {"DELETE FROM weights WHERE trial_id = ?1", "DELETE FROM loss_traces WHERE trial_id = ?1",
+          "DELETE FROM metrics WHERE trial_id = ?1", "DELETE FROM epochs WHERE trial_id = ?1"}) {
       auto remove = connection.cached(sql);
       remove->bind(1, trial_id);
       remove->run();
@@ -349,6 +354,51 @@ void start_in(Connection& connection, std::int64_t trial_id) {
   update->bind(1, trial_id);
   update->bind(2, detail::iso8601_utc_now());
   update->run();
+}
+
+// The weights of a trial, inside the caller's transaction (replacing any).
+void write_weights_in(Connection& connection, std::int64_t trial_id, const TrialWeights& weights) {
+  nlohmann::json tensors = nlohmann::json::array();
+  std::size_t count = 0;
+  for (const WeightTensor& tensor : weights.tensors) count += tensor.values.size();
+  std::vector<std::byte> data;
+  data.reserve(count * 4);
+  for (const WeightTensor& tensor : weights.tensors) {
+    std::int64_t size = 1;
+    for (const std::int64_t extent : tensor.shape) size *= extent;
+    if (size < 0 || static_cast<std::size_t>(size) != tensor.values.size()) {
+      throw std::invalid_argument(
+          fmt::format("weights of trial {}: tensor {} has {} values for its shape", trial_id,
+                      tensor.name, tensor.values.size()));
+    }
+    tensors.push_back({{"name", tensor.name}, {"shape", tensor.shape}, {"dtype", "float32"}});
+    detail::append_floats(tensor.values, data);
+  }
+  const InputPreprocessing& p = weights.preprocessing;
+  if (p.offset.size() != p.features || p.scale.size() != p.features) {
+    throw std::invalid_argument(
+        fmt::format("weights of trial {}: {} offsets and {} scales for {} features", trial_id,
+                    p.offset.size(), p.scale.size(), p.features));
+  }
+  const nlohmann::json preprocessing = {{"dataset", p.dataset},
+                                        {"input", p.input},
+                                        {"features", p.features},
+                                        {"classes", p.classes},
+                                        {"class_names", p.class_names}};
+  std::vector<std::byte> offset_scale;
+  offset_scale.reserve(p.features * 8);
+  detail::append_floats(p.offset, offset_scale);
+  detail::append_floats(p.scale, offset_scale);
+  auto insert = connection.cached(
+      "INSERT OR REPLACE INTO weights (trial_id, epoch, tensors_json, data, preprocessing_json, "
+      "preprocessing) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  insert->bind(1, trial_id);
+  insert->bind(2, weights.epoch);
+  insert->bind(3, tensors.dump());
+  insert->bind_blob(4, data);
+  insert->bind(5, preprocessing.dump());
+  insert->bind_blob(6, offset_scale);
+  insert->run();
 }
 
 // finish_trial's work inside the caller's transaction.
@@ -389,6 +439,7 @@ void finish_in(Connection& connection, std::int64_t trial_id, const TrialOutcome
   if (connection.changes() == 0) {
     check_transition(trial_id, current_status(connection, trial_id), outcome.status);
   }
+  if (outcome.weights) write_weights_in(connection, trial_id, *outcome.weights);
 }
 
 // guard_writes' check, inside the write's transaction: the trial's sweep is
@@ -456,40 +507,56 @@ SqliteStorage::SqliteStorage(const std::string& path, Mode mode) : impl_(std::ma
   check_file(path, mode);
   const int flags =
       impl_->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  // SQLite may answer SQLITE_BUSY at once, without its busy handler, while
+  // another process creates the database, switches it to WAL or cleans up
+  // after its last connection (sqlite.org/wal.html, "Sometimes Queries Return
+  // SQLITE_BUSY"): opening starts again until the busy timeout has passed.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
   try {
-    // The storage's mutex serialises every use, so SQLite's own can go.
-    impl_->connection = std::make_unique<Connection>(path, flags | SQLITE_OPEN_NOMUTEX);
-    if (impl_->read_only) {
-      // A reader that may not write the folder cannot create the WAL's shared
-      // memory file (-shm), so its first read fails: it reads the file as
-      // immutable instead — the snapshot on disk, what a read-only folder holds.
+    for (;;) {
       try {
-        detail::inspect_schema(*impl_->connection);
+        // The storage's mutex serialises every use, so SQLite's own can go.
+        impl_->connection = std::make_unique<Connection>(path, flags | SQLITE_OPEN_NOMUTEX);
+        if (impl_->read_only) {
+          // A reader that may not write the folder cannot create the WAL's shared
+          // memory file (-shm), so its first read fails: it reads the file as
+          // immutable instead — the snapshot on disk, what a read-only folder holds.
+          try {
+            detail::inspect_schema(*impl_->connection);
+          } catch (const SqliteFailure& failure) {
+            const int primary = failure.code() & 0xFF;
+            if (primary != SQLITE_CANTOPEN && primary != SQLITE_READONLY) throw;
+            impl_->connection.reset();
+            impl_->connection = std::make_unique<Connection>(
+                "file:" + uri_path(path) + "?immutable=1",
+                SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX);
+          }
+        }
+        Connection& connection = *impl_->connection;
+        if (!impl_->read_only && connection.read_only()) {
+          throw StorageError(fmt::format("cannot write to {}: the file is read-only", path));
+        }
+        sqlite3_busy_timeout(connection.handle(), kBusyTimeoutMs);
+        // Identify the file before changing anything in it.
+        detail::check_schema(detail::inspect_schema(connection), path, impl_->read_only);
+        if (!impl_->read_only) {
+          Statement wal(connection, "PRAGMA journal_mode = WAL");
+          if (!wal.step() || wal.column_text(0) != "wal") {
+            throw StorageError(fmt::format("cannot use a write-ahead log for {}", path));
+          }
+          connection.exec("PRAGMA synchronous = NORMAL");
+        }
+        connection.exec("PRAGMA foreign_keys = ON");
+        if (!impl_->read_only) detail::migrate(connection);
+        break;
       } catch (const SqliteFailure& failure) {
-        const int primary = failure.code() & 0xFF;
-        if (primary != SQLITE_CANTOPEN && primary != SQLITE_READONLY) throw;
+        if ((failure.code() & 0xFF) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline)
+          throw;
         impl_->connection.reset();
-        impl_->connection = std::make_unique<Connection>(
-            "file:" + uri_path(path) + "?immutable=1",
-            SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));  // then open again
       }
     }
-    Connection& connection = *impl_->connection;
-    if (!impl_->read_only && connection.read_only()) {
-      throw StorageError(fmt::format("cannot write to {}: the file is read-only", path));
-    }
-    sqlite3_busy_timeout(connection.handle(), 5000);
-    // Identify the file before changing anything in it.
-    detail::check_schema(detail::inspect_schema(connection), path, impl_->read_only);
-    if (!impl_->read_only) {
-      Statement wal(connection, "PRAGMA journal_mode = WAL");
-      if (!wal.step() || wal.column_text(0) != "wal") {
-        throw StorageError(fmt::format("cannot use a write-ahead log for {}", path));
-      }
-      connection.exec("PRAGMA synchronous = NORMAL");
-    }
-    connection.exec("PRAGMA foreign_keys = ON");
-    if (!impl_->read_only) detail::migrate(connection);
   } catch (const SqliteFailure& failure) {
     const int primary = failure.code() & 0xFF;
     if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT) {
@@ -529,7 +596,7 @@ std::int64_t SqliteStorage::create_sweep(const SweepInfo& info) {
         auto exists = connection.cached("SELECT 1 FROM sweeps WHERE name = ?1");
         exists->bind(1, info.name);
         if (exists->step()) {
-          throw StorageError(
+          throw SweepExists(
               fmt::format("sweep \"{}\" already exists in {}", info.name, impl_->path));
         }
         const double now = detail::unix_seconds();
@@ -829,6 +896,91 @@ std::vector<reports::EpochRecord> SqliteStorage::epochs(std::int64_t trial_id) {
                        return found == all.end() ? std::vector<reports::EpochRecord>{}
                                                  : std::move(found->second);
                      });
+}
+
+std::optional<TrialWeights> SqliteStorage::read_weights(std::int64_t trial_id) {
+  return impl_->call(
+      [&] { return fmt::format("read the weights of trial {}", trial_id); },
+      [&](Connection& connection) -> std::optional<TrialWeights> {
+        auto select = connection.cached(
+            "SELECT epoch, tensors_json, data, preprocessing_json, preprocessing FROM weights "
+            "WHERE trial_id = ?1");
+        select->bind(1, trial_id);
+        if (!select->step()) return std::nullopt;
+        const auto corrupt = [&](const std::string& what) {
+          return SqliteFailure(
+              fmt::format("the weights of trial {} are damaged: {}", trial_id, what),
+              SQLITE_CORRUPT);
+        };
+        TrialWeights weights;
+        weights.epoch = select->column_int(0);
+        const nlohmann::json tensors = json_column(*select, 1, "the weights' tensors");
+        const std::vector<float> values = detail::decode_floats(select->column_blob(2));
+        const nlohmann::json preprocessing = json_column(*select, 3, "the weights' preprocessing");
+        std::vector<float> offset_scale = detail::decode_floats(select->column_blob(4));
+        try {
+          std::size_t at = 0;
+          for (const auto& tensor : tensors) {
+            WeightTensor out;
+            out.name = tensor.at("name").get<std::string>();
+            out.shape = tensor.at("shape").get<std::vector<std::int64_t>>();
+            std::size_t size = 1;
+            for (const std::int64_t extent : out.shape) {
+              if (extent < 0) throw corrupt("a negative extent");
+              size *= static_cast<std::size_t>(extent);
+            }
+            if (size > values.size() - at) throw corrupt("fewer values than the shapes need");
+            out.values.assign(values.begin() + static_cast<std::ptrdiff_t>(at),
+                              values.begin() + static_cast<std::ptrdiff_t>(at + size));
+            at += size;
+            weights.tensors.push_back(std::move(out));
+          }
+          if (at != values.size()) throw corrupt("more values than the shapes need");
+          InputPreprocessing& p = weights.preprocessing;
+          p.dataset = preprocessing.at("dataset").get<std::string>();
+          p.input = preprocessing.at("input").get<std::string>();
+          p.features = preprocessing.at("features").get<std::size_t>();
+          p.classes = preprocessing.at("classes").get<std::size_t>();
+          p.class_names = preprocessing.at("class_names").get<std::vector<std::string>>();
+          if (offset_scale.size() != 2 * p.features) throw corrupt("offsets and scales missing");
+          p.offset.assign(offset_scale.begin(),
+                          offset_scale.begin() + static_cast<std::ptrdiff_t>(p.features));
+          p.scale.assign(offset_scale.begin() + static_cast<std::ptrdiff_t>(p.features),
+                         offset_scale.end());
+        } catch (const nlohmann::json::exception& e) {
+          throw corrupt(e.what());
+        }
+        return weights;
+      });
+}
+
+std::vector<std::int64_t> SqliteStorage::trials_with_weights(std::int64_t sweep_id) {
+  return impl_->call([&] { return fmt::format("list the weights of sweep {}", sweep_id); },
+                     [&](Connection& connection) {
+                       auto select = connection.cached(
+                           "SELECT t.id FROM trials t WHERE t.sweep_id = ?1 AND EXISTS "
+                           "(SELECT 1 FROM weights w WHERE w.trial_id = t.id) ORDER BY t.id");
+                       select->bind(1, sweep_id);
+                       std::vector<std::int64_t> out;
+                       while (select->step()) out.push_back(select->column_int64(0));
+                       return out;
+                     });
+}
+
+void SqliteStorage::delete_weights(const std::vector<std::int64_t>& trial_ids) {
+  if (trial_ids.empty()) return;
+  impl_->call([&] { return fmt::format("delete the weights of {} trials", trial_ids.size()); },
+              [&](Connection& connection) {
+                Transaction transaction(connection);
+                auto remove = connection.cached("DELETE FROM weights WHERE trial_id = ?1");
+                for (const std::int64_t id : trial_ids) {
+                  check_writer(connection, impl_->path, impl_->writer, id);
+                  remove->reset();
+                  remove->bind(1, id);
+                  remove->run();
+                }
+                transaction.commit();
+              });
 }
 
 LeaseResult SqliteStorage::acquire_lease(std::int64_t sweep_id, const std::string& owner,

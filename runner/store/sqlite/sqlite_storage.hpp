@@ -19,7 +19,7 @@ class SqliteStorage final : public Storage {
   SqliteStorage(const std::string& path, Mode mode);
   ~SqliteStorage() override;
 
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   std::optional<SweepInfo> find_sweep(const std::string& name) override;
   std::int64_t create_sweep(const SweepInfo& info) override;
@@ -36,6 +36,9 @@ class SqliteStorage final : public Storage {
   int recover_interrupted(std::int64_t sweep_id) override;
   reports::SweepRecord read_sweep(std::int64_t sweep_id) override;
   std::vector<reports::EpochRecord> epochs(std::int64_t trial_id) override;
+  std::optional<TrialWeights> read_weights(std::int64_t trial_id) override;
+  std::vector<std::int64_t> trials_with_weights(std::int64_t sweep_id) override;
+  void delete_weights(const std::vector<std::int64_t>& trial_ids) override;
   LeaseResult acquire_lease(std::int64_t sweep_id, const std::string& owner,
                             double ttl_seconds) override;
   void renew_lease(std::int64_t sweep_id, const std::string& owner, double ttl_seconds) override;

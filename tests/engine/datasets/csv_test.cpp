@@ -150,7 +150,7 @@ TEST_CASE("csv errors name the file, line and column", "[datasets][csv]") {
       folder.file("test.csv") + ":1: columns x2, y differ from " + path + "'s (x1, y)");
 }
 
-TEST_CASE("csv lines and fields are capped; a file without newlines is not read whole",
+TEST_CASE("csv lines and fields are capped: a file without newlines is not read whole",
           "[datasets][csv][hardening]") {
   TempFolder folder;
   std::string text = "x,y\n1,0\n";
@@ -172,4 +172,35 @@ TEST_CASE("csv lines and fields are capped; a file without newlines is not read 
   write_text(folder.file("crlf.csv"), "x,y\r\n1,0\r\n2,1\r\n3,0");
   const Dataset d = load_csv({.path = folder.file("crlf.csv"), .validation_split = 0});
   CHECK(d.train.rows() == 3);
+}
+
+TEST_CASE("csv rows to predict on: with or without the label column", "[datasets][csv]") {
+  TempFolder folder;
+  write_text(folder.file("labelled.csv"),
+             "x1,kind,x2\n"
+             "1.5,cat,10\n"
+             "\n"
+             "-2,dog,20\n");
+  const CsvRows labelled =
+      read_csv_rows({.path = folder.file("labelled.csv"), .label_column = "kind"}, 2);
+  CHECK(labelled.rows == 2);
+  CHECK(labelled.x == std::vector<float>{1.5f, 10.0f, -2.0f, 20.0f});
+  CHECK(labelled.labels == std::vector<std::string>{"cat", "dog"});
+
+  write_text(folder.file("bare.csv"), "3,4\n5,6\n7,8\n");
+  const CsvRows bare = read_csv_rows({.path = folder.file("bare.csv"), .header = false}, 2, 2);
+  CHECK(bare.rows == 2);
+  CHECK(bare.x == std::vector<float>{3, 4, 5, 6});
+  CHECK(bare.labels.empty());
+
+  CHECK_THROWS_WITH(read_csv_rows({.path = folder.file("bare.csv"), .header = false}, 4),
+                    folder.file("bare.csv") +
+                        ":1: 2 columns; the model takes 4 features (4 columns, or 5 with the "
+                        "label column)");
+  write_text(folder.file("bad.csv"), "a,b\n1,x\n");
+  CHECK_THROWS_WITH(read_csv_rows({.path = folder.file("bad.csv")}, 2),
+                    folder.file("bad.csv") + ":2: column \"b\": \"x\" is not a number");
+  write_text(folder.file("empty.csv"), "a,b\n");
+  CHECK_THROWS_WITH(read_csv_rows({.path = folder.file("empty.csv")}, 2),
+                    folder.file("empty.csv") + ": no data rows");
 }

@@ -45,7 +45,7 @@ Component as_stored(const std::string& name, Params params) {
 
 }  // namespace
 
-TEST_CASE("an npz archive (stored or deflated) loads with the same values", "[datasets][numpy]") {
+TEST_CASE("an npz archive (stored or deflated) loads the same values", "[datasets][numpy]") {
   TempFolder folder;
   const auto x = npy_bytes("<f4", {6, 2}, raw_bytes(kX));
   const auto y = npy_bytes("<i8", {6}, raw_bytes(kY));

@@ -46,8 +46,7 @@ std::string sorted_iris_like() {
 
 }  // namespace
 
-TEST_CASE("a stratified split holds every class in proportion, the same for a seed",
-          "[datasets][split]") {
+TEST_CASE("a stratified split holds every class in proportion", "[datasets][split]") {
   // Class-sorted: 60 zeros, 30 ones, 10 twos.
   std::vector<std::int32_t> labels(60, 0);
   labels.insert(labels.end(), 30, 1);
@@ -85,10 +84,8 @@ TEST_CASE("a rare class keeps a row in each part", "[datasets][split]") {
   CHECK(counts(validation) == std::map<std::int32_t, int>{{0, 9}, {1, 1}});
 }
 
-TEST_CASE(
-    "a class-sorted csv: every class in the stratified validation part, a warning with "
-    "the Keras-style split",
-    "[datasets][csv][split]") {
+TEST_CASE("a class-sorted csv: every class in validation, a warning when split last",
+          "[datasets][csv][split]") {
   TempFolder folder;
   const std::string path = folder.file("iris.csv");
   write_text(path, sorted_iris_like());
@@ -131,8 +128,7 @@ TEST_CASE("a validation part of one class is a warning whatever the order", "[da
                              "(the default) or give a validation file");
 }
 
-TEST_CASE("csv missing values: an error naming the cell, drop, or the training mean",
-          "[datasets][csv][missing]") {
+TEST_CASE("csv missing values: an error, drop, or the training mean", "[datasets][csv][missing]") {
   TempFolder folder;
   const std::string path = folder.file("wine.csv");
   // 6 rows; line 3 has no "ash", line 5 says NA.

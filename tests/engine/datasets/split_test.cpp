@@ -118,3 +118,15 @@ TEST_CASE("a split checks its storage against its rows and features", "[datasets
   CHECK(x(0, 1) == -2.0f);
   CHECK(Split().rows() == 0);
 }
+
+TEST_CASE("a split tells its scaling and how its rows are stored", "[datasets][split]") {
+  const Split images(2, {0, 255}, {}, {1}, {0.0f, 0.0f}, {1.0f / 255.0f, 1.0f / 255.0f});
+  CHECK(images.stores_uint8());
+  CHECK(std::vector<float>(images.offset().begin(), images.offset().end()) ==
+        std::vector<float>{0.0f, 0.0f});
+  CHECK(images.scale()[1] == 1.0f / 255.0f);
+  const Split values(2, {}, {1.5f, -2.0f}, {0}, {0.5f, -1.0f}, {2.0f, 4.0f});
+  CHECK_FALSE(values.stores_uint8());
+  CHECK(values.offset()[1] == -1.0f);
+  CHECK(values.scale()[0] == 2.0f);
+}

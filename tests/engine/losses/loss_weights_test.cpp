@@ -11,8 +11,7 @@
 using namespace sweep::engine;
 using sweep::engine::testing::uniform_matrix;
 
-TEST_CASE("weighted losses: sum of weight x row loss over the rows, gradients scaled per row",
-          "[loss][class_weight]") {
+TEST_CASE("weighted losses: sum of weight x row loss over the rows", "[loss][class_weight]") {
   Rng rng(29);
   const std::vector<std::int32_t> labels{2, 0, 1, 2, 1};
   const std::vector<float> weights{0.5f, 2.0f, 1.0f, 3.0f, 0.25f};

@@ -555,3 +555,34 @@ TEST_CASE("a callback without a reason still leaves one in the history", "[model
   CHECK(history.stop_reason == "a callback stopped training at epoch 2, batch 1");
   CHECK(history.epochs.size() == 1);
 }
+
+TEST_CASE("set_weights makes a fresh model predict and evaluate as the trained one",
+          "[model][fit]") {
+  const auto data = testing::spirals(50, 0.2, 0.2, 4);
+  Rng rng(10);
+  Sequential trained = testing::mlp(2, {16, 8}, 3, rng);
+  FitOptions options;
+  options.epochs = 3;
+  trained.fit(data.train, &data.validation, options, rng);
+  Rng other(11);
+  Sequential copy = testing::mlp(2, {16, 8}, 3, other);
+  copy.set_weights(snapshot(trained));
+  CHECK_FALSE(copy.has_best_weights());
+  Matrix a;
+  Matrix b;
+  trained.predict(data.validation, a);
+  copy.predict(data.validation, b);
+  CHECK(a == b);
+  CHECK(trained.evaluate(data.validation) == copy.evaluate(data.validation));
+
+  std::vector<Matrix> wrong = snapshot(trained);
+  wrong.pop_back();
+  CHECK_THROWS_WITH(copy.set_weights(wrong), "set_weights: 5 tensors given; the model has 6");
+  wrong = snapshot(trained);
+  wrong[2].resize(8, 16);
+  CHECK_THROWS_WITH(copy.set_weights(wrong),
+                    "set_weights: tensor 2 is 8 x 16; the model's is 16 x 8");
+  // Nothing changed by a refused call.
+  copy.predict(data.validation, b);
+  CHECK(a == b);
+}

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 
@@ -24,6 +25,7 @@ using sweep::runner::StorageError;
 using sweep::runner::SweepStatus;
 using sweep::runner::TrialOutcome;
 using sweep::runner::TrialStatus;
+using sweep::runner::TrialWeights;
 using namespace sweep::runner::testing;
 
 namespace {
@@ -109,6 +111,8 @@ TEMPLATE_TEST_CASE("store: sweeps are created, found and listed", "[store]", Sql
 
   CHECK_THROWS_WITH(store.create_sweep(sample_sweep("fashion")),
                     "sweep \"fashion\" already exists in " + dir.file("sweep.db"));
+  CHECK_THROWS_AS(store.create_sweep(sample_sweep("fashion")), sweep::runner::SweepExists);
+  CHECK(store.list_sweeps().size() == 2);
 }
 
 TEMPLATE_TEST_CASE("store: a sweep's data facts are replaced and read back with it", "[store]",
@@ -655,5 +659,101 @@ TEMPLATE_TEST_CASE("store: many threads share one store", "[store]", SqliteBacke
   }
   CHECK(store.seconds_in_store() > 0.0);
   CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
+  CHECK(raw_query(path, "PRAGMA foreign_key_check").empty());
+}
+
+TEMPLATE_TEST_CASE(
+    "store: a trial's weights are written with its outcome and read back bit for bit",
+    "[store][weights]", SqliteBackend) {
+  TempDir dir;
+  const std::string path = dir.file("sweep.db");
+  const auto store_owned = TestType::open(path, Storage::Mode::read_write);
+  Storage& store = *store_owned;
+  const auto id = store.create_sweep(sample_sweep("fashion"));
+  store.add_trials(id, sample_trials(3));
+  const auto rows = store.trials(id);
+
+  store.start_trial(rows[0].id);
+  TrialOutcome outcome = completed(3, 0.75);
+  outcome.final_epoch = sample_epoch(1);
+  outcome.weights = std::make_shared<const TrialWeights>(sample_weights(0.5f));
+  store.finish_trial(rows[0].id, outcome);
+  const auto stored = store.read_weights(rows[0].id);
+  REQUIRE(stored);
+  CHECK(same_bits(*stored, sample_weights(0.5f)));
+  CHECK(stored->tensors[0].shape == std::vector<std::int64_t>{3, 2});
+  CHECK(stored->preprocessing.class_names == std::vector<std::string>{"cat", "dog"});
+  // A trial finished without weights has none; so has one never run.
+  store.start_trial(rows[1].id);
+  store.finish_trial(rows[1].id, completed(1, 0.5));
+  CHECK_FALSE(store.read_weights(rows[1].id));
+  CHECK_FALSE(store.read_weights(rows[2].id));
+  CHECK(store.trials_with_weights(id) == std::vector<std::int64_t>{rows[0].id});
+  // A reader sees them too.
+  const auto reader = TestType::open(path, Storage::Mode::read_only);
+  CHECK(same_bits(*reader->read_weights(rows[0].id), sample_weights(0.5f)));
+  // And the reports' read does not carry them.
+  CHECK(store.read_sweep(id).trials.size() == 3);
+}
+
+TEMPLATE_TEST_CASE("store: weights go with the outcome or not at all", "[store][weights]",
+                   SqliteBackend) {
+  TempDir dir;
+  const auto store_owned = TestType::open(dir.file("sweep.db"), Storage::Mode::read_write);
+  Storage& store = *store_owned;
+  const auto id = store.create_sweep(sample_sweep("fashion"));
+  store.add_trials(id, sample_trials(2));
+  const auto rows = store.trials(id);
+  TrialOutcome outcome = completed(3, 0.75);
+  outcome.weights = std::make_shared<const TrialWeights>(sample_weights(1.0f));
+  // A pending trial cannot finish: its weights are not written either.
+  CHECK_THROWS_AS(store.finish_trial(rows[0].id, outcome), std::logic_error);
+  CHECK_FALSE(store.read_weights(rows[0].id));
+  // Nor when the next trial of finish_and_start cannot start.
+  store.start_trial(rows[0].id);
+  CHECK_THROWS_AS(store.finish_and_start(rows[0].id, outcome, rows[0].id), std::logic_error);
+  CHECK(store.trials(id)[0].status == TrialStatus::running);
+  CHECK_FALSE(store.read_weights(rows[0].id));
+  store.finish_and_start(rows[0].id, outcome, rows[1].id);
+  CHECK(same_bits(*store.read_weights(rows[0].id), sample_weights(1.0f)));
+  CHECK(store.trials(id)[1].status == TrialStatus::running);
+  // Weights whose values do not fill their shapes are refused, with the outcome.
+  TrialWeights bad = sample_weights(2.0f);
+  bad.tensors[1].values.pop_back();
+  outcome.weights = std::make_shared<const TrialWeights>(bad);
+  CHECK_THROWS_WITH(store.finish_trial(rows[1].id, outcome),
+                    "weights of trial " + std::to_string(rows[1].id) +
+                        ": tensor dense/bias has 1 values for its shape");
+  CHECK(store.trials(id)[1].status == TrialStatus::running);
+  CHECK_FALSE(store.read_weights(rows[1].id));
+}
+
+TEMPLATE_TEST_CASE("store: a trial run again loses its weights, and deleted weights are gone",
+                   "[store][weights]", SqliteBackend) {
+  TempDir dir;
+  const std::string path = dir.file("sweep.db");
+  const auto store_owned = TestType::open(path, Storage::Mode::read_write);
+  Storage& store = *store_owned;
+  const auto id = store.create_sweep(sample_sweep("fashion"));
+  store.add_trials(id, sample_trials(3));
+  const auto rows = store.trials(id);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    store.start_trial(rows[i].id);
+    TrialOutcome outcome = completed(2, 0.5);
+    // The first trial fails (a failed trial runs again); the others complete.
+    if (i == 0) outcome.status = TrialStatus::failed;
+    outcome.weights = std::make_shared<const TrialWeights>(sample_weights(static_cast<float>(i)));
+    store.finish_trial(rows[i].id, outcome);
+  }
+  CHECK(store.trials_with_weights(id).size() == 3);
+  store.start_trial(rows[0].id);
+  CHECK_FALSE(store.read_weights(rows[0].id));
+  store.delete_weights({rows[1].id, rows[0].id});
+  CHECK(store.trials_with_weights(id) == std::vector<std::int64_t>{rows[2].id});
+  CHECK(same_bits(*store.read_weights(rows[2].id), sample_weights(2.0f)));
+  CHECK(raw_query(path, "SELECT count(*) FROM weights") == "1");
+  // Another sweep's trials are not listed as this one's.
+  const auto other = store.create_sweep(sample_sweep("other"));
+  CHECK(store.trials_with_weights(other).empty());
   CHECK(raw_query(path, "PRAGMA foreign_key_check").empty());
 }

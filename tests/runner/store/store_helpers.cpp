@@ -1,9 +1,11 @@
 #include "tests/runner/store/store_helpers.hpp"
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <stdexcept>
 
 #include <sqlite3.h>
@@ -123,6 +125,49 @@ reports::EpochRecord sample_epoch(int epoch) {
                     {"val_f1_score", 0.39 + 0.01 * epoch}};
   record.loss_trace = {2.5 / epoch, 2.25 / epoch, 2.0 / epoch};
   return record;
+}
+
+TrialWeights sample_weights(float seed) {
+  TrialWeights weights;
+  weights.epoch = 3;
+  // A 3 -> 2 dense layer and a 2 -> 2 one without bias; the values include a
+  // NaN, a negative zero, an infinity and a subnormal, which must come back
+  // bit for bit.
+  weights.tensors.push_back(
+      {"dense/kernel",
+       {3, 2},
+       {seed, -0.0f, 1.5f, std::numeric_limits<float>::denorm_min(), -2.25f, 1e-30f}});
+  weights.tensors.push_back({"dense/bias", {2}, {0.125f, -seed}});
+  weights.tensors.push_back({"dense_1/kernel",
+                             {2, 2},
+                             {std::numeric_limits<float>::quiet_NaN(),
+                              std::numeric_limits<float>::infinity(), 3.0f, seed * 2}});
+  weights.preprocessing.dataset = "csv";
+  weights.preprocessing.input = "float32";
+  weights.preprocessing.features = 3;
+  weights.preprocessing.classes = 2;
+  weights.preprocessing.class_names = {"cat", "dog"};
+  weights.preprocessing.offset = {0.5f, -1.0f, 1e6f};
+  weights.preprocessing.scale = {2.0f, 1.0f / 3.0f, 1e-6f};
+  return weights;
+}
+
+bool same_bits(const TrialWeights& a, const TrialWeights& b) {
+  if (a.epoch != b.epoch || a.tensors.size() != b.tensors.size()) return false;
+  const auto bits_equal = [](const std::vector<float>& x, const std::vector<float>& y) {
+    return x.size() == y.size() &&
+           (x.empty() || std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0);
+  };
+  for (std::size_t i = 0; i < a.tensors.size(); ++i) {
+    if (a.tensors[i].name != b.tensors[i].name || a.tensors[i].shape != b.tensors[i].shape ||
+        !bits_equal(a.tensors[i].values, b.tensors[i].values))
+      return false;
+  }
+  const InputPreprocessing& p = a.preprocessing;
+  const InputPreprocessing& q = b.preprocessing;
+  return p.dataset == q.dataset && p.input == q.input && p.features == q.features &&
+         p.classes == q.classes && p.class_names == q.class_names &&
+         bits_equal(p.offset, q.offset) && bits_equal(p.scale, q.scale);
 }
 
 }  // namespace sweep::runner::testing

@@ -57,5 +57,10 @@ std::vector<NewTrial> sample_trials(int count);
 // Epoch `epoch` with every kind of value: the four column metrics, two more,
 // and a three-point trace.
 reports::EpochRecord sample_epoch(int epoch);
+// Weights of a small two-layer model (with NaN, -0, infinity and a subnormal
+// among the values) and a CSV dataset's preprocessing; `seed` varies them.
+TrialWeights sample_weights(float seed);
+// Equal names, shapes and preprocessing, and every float bit for bit.
+bool same_bits(const TrialWeights& a, const TrialWeights& b);
 
 }  // namespace sweep::runner::testing

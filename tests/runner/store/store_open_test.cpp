@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include <sys/stat.h>
@@ -61,13 +62,13 @@ TEST_CASE("store open: a new file gets the latest schema, in WAL mode", "[store]
     CHECK(store.path() == path);
   }
   CHECK(SqliteStorage::kSchemaVersion == sweep::runner::detail::latest_schema_version());
-  CHECK(raw_query(path, "PRAGMA user_version") == "3");
+  CHECK(raw_query(path, "PRAGMA user_version") == "4");
   CHECK(raw_query(path, "PRAGMA application_id") == std::to_string(0x53574550));
   CHECK(raw_query(path, "PRAGMA journal_mode") == "wal");
   CHECK(raw_query(path,
                   "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
                   "WHERE type = 'table' ORDER BY name)") ==
-        "epochs,loss_traces,metrics,sweeps,trials");
+        "epochs,loss_traces,metrics,sweeps,trials,weights");
   // Reopening migrates nothing and keeps the data.
   {
     SqliteStorage store(path, Storage::Mode::read_write);
@@ -86,12 +87,12 @@ TEST_CASE("store open: a version 1 database is migrated with its data", "[store]
   // A reader cannot migrate, and says how to.
   check_refused(path, Storage::Mode::read_only,
                 path +
-                    " has schema version 1, older than this sweep's (3); run or resume a sweep "
+                    " has schema version 1, older than this sweep's (4); run or resume a sweep "
                     "on it to upgrade it");
   REQUIRE(raw_query(path, "PRAGMA user_version") == "1");
 
   SqliteStorage store(path, Storage::Mode::read_write);
-  CHECK(raw_query(path, "PRAGMA user_version") == "3");
+  CHECK(raw_query(path, "PRAGMA user_version") == "4");
   CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
   const auto sweep = store.find_sweep("old");
   REQUIRE(sweep);
@@ -118,6 +119,12 @@ TEST_CASE("store open: a version 1 database is migrated with its data", "[store]
   store.start_trial(fresh.id);
   store.record_epoch(fresh.id, sample_epoch(1));
   CHECK(store.epochs(fresh.id).at(0).loss_trace == sample_epoch(1).loss_trace);
+  // And the weights table (version 4).
+  sweep::runner::TrialOutcome outcome;
+  outcome.weights = std::make_shared<const sweep::runner::TrialWeights>(sample_weights(1.0f));
+  store.finish_trial(fresh.id, outcome);
+  CHECK(same_bits(*store.read_weights(fresh.id), sample_weights(1.0f)));
+  CHECK_FALSE(store.read_weights(10));
 }
 
 TEST_CASE("store open: migration steps are numbered in order", "[store]") {
@@ -178,7 +185,7 @@ TEST_CASE("store open: a newer schema is refused", "[store]") {
   { SqliteStorage store(path, Storage::Mode::read_write); }
   raw_exec(path, "PRAGMA user_version = 7");
   const std::string message =
-      path + " has schema version 7, newer than this sweep understands (3); upgrade sweep";
+      path + " has schema version 7, newer than this sweep understands (4); upgrade sweep";
   check_refused(path, Storage::Mode::read_write, message);
   check_refused(path, Storage::Mode::read_only, message);
   CHECK(raw_query(path, "PRAGMA user_version") == "7");
@@ -200,7 +207,7 @@ TEST_CASE("store open: an empty file becomes a database, but not for a reader", 
   write_bytes(path, "");
   check_refused(path, Storage::Mode::read_only, path + " is not a sweep database (it is empty)");
   SqliteStorage store(path, Storage::Mode::read_write);
-  CHECK(raw_query(path, "PRAGMA user_version") == "3");
+  CHECK(raw_query(path, "PRAGMA user_version") == "4");
 }
 
 TEST_CASE("store open: a folder is not a database", "[store]") {

@@ -39,6 +39,31 @@ std::vector<double> decode_trace(std::span<const std::byte> bytes) {
   return points;
 }
 
+void append_floats(std::span<const float> values, std::vector<std::byte>& bytes) {
+  const std::size_t start = bytes.size();
+  bytes.resize(start + values.size() * 4);
+  std::byte* out = bytes.data() + start;
+  for (const float value : values) {
+    const auto bits = std::bit_cast<std::uint32_t>(value);
+    for (int b = 0; b < 4; ++b) *out++ = static_cast<std::byte>((bits >> (8 * b)) & 0xFF);
+  }
+}
+
+std::vector<float> decode_floats(std::span<const std::byte> bytes) {
+  if (bytes.size() % 4 != 0) {
+    throw SqliteFailure("stored float32 values are not a whole number of 4-byte values",
+                        SQLITE_CORRUPT);
+  }
+  std::vector<float> values(bytes.size() / 4);
+  const std::byte* in = bytes.data();
+  for (float& value : values) {
+    std::uint32_t bits = 0;
+    for (int b = 0; b < 4; ++b) bits |= static_cast<std::uint32_t>(*in++) << (8 * b);
+    value = std::bit_cast<float>(bits);
+  }
+  return values;
+}
+
 std::string encode_metrics_json(const std::map<std::string, double>& metrics) {
   auto object = nlohmann::json::object();
   for (const auto& [name, value] : metrics) {

@@ -16,6 +16,12 @@ std::vector<std::byte> encode_trace(const std::vector<double>& points);
 // Throws SqliteFailure (SQLITE_CORRUPT) when the size is not a multiple of 8.
 std::vector<double> decode_trace(std::span<const std::byte> bytes);
 
+// float32 values as a BLOB of IEEE 754 binary32 values in little-endian
+// order, 4 bytes each (weights, offsets and scales), bit for bit.
+void append_floats(std::span<const float> values, std::vector<std::byte>& bytes);
+// Throws SqliteFailure (SQLITE_CORRUPT) when the size is not a multiple of 4.
+std::vector<float> decode_floats(std::span<const std::byte> bytes);
+
 // Test metrics as a JSON object. JSON has no NaN or infinity, so those are
 // written as the strings "nan", "inf" and "-inf".
 std::string encode_metrics_json(const std::map<std::string, double>& metrics);

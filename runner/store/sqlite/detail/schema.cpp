@@ -3,6 +3,7 @@
 #include <array>
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include "runner/store/sqlite/detail/connection.hpp"
 #include "runner/store/sqlite/detail/statement.hpp"
@@ -97,10 +98,28 @@ constexpr const char* kVersion3 = R"sql(
 ALTER TABLE sweeps ADD COLUMN data_json TEXT NOT NULL DEFAULT '{}';
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// Version 4: the weights of trained models (storage.weights), one row per
+// trial, in a table of their own: the blobs never sit in the pages that
+// listings and reports read (trials, epochs). `tensors_json` names and shapes
+// the float32 values of `data` (little-endian, concatenated in order);
+// `preprocessing_json` and `preprocessing` (offset then scale, float32) say
+// what the dataset did to the inputs.
+constexpr const char* kVersion4 = R"sql(
+CREATE TABLE weights (
+  trial_id INTEGER PRIMARY KEY REFERENCES trials (id) ON DELETE CASCADE,
+  epoch INTEGER NOT NULL,
+  tensors_json TEXT NOT NULL,
+  data BLOB NOT NULL,
+  preprocessing_json TEXT NOT NULL,
+  preprocessing BLOB NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "sweeps, trials, epochs, metrics", kVersion1},
     {2, "loss traces, trial cost", kVersion2},
     {3, "facts about the sweep's data", kVersion3},
+    {4, "weights of trained models", kVersion4},
 }};
 
 }  // namespace
@@ -114,6 +133,15 @@ int latest_schema_version() {
 }
 
 SchemaState inspect_schema(Connection& connection) {
+  // One read transaction: another process creating the database commits its
+  // tables, application id and version at once, and the three reads below
+  // must all see the file before or all after (read apart, a racing run took
+  // a half-read new database for another application's).
+  connection.exec("BEGIN");
+  struct EndRead {
+    Connection& connection;
+    ~EndRead() { sqlite3_exec(connection.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+  } end_read{connection};
   SchemaState state;
   state.application_id = static_cast<std::int32_t>(connection.query_int("PRAGMA application_id"));
   state.user_version = static_cast<int>(connection.query_int("PRAGMA user_version"));
