@@ -391,6 +391,9 @@ TrialResult TrialRun::finish(const std::string& pruned_reason) {
         result.outcome.error = decision->reason;
         if (history.partial_epoch) result.outcome.final_epoch = to_record(*history.partial_epoch);
         keep_weights();
+        // Interrupted before a rung's cut is looked at, and again below when it
+        // waited at a rung: the same outcome, two different moments.
+        // NOLINTNEXTLINE(bugprone-branch-clone)
       } else if (s.hook->interrupted()) {
         result.outcome.status = TrialStatus::interrupted;
       } else if (!pruned_reason.empty()) {
