@@ -44,6 +44,7 @@ struct Pass {
   Matrix probabilities;             // softmax of the logits when softmax is fused
   Matrix dense_targets;
   std::vector<std::int32_t> labels;
+  std::vector<float> weights;  // per row, from the class weights (training only)
   std::vector<std::size_t> indices;
 };
 
@@ -73,6 +74,7 @@ struct Sequential::Impl {
 
   std::vector<Matrix> best_weights;
   bool has_best = false;
+  std::vector<float> class_weights;  // this fit's; empty = unweighted
 
   std::size_t output_units() const { return layers.empty() ? 0 : layers.back()->output_width(); }
 
@@ -136,7 +138,13 @@ struct Sequential::Impl {
                      Rng& rng) {
     const Matrix& output = forward(train, data, first, count, true, rng);
     Matrix& grad_output = grad_activations.back();
-    double value = batch_loss(train, count, &grad_output);
+    if (!class_weights.empty()) {
+      // Grows only with the batch shape, as the other buffers.
+      train.weights.resize(std::max(train.weights.size(), count));
+      for (std::size_t i = 0; i < count; ++i)
+        train.weights[i] = class_weights[static_cast<std::size_t>(train.labels[i])];
+    }
+    double value = batch_loss(train, count, &grad_output, !class_weights.empty());
     value += l2_penalty();
     for (auto& metric : metrics) {
       metric->update(output, std::span<const std::int32_t>(train.labels.data(), count));
@@ -180,15 +188,17 @@ struct Sequential::Impl {
     return pass.probabilities;
   }
 
-  Targets targets(Pass& pass, std::size_t rows) {
+  Targets targets(Pass& pass, std::size_t rows, bool weighted) {
     const std::span<const std::int32_t> labels(pass.labels.data(), rows);
-    if (!loss->needs_dense_targets()) return {labels, nullptr};
+    const std::span<const float> weights =
+        weighted ? std::span<const float>(pass.weights.data(), rows) : std::span<const float>();
+    if (!loss->needs_dense_targets()) return {labels, nullptr, weights};
     fill_dense_targets(labels, static_cast<Eigen::Index>(output_units()), pass.dense_targets);
-    return {labels, &pass.dense_targets};
+    return {labels, &pass.dense_targets, weights};
   }
 
-  double batch_loss(Pass& pass, std::size_t rows, Matrix* grad) {
-    const Targets t = targets(pass, rows);
+  double batch_loss(Pass& pass, std::size_t rows, Matrix* grad, bool weighted = false) {
+    const Targets t = targets(pass, rows, weighted);
     const Matrix& output = pass.activations.back();
     return fused_softmax ? loss->compute_from_logits(output, t, grad)
                          : loss->compute(output, t, grad);
@@ -389,6 +399,13 @@ FitRun::FitRun(Sequential& model, const Split& train, const Split* validation, F
                Rng& rng, const std::vector<Callback*>& callbacks) {
   Sequential::Impl& m = *model.impl_;
   m.check_fit(train, validation, options);
+  const auto classes = static_cast<std::size_t>(std::max<std::size_t>(2, m.output_units()));
+  if (!options.class_weights.empty() && options.class_weights.size() != classes) {
+    throw TrainingError("fit: " + std::to_string(options.class_weights.size()) +
+                        " class weights for " + std::to_string(classes) +
+                        " classes; expected one per class");
+  }
+  m.class_weights = options.class_weights;
   state_ = std::make_unique<State>(model, train, validation, std::move(options), rng);
   State& s = *state_;
   s.validate = validation != nullptr && validation->rows() > 0;

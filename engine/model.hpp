@@ -38,6 +38,10 @@ struct FitOptions {
   // a function of the test's own); empty = the optimizer's constant rate.
   // Each fit makes its own, so copies of these options share no state.
   ScheduleFactory schedule;
+  // Keras's fit(class_weight=...): the training loss weighs each row by its
+  // class's entry (one per class); empty = every row 1. Validation and
+  // evaluate() stay unweighted, as in Keras.
+  std::vector<float> class_weights;
 };
 
 class FitRun;

@@ -50,6 +50,12 @@ std::string check_param(const ParamSpec& spec, const ParamValue& value) {
     case ParamSpec::Kind::string: {
       const auto* text = std::get_if<std::string>(&value);
       std::string accepted = spec.choices.empty() ? "a string" : "one of: " + join(spec.choices);
+      if (spec.accepts_index) {
+        accepted = "a column name or a 0-based column index";
+        const auto* number = std::get_if<double>(&value);
+        if (number != nullptr)
+          return *number >= 0 && *number < 1e9 && std::floor(*number) == *number ? "" : accepted;
+      }
       if (text == nullptr) return accepted;
       if (!spec.choices.empty() &&
           std::find(spec.choices.begin(), spec.choices.end(), *text) == spec.choices.end()) {
@@ -121,6 +127,7 @@ bool ParamReader::boolean(std::string_view name) const {
 std::string ParamReader::string(std::string_view name) const {
   const auto& v = value(name);
   if (const auto* text = std::get_if<std::string>(&v)) return *text;
+  if (const auto* number = std::get_if<double>(&v)) return format_number(*number);  // an index
   throw ConfigError(spec_.name + "." + std::string{name} + ": expected a string");
 }
 

@@ -33,6 +33,11 @@ struct ParamSpec {
   bool max_exclusive = false;
   // Accepted values for the string kind; empty = any string.
   std::vector<std::string> choices;
+  // String kind: a non-negative integer is accepted too, read as its decimal
+  // text (a CSV column by name or 0-based index).
+  bool accepts_index = false;
+  // String kind: a file or folder; the runner resolves it against the spec's folder.
+  bool is_path = false;
   std::string help;  // one line for the README and `sweep --help`-like listings
 };
 

@@ -80,7 +80,9 @@ struct SweepRecord {
   int classes = 0;  // number of classes; chance-level loss is ln(classes)
   // Facts the runner recorded when it loaded the data: "validation_rows"
   // (smallest over the sweep's datasets), "validation_classes" (classes
-  // present in the validation part), ...; empty when unknown.
+  // present in the validation part), "class_names" (class i's name),
+  // "class_weight" and "class_weights" (as given, and per class), "warnings"
+  // and "notes" (the loaders'); empty when unknown.
   nlohmann::json data = nlohmann::json::object();
   // Names of the swept parameters in spec order ("optimizer", "learning_rate", ...).
   std::vector<std::string> swept;

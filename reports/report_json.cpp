@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -40,6 +41,14 @@ json sweep_json(const SweepRecord& sweep) {
           {"classes", sweep.classes},
           {"validation_rows",
            sweep.data.contains("validation_rows") ? sweep.data["validation_rows"] : json(nullptr)},
+          // Class i's name (string labels in sorted order), null when the
+          // labels are the class indices themselves.
+          {"class_names", sweep.data.value("class_names", json(nullptr))},
+          // training.class_weight as given, and the weight per class it made.
+          {"class_weight", sweep.data.contains("class_weights")
+                               ? json{{"given", sweep.data.value("class_weight", json(nullptr))},
+                                      {"weights", sweep.data["class_weights"]}}
+                               : json(nullptr)},
           {"swept", sweep.swept},
           {"trial_count", sweep.trials.size()}};
 }
@@ -161,6 +170,66 @@ const TrialRecord* find_trial(const SweepRecord& sweep, std::int64_t id) {
   return nullptr;
 }
 
+// The test metrics of the best trial: the scalar ones as they are; the
+// confusion counts ("confusion[T][P]", T the label, P the prediction) as a
+// matrix and per-class precision, recall, F1 and support, each class by name
+// when the data has names.
+void add_test_metrics(json& best, const std::map<std::string, double>& metrics,
+                      const json& class_names) {
+  std::map<std::string, double> scalars;
+  std::map<std::pair<std::size_t, std::size_t>, double> cells;
+  std::size_t classes = 0;
+  for (const auto& [name, value] : metrics) {
+    unsigned long t = 0;
+    unsigned long p = 0;
+    if (name.rfind("confusion[", 0) == 0 &&
+        std::sscanf(name.c_str(), "confusion[%lu][%lu]", &t, &p) == 2) {
+      cells[{t, p}] = value;
+      classes = std::max<std::size_t>(classes, std::max(t, p) + 1);
+    } else {
+      scalars[name] = value;
+    }
+  }
+  best["test_metrics"] = metrics_json(scalars);
+  if (classes == 0 || classes > 1000) return;
+  json names = json::array();
+  for (std::size_t c = 0; c < classes; ++c)
+    names.push_back(class_names.is_array() && c < class_names.size() && class_names[c].is_string()
+                        ? class_names[c]
+                        : json(std::to_string(c)));
+  json matrix = json::array();
+  std::vector<double> predicted(classes, 0.0);
+  std::vector<double> actual(classes, 0.0);
+  for (std::size_t t = 0; t < classes; ++t) {
+    json row = json::array();
+    for (std::size_t p = 0; p < classes; ++p) {
+      const auto found = cells.find({t, p});
+      const double count = found == cells.end() ? 0.0 : found->second;
+      row.push_back(json_number(count));
+      predicted[p] += count;
+      actual[t] += count;
+    }
+    matrix.push_back(std::move(row));
+  }
+  json per_class = json::array();
+  for (std::size_t c = 0; c < classes; ++c) {
+    const auto hit = cells.find({c, c});
+    const double tp = hit == cells.end() ? 0.0 : hit->second;
+    const double precision = predicted[c] > 0 ? tp / predicted[c] : 0.0;
+    const double recall = actual[c] > 0 ? tp / actual[c] : 0.0;
+    const double f1 =
+        precision + recall > 0 ? 2.0 * precision * recall / (precision + recall) : 0.0;
+    per_class.push_back({{"class", c},
+                         {"name", names[c]},
+                         {"precision", json_number(precision)},
+                         {"recall", json_number(recall)},
+                         {"f1_score", json_number(f1)},
+                         {"support", json_number(actual[c])}});
+  }
+  best["test_confusion"] = {{"classes", names}, {"matrix", std::move(matrix)}};
+  best["test_per_class"] = std::move(per_class);
+}
+
 json best_json(const SweepRecord& sweep, const std::vector<RankEntry>& ranking) {
   if (ranking.empty() || !is_rankable(ranking.front())) return nullptr;
   const RankEntry& winner = ranking.front();
@@ -198,7 +267,7 @@ json best_json(const SweepRecord& sweep, const std::vector<RankEntry>& ranking) 
     best["best_epoch_metrics"] = std::move(at_best);
     best["final_metrics"] =
         chosen->epochs.empty() ? json::object() : metrics_json(chosen->epochs.back().metrics);
-    best["test_metrics"] = metrics_json(chosen->test_metrics);
+    add_test_metrics(best, chosen->test_metrics, sweep.data.value("class_names", json()));
   }
   return best;
 }
@@ -378,12 +447,19 @@ json build_report(const SweepRecord& sweep) {
     warnings.push_back(fmt::format("{} of {} trials diverged{}", diverged, total,
                                    where.empty() ? "" : ": " + where));
   }
+  // What the loaders said of the validation part (sorted rows, one class);
+  // a sweep stored before they said it has only the count of classes.
+  const auto data_warnings = sweep.data.find("warnings");
   const auto validation_classes = sweep.data.find("validation_classes");
-  if (validation_classes != sweep.data.end() && validation_classes->is_number() &&
-      validation_classes->get<int>() == 1)
+  if (data_warnings != sweep.data.end() && data_warnings->is_array()) {
+    for (const json& warning : *data_warnings)
+      if (warning.is_string()) warnings.push_back(warning.get<std::string>());
+  } else if (validation_classes != sweep.data.end() && validation_classes->is_number() &&
+             validation_classes->get<int>() == 1) {
     warnings.push_back(
         "the validation part holds a single class: its metrics cannot tell the trials apart "
         "(shuffle the rows, or give a validation file)");
+  }
   if (failed > 0)
     warnings.push_back(fmt::format("{} of {} trials failed{}", failed, total,
                                    first_error.empty() ? "" : "; the first error: " + first_error));

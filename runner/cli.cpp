@@ -72,9 +72,11 @@ int run_cli(int argc, char** argv, Cluster* cluster) {
   add_run_options(resume);
   on(resume, cli::cmd_resume);
 
-  auto* validate = app.add_subcommand("validate", "check a spec without running it");
+  auto* validate =
+      app.add_subcommand("validate", "check a spec and open its data without running it");
   validate->add_option("spec", args.spec, "the sweep spec (JSON)")->required();
   add_overrides(validate);
+  validate->add_flag("--no-data", args.no_data, "check the spec only; do not open the data");
   on(validate, cli::cmd_validate);
 
   auto* plan = app.add_subcommand("plan", "list the trials a spec would run, and which are done");

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <set>
+#include <stdexcept>
 
+#include "engine/errors.hpp"
 #include "engine/tensor.hpp"
 #include "runner/errors.hpp"
 #include "runner/memory_estimate.hpp"
@@ -95,23 +98,43 @@ void check_memory(const Spec& spec, const std::vector<TrialPlan>& plans, const S
 
 SweepData load_sweep_data(const Spec& spec, const std::vector<TrialPlan>& plans) {
   SweepData out;
+  std::vector<SpecProblem> problems;
+  const auto report = [&problems](const std::string& path, const std::string& message) {
+    for (const auto& p : problems)
+      if (p.path == path && p.message == message) return;
+    problems.push_back({path, message});
+  };
+  std::set<std::string> unloadable;
   for (const auto& plan : plans) {
     const std::string key = plan.config["dataset"].dump();
-    if (out.datasets.count(key) != 0) continue;
-    auto data = engine::load_dataset(to_component(plan.config["dataset"]), spec.seed);
-    const std::size_t units = output_units(plan.config["model"]);
-    const bool binary_ok = units == 1 && data->classes == 2;
-    if (units != data->classes && !binary_ok) {
-      throw SpecError(
-          spec.source,
-          {{"model.layers", fmt::format("the last layer has {} units but dataset {} has {} "
-                                        "classes; give it {} units",
-                                        units, data->name, data->classes, data->classes)}});
+    if (unloadable.count(key) != 0) continue;
+    if (out.datasets.count(key) == 0) {
+      try {
+        auto data = engine::load_dataset(to_component(plan.config["dataset"]), spec.seed);
+        out.dead_accuracies[key] = dead_accuracy(
+            data->validation.rows() > 0 ? data->validation.labels() : data->train.labels());
+        out.datasets.emplace(key, std::move(data));
+      } catch (const engine::EngineError& e) {
+        report("dataset", e.what());
+        unloadable.insert(key);
+        continue;
+      }
     }
-    out.dead_accuracies[key] = dead_accuracy(data->validation.rows() > 0 ? data->validation.labels()
-                                                                         : data->train.labels());
-    out.datasets.emplace(key, std::move(data));
+    const engine::Dataset& data = *out.datasets.at(key);
+    const std::size_t units = output_units(plan.config["model"]);
+    const bool binary_ok = units == 1 && data.classes == 2;
+    if (units != data.classes && !binary_ok) {
+      report("model.layers", fmt::format("the last layer has {} units but dataset {} has {} "
+                                         "classes; give it {} units",
+                                         units, data.name, data.classes, data.classes));
+    }
+    try {
+      class_weights(plan.config["training"].value("class_weight", nlohmann::json()), data);
+    } catch (const std::invalid_argument& e) {
+      report("training.class_weight", e.what());
+    }
   }
+  if (!problems.empty()) throw SpecError(spec.source, std::move(problems));
   check_memory(spec, plans, out);
   return out;
 }

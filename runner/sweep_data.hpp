@@ -26,9 +26,10 @@ struct SweepData {
   std::map<std::string, double> dead_accuracies;
 };
 
-// Loads every distinct dataset the plans use, once. Throws SpecError when a
-// model's output does not fit its dataset's classes, engine errors when a
-// dataset cannot be loaded.
+// Loads every distinct dataset the plans use, once. Throws one SpecError with
+// every problem: a dataset that cannot be loaded (path "dataset", the
+// loader's message naming the file, line and column), a model whose output
+// does not fit its dataset's classes, a class_weight naming no class.
 SweepData load_sweep_data(const Spec& spec, const std::vector<TrialPlan>& plans);
 
 // A hash of every dataset's shapes, labels and scaled feature values: equal

@@ -26,6 +26,7 @@
 #include "runner/execution/executor.hpp"
 #include "runner/execution/rung_executor.hpp"
 #include "runner/execution/store_sink.hpp"
+#include "runner/hashing.hpp"
 #include "runner/interrupt.hpp"
 #include "runner/progress.hpp"
 #include "runner/pruning/pruner.hpp"
@@ -48,27 +49,52 @@ std::string host_name() {
 }
 
 // What the reports need to know of the loaded data and the spec cannot tell:
-// the smallest validation part (it sets how small a difference is noise) and
-// how many classes it holds. Warns, once per dataset, of a validation part
-// that holds a single class: every validation metric would be meaningless.
-json data_facts(const std::map<std::string, std::shared_ptr<const engine::Dataset>>& datasets) {
+// the smallest validation part (it sets how small a difference is noise), how
+// many classes it holds, the class names (string labels in sorted order), the
+// class weights the training loss used, and the loaders' warnings and notes,
+// which are also printed here, once per dataset.
+json data_facts(const SweepData& data, const std::vector<TrialPlan>& plans) {
   std::size_t rows = 0;
   std::size_t classes = 0;
   bool first = true;
-  for (const auto& [key, data] : datasets) {
-    const auto labels = data->validation.labels();
-    std::set<std::int32_t> present(labels.begin(), labels.end());
-    if (!labels.empty() && present.size() == 1)
-      fmt::print(stderr,
-                 "sweep: warning: the validation part of dataset {} ({} rows) holds only class "
-                 "{}; its metrics cannot rank the trials (shuffle the rows or give a validation "
-                 "file)\n",
-                 data->name, labels.size(), *present.begin());
+  json warnings = json::array();
+  json notes = json::array();
+  json class_names = json::array();
+  for (const auto& [key, dataset] : data.datasets) {
+    const auto labels = dataset->validation.labels();
+    const std::set<std::int32_t> present(labels.begin(), labels.end());
+    for (const auto& warning : dataset->warnings) {
+      fmt::print(stderr, "sweep: warning: {}\n", terminal_safe(warning));
+      warnings.push_back(warning);
+    }
+    for (const auto& note : dataset->notes) {
+      fmt::print(stderr, "sweep: note: {}\n", terminal_safe(note));
+      notes.push_back(note);
+    }
+    if (first) class_names = dataset->class_names;
     if (first || labels.size() < rows) rows = labels.size();
     if (first || present.size() < classes) classes = present.size();
     first = false;
   }
-  return json{{"validation_rows", rows}, {"validation_classes", classes}};
+  json facts{{"validation_rows", rows},
+             {"validation_classes", classes},
+             {"warnings", std::move(warnings)},
+             {"notes", std::move(notes)}};
+  if (!class_names.empty()) facts["class_names"] = std::move(class_names);
+  // The class weights of the first configuration that has any (a swept
+  // class_weight shows in each trial's config).
+  for (const auto& plan : plans) {
+    const json& class_weight = plan.config["training"].value("class_weight", json());
+    if (class_weight.is_null()) continue;
+    const auto& dataset = *data.datasets.at(plan.config["dataset"].dump());
+    json weights = json::array();
+    for (const float weight : class_weights(class_weight, dataset))
+      weights.push_back(round6(static_cast<double>(weight)));
+    facts["class_weight"] = class_weight;
+    facts["class_weights"] = std::move(weights);
+    break;
+  }
+  return facts;
 }
 
 }  // namespace
@@ -174,7 +200,7 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   }
   LeaseKeeper keeper(store, sweep_id, owner, Storage::kLeaseSeconds);
   if (existing) store.recover_interrupted(sweep_id);
-  store.set_sweep_data(sweep_id, data_facts(data.datasets).dump());
+  store.set_sweep_data(sweep_id, data_facts(data, plans).dump());
 
   std::vector<NewTrial> rows;
   rows.reserve(plans.size());

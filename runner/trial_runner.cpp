@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include <fmt/format.h>
@@ -108,6 +109,36 @@ class RunnerHook : public engine::Callback {
   std::exception_ptr fatal_;
 };
 
+// The test set's confusion counts, as test metrics "confusion[T][P]" (T the
+// label, P the prediction: argmax, or one unit's output >= threshold: 0.5, or
+// 0 for logits), for the reports' per-class metrics and matrix; left out
+// above kMaxConfusionClasses classes, whose matrix no one reads.
+constexpr std::size_t kMaxConfusionClasses = 20;
+void add_confusion(engine::Sequential& model, const engine::Dataset& data, float threshold,
+                   std::map<std::string, double>& metrics) {
+  const std::size_t classes = std::max<std::size_t>(2, data.classes);
+  if (classes > kMaxConfusionClasses) return;
+  engine::Matrix output;
+  model.predict(data.test, output);
+  std::vector<double> counts(classes * classes, 0.0);
+  const auto labels = data.test.labels();
+  for (Eigen::Index r = 0; r < output.rows(); ++r) {
+    std::size_t predicted = 0;
+    if (output.cols() == 1) {
+      predicted = output(r, 0) >= threshold ? 1 : 0;
+    } else {
+      Eigen::Index best = 0;
+      output.row(r).maxCoeff(&best);
+      predicted = static_cast<std::size_t>(best);
+    }
+    const auto label = static_cast<std::size_t>(labels[static_cast<std::size_t>(r)]);
+    if (label < classes && predicted < classes) counts[label * classes + predicted] += 1.0;
+  }
+  for (std::size_t t = 0; t < classes; ++t)
+    for (std::size_t p = 0; p < classes; ++p)
+      metrics[fmt::format("confusion[{}][{}]", t, p)] = counts[t * classes + p];
+}
+
 }  // namespace
 
 double dead_accuracy(std::span<const std::int32_t> labels) {
@@ -119,6 +150,44 @@ double dead_accuracy(std::span<const std::int32_t> labels) {
   const double n = static_cast<double>(labels.size());
   const double chance = static_cast<double>(most) / n;
   return chance + std::max(0.02, 2.0 * std::sqrt(chance * (1.0 - chance) / n));
+}
+
+std::vector<float> class_weights(const json& class_weight, const engine::Dataset& data) {
+  if (class_weight.is_null()) return {};
+  const std::size_t classes = std::max<std::size_t>(2, data.classes);
+  std::vector<float> weights(classes, 1.0f);
+  if (class_weight.is_string()) {  // "balanced"
+    std::vector<std::size_t> counts(classes, 0);
+    const auto labels = data.train.labels();
+    for (const std::int32_t label : labels)
+      if (label >= 0 && static_cast<std::size_t>(label) < classes)
+        ++counts[static_cast<std::size_t>(label)];
+    const auto present = static_cast<double>(
+        std::count_if(counts.begin(), counts.end(), [](std::size_t c) { return c > 0; }));
+    for (std::size_t c = 0; c < classes; ++c)
+      if (counts[c] > 0)
+        weights[c] = static_cast<float>(static_cast<double>(labels.size()) /
+                                        (present * static_cast<double>(counts[c])));
+    return weights;
+  }
+  for (const auto& [key, weight] : class_weight.items()) {
+    std::optional<std::size_t> index;
+    const auto named = std::find(data.class_names.begin(), data.class_names.end(), key);
+    if (named != data.class_names.end()) {
+      index = static_cast<std::size_t>(named - data.class_names.begin());
+    } else if (!key.empty() && key.size() < 10 &&
+               std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      index = std::stoul(key);
+    }
+    if (!index || *index >= classes) {
+      std::string known = fmt::format("0..{}", classes - 1);
+      if (!data.class_names.empty()) known += " or one of: " + engine::join(data.class_names);
+      throw std::invalid_argument(fmt::format(
+          "\"{}\" is not a class of dataset {}; expected a class index {}", key, data.name, known));
+    }
+    weights[*index] = weight.get<float>();
+  }
+  return weights;
 }
 
 engine::Component to_component(const json& object, const std::string& name_key) {
@@ -183,6 +252,7 @@ struct TrialRun::State {
     options.best_monitor = settings.objective_metric;
     options.best_maximize = settings.maximize;
     options.schedule = engine::schedule_factory(to_component(training["schedule"]));
+    options.class_weights = class_weights(training.value("class_weight", json()), data);
 
     const engine::Split* validation = data.validation.rows() > 0 ? &data.validation : nullptr;
     TrialContext context;
@@ -321,6 +391,9 @@ TrialResult TrialRun::finish(const std::string& pruned_reason) {
         result.outcome.error = decision->reason;
         if (history.partial_epoch) result.outcome.final_epoch = to_record(*history.partial_epoch);
         keep_weights();
+        // Interrupted before a rung's cut is looked at, and again below when it
+        // waited at a rung: the same outcome, two different moments.
+        // NOLINTNEXTLINE(bugprone-branch-clone)
       } else if (s.hook->interrupted()) {
         result.outcome.status = TrialStatus::interrupted;
       } else if (!pruned_reason.empty()) {
@@ -336,6 +409,8 @@ TrialResult TrialRun::finish(const std::string& pruned_reason) {
         if (data.test.rows() > 0) {
           if (s.model.has_best_weights()) s.model.restore_best_weights();
           result.outcome.test_metrics = s.model.evaluate(data.test);
+          const bool logits = s.settings.config["training"]["loss"].value("from_logits", false);
+          add_confusion(s.model, data, logits ? 0.0f : 0.5f, result.outcome.test_metrics);
         }
         keep_weights();
       }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -103,6 +104,14 @@ std::size_t output_units(const nlohmann::json& model);
 // that), plus two binomial standard errors (at least 0.02) of noise. NaN for
 // no labels.
 double dead_accuracy(std::span<const std::int32_t> labels);
+
+// training.class_weight for `data`, one weight per class (at least 2, as the
+// loss sees a 1-unit binary output): "balanced" is Keras's and scikit-learn's
+// n_samples / (n_classes * count) over the training part (n_classes: the
+// classes present there; an absent class gets 1); an object gives a class,
+// by index or by name, its weight, and every other class 1. Empty for
+// null. Throws std::invalid_argument naming a class that is not the data's.
+std::vector<float> class_weights(const nlohmann::json& class_weight, const engine::Dataset& data);
 
 // Converts a resolved component object ({"name": ..., params}) to the engine's form.
 engine::Component to_component(const nlohmann::json& object, const std::string& name_key = "name");

@@ -5,7 +5,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -100,9 +102,22 @@ std::optional<float> parse_number(std::string_view text) {
   return value;
 }
 
+// The texts that stand for no value (pandas' defaults, and UCI's "?").
+bool is_missing(std::string_view text) {
+  for (const char* marker : {"", "NA", "N/A", "NaN", "nan", "null", "?"})
+    if (text == marker) return true;
+  return false;
+}
+
+std::string missing_text(std::string_view text) {
+  return text.empty() ? std::string{"empty cell"}
+                      : "\"" + std::string{text} + "\" (a missing value)";
+}
+
 struct Table {
   std::vector<std::string> header;  // empty without a header line
   std::size_t columns = 0;
+  std::size_t dropped = 0;          // rows left out for a missing value (Missing::drop)
   std::vector<float> x;             // rows * (columns - 1)
   std::vector<std::string> labels;  // one per row, as written
 };
@@ -122,7 +137,11 @@ std::size_t resolve_label_column(const CsvOptions& o, const Table& table) {
   if (error != std::errc{} || stop != end) {
     std::string message = "csv: label_column \"" + o.label_column + "\" is not a column of " +
                           o.path + "; expected a 0-based index";
-    if (!table.header.empty()) message += " or one of: " + join(table.header);
+    if (!table.header.empty()) {
+      message += " or one of: " + join(table.header);
+    } else {
+      message += " (the file has no header, so columns have no names)";
+    }
     throw DatasetError(message);
   }
   if (index >= table.columns) {
@@ -157,6 +176,18 @@ Table read_table(const std::string& path, const CsvOptions& o, const Table* expe
     if (too_long)
       throw DatasetError(where + "line longer than " + std::to_string(kMaxLineBytes) +
                          " bytes; expected one row of numbers per line");
+    if (line.find('\0') != std::string::npos) {
+      const std::string extension = std::filesystem::path(path).extension().string();
+      std::string hint;
+      if (extension == ".npz" || extension == ".npy") {
+        hint = "; for NumPy files use dataset \"npz\" or \"npy\"";
+      } else if (extension == ".xlsx" || extension == ".xls") {
+        hint = "; save the sheet as CSV";
+      } else if (extension == ".gz" || extension == ".zip") {
+        hint = "; decompress it first";
+      }
+      throw DatasetError(path + ": binary data, not a CSV text file" + hint);
+    }
     if (trim(line).empty()) continue;
     if (!split_fields(line, fields)) throw DatasetError(where + "unterminated quote");
     if (fields.size() > kMaxFields)
@@ -189,8 +220,33 @@ Table read_table(const std::string& path, const CsvOptions& o, const Table* expe
       throw DatasetError(where + std::to_string(fields.size()) + " fields; expected " +
                          std::to_string(table.columns));
     }
+    // A row with a missing value: left out, or NaN for the training mean.
+    bool drop = false;
+    for (std::size_t column = 0; column < fields.size() && !drop; ++column) {
+      if (column == label_column || !is_missing(fields[column])) continue;
+      if (o.missing == Missing::error)
+        throw DatasetError(where + column_text(table, column) + ": " +
+                           missing_text(fields[column]) +
+                           "; set dataset.missing to \"drop\" or \"mean\"");
+      drop = o.missing == Missing::drop;
+    }
+    if (is_missing(fields[label_column])) {
+      if (o.missing != Missing::drop)
+        throw DatasetError(where + "label " + column_text(table, label_column) + ": " +
+                           missing_text(fields[label_column]) +
+                           "; set dataset.missing to \"drop\" to leave such rows out");
+      drop = true;
+    }
+    if (drop) {
+      ++table.dropped;
+      continue;
+    }
     for (std::size_t column = 0; column < fields.size(); ++column) {
       if (column == label_column) continue;
+      if (is_missing(fields[column])) {
+        table.x.push_back(std::numeric_limits<float>::quiet_NaN());
+        continue;
+      }
       const auto value = parse_number(fields[column]);
       if (!value) {
         throw DatasetError(where + column_text(table, column) + ": \"" + fields[column] +
@@ -198,11 +254,15 @@ Table read_table(const std::string& path, const CsvOptions& o, const Table* expe
       }
       table.x.push_back(*value);
     }
-    if (fields[label_column].empty()) throw DatasetError(where + "empty label");
     table.labels.push_back(fields[label_column]);
   }
   if (in.bad()) throw DatasetError("cannot read " + path);
-  if (table.labels.empty()) throw DatasetError(path + ": no data rows");
+  if (table.labels.empty())
+    throw DatasetError(
+        path + ": no data rows" +
+        (table.dropped > 0
+             ? " left after dropping " + std::to_string(table.dropped) + " with missing values"
+             : std::string{}));
   return table;
 }
 
@@ -221,15 +281,18 @@ Dataset load_csv(const CsvOptions& o) {
   if (o.path.empty()) throw ConfigError("csv: path is required");
   std::size_t label_column = 0;
   Table train = read_table(o.path, o, nullptr, o.train_limit, label_column);
+  Table validation;
+  if (!o.validation_path.empty())
+    validation = read_table(o.validation_path, o, &train, 0, label_column);
   Table test;
   if (!o.test_path.empty()) test = read_table(o.test_path, o, &train, 0, label_column);
 
-  // Integer labels when every label (train and test) is one; otherwise
-  // strings, numbered in sorted order.
+  // Integer labels when every label (train, validation and test) is one;
+  // otherwise strings, numbered in sorted order.
   bool integers = true;
   long max_label = 0;
   std::set<std::string> names;
-  for (const Table* table : {&train, &test}) {
+  for (const Table* table : {&train, &validation, &test}) {
     for (const auto& label : table->labels) {
       names.insert(label);
       if (const auto id = small_integer(label)) {
@@ -256,19 +319,44 @@ Dataset load_csv(const CsvOptions& o) {
     throw DatasetError(o.path + ": only one class (\"" + *names.begin() + "\") in " +
                        column_text(train, label_column) + "; expected at least 2");
   }
-  auto class_ids = [&](const Table& table) {
-    std::vector<std::int32_t> y;
-    y.reserve(table.labels.size());
+  auto rows_of = [&](Table& table) {
+    detail::Rows rows;
+    rows.y.reserve(table.labels.size());
     for (const auto& label : table.labels) {
-      y.push_back(integers ? static_cast<std::int32_t>(*small_integer(label)) : ids.at(label));
+      rows.y.push_back(integers ? static_cast<std::int32_t>(*small_integer(label)) : ids.at(label));
     }
-    return y;
+    rows.x = std::move(table.x);
+    return rows;
   };
-  std::vector<std::int32_t> train_y = class_ids(train);
-  std::vector<std::int32_t> test_y = class_ids(test);
-  detail::split_and_standardise(dataset, o.path, std::move(train.x), std::move(train_y),
-                                o.validation_split, std::move(test.x), std::move(test_y));
+  const std::pair<const Table*, const std::string*> files[] = {
+      {&train, &o.path}, {&validation, &o.validation_path}, {&test, &o.test_path}};
+  for (const auto& [table, path] : files) {
+    if (table->dropped > 0)
+      dataset.notes.push_back(*path + ": " + std::to_string(table->dropped) + " of " +
+                              std::to_string(table->dropped + table->labels.size()) +
+                              " rows dropped for a missing value (missing: drop)");
+  }
+  const detail::Preparation preparation{.validation_split = o.validation_split,
+                                        .mode = o.split_mode,
+                                        .seed = o.seed,
+                                        .normalization = o.normalize};
+  detail::prepare_parts(dataset, o.path, rows_of(train), rows_of(validation), rows_of(test),
+                        preparation);
   return dataset;
+}
+
+std::vector<std::string> csv_header(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  std::vector<std::string> fields;
+  bool too_long = false;
+  while (in && read_line(in, line, too_long)) {
+    if (too_long) return {};
+    if (trim(line).empty()) continue;
+    if (!split_fields(line, fields)) return {};
+    return fields;
+  }
+  return {};
 }
 
 CsvRows read_csv_rows(const CsvOptions& o, std::size_t features, std::size_t limit) {

@@ -48,12 +48,14 @@ std::vector<std::int32_t> read_labels(IdxFile& file, std::size_t count, std::siz
   return labels;
 }
 
-// Reads the first `limit` rows of an images / labels pair, cut into parts of
-// the given sizes, so that nothing is read or held twice.
+// Reads the first `limit` rows of an images / labels pair, cut into the parts
+// `split` names (one part, every row, when `split` is null), so that nothing
+// is read or held twice: the labels first, then the images a block at a time,
+// each row copied to its place.
 std::vector<Part> read_pair(const std::string& what, const std::string& images_path,
                             const std::string& labels_path, std::size_t limit,
-                            double validation_split, bool split, std::size_t classes,
-                            std::size_t expect_features) {
+                            const IdxDatasetOptions* split, std::uint64_t seed, std::size_t classes,
+                            std::vector<std::int32_t>* file_labels) {
   IdxFile images(images_path, IdxFile::Kind::images);
   IdxFile labels(labels_path, IdxFile::Kind::labels);
   if (images.rows() != labels.rows()) {
@@ -61,26 +63,46 @@ std::vector<Part> read_pair(const std::string& what, const std::string& images_p
                        " images but " + labels_path + " holds " + std::to_string(labels.rows()) +
                        " labels");
   }
-  if (expect_features != 0 && images.row_size() != expect_features) {
-    throw DatasetError(what + ": " + images_path + " holds " + std::to_string(images.height()) +
-                       " x " + std::to_string(images.width()) + " images; expected " +
-                       std::to_string(expect_features) + " pixels as in the training images");
-  }
   const std::size_t rows = limit == 0 ? images.rows() : std::min(limit, images.rows());
-  const std::size_t first = split ? detail::training_rows(rows, validation_split) : rows;
-  if (split && first == 0) {
-    throw DatasetError(what + ": no training rows left of " + std::to_string(rows) + " in " +
-                       images_path + " after the validation split");
+  const std::vector<std::int32_t> all = read_labels(labels, rows, classes);
+  detail::RowSplit parts_rows;
+  if (split != nullptr) {
+    parts_rows = detail::split_rows(all, split->validation_split, split->split_mode, seed);
+    if (parts_rows.train.empty()) {
+      throw DatasetError(what + ": no training rows left of " + std::to_string(rows) + " in " +
+                         images_path + " after the validation split");
+    }
+  } else {
+    parts_rows.train.resize(rows);
+    for (std::size_t i = 0; i < rows; ++i) parts_rows.train[i] = i;
   }
-  std::vector<Part> parts;
-  for (const std::size_t count : {first, rows - first}) {
-    Part part;
-    part.features = images.row_size();
-    part.pixels.resize(count * images.row_size());
-    images.read_rows(part.pixels);
-    part.labels = read_labels(labels, count, classes);
-    parts.push_back(std::move(part));
+  // Where each source row goes: (part, position).
+  const std::size_t row_size = images.row_size();
+  std::vector<std::pair<std::uint8_t, std::size_t>> place(rows);
+  std::vector<Part> parts(split != nullptr ? 2 : 1);
+  const std::vector<std::size_t>* lists[2] = {&parts_rows.train, &parts_rows.validation};
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    const auto& list = *lists[p];
+    parts[p].features = row_size;
+    parts[p].pixels.resize(list.size() * row_size);
+    parts[p].labels.resize(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      place[list[i]] = {static_cast<std::uint8_t>(p), i};
+      parts[p].labels[i] = all[list[i]];
+    }
   }
+  constexpr std::size_t kBlockRows = 1024;
+  std::vector<std::uint8_t> block(std::min(rows, kBlockRows) * row_size);
+  for (std::size_t first = 0; first < rows; first += kBlockRows) {
+    const std::size_t count = std::min(kBlockRows, rows - first);
+    images.read_rows(std::span<std::uint8_t>(block.data(), count * row_size));
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto [p, position] = place[first + i];
+      std::copy_n(block.begin() + static_cast<std::ptrdiff_t>(i * row_size), row_size,
+                  parts[p].pixels.begin() + static_cast<std::ptrdiff_t>(position * row_size));
+    }
+  }
+  if (file_labels != nullptr) *file_labels = all;
   return parts;
 }
 
@@ -111,11 +133,12 @@ Dataset load(const std::string& what, const IdxDatasetOptions& o, std::size_t cl
   std::future<std::vector<Part>> test_future;
   if (!paths[2].empty()) {
     test_future = std::async(std::launch::async, [&] {
-      return read_pair(what, paths[2], paths[3], o.test_limit, 0.0, false, classes, 0);
+      return read_pair(what, paths[2], paths[3], o.test_limit, nullptr, 0, classes, nullptr);
     });
   }
+  std::vector<std::int32_t> file_labels;
   auto train =
-      read_pair(what, paths[0], paths[1], o.train_limit, o.validation_split, true, classes, 0);
+      read_pair(what, paths[0], paths[1], o.train_limit, &o, o.seed, classes, &file_labels);
   std::vector<Part> test;
   if (test_future.valid()) {
     test = test_future.get();
@@ -129,6 +152,10 @@ Dataset load(const std::string& what, const IdxDatasetOptions& o, std::size_t cl
   Dataset dataset;
   dataset.name = what;
   dataset.features = train[0].features;
+  if (fashion) {
+    dataset.class_names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                           "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+  }
   if (classes == 0) {
     for (const auto* parts : {&train, &test}) {
       for (const auto& part : *parts) {
@@ -139,16 +166,20 @@ Dataset load(const std::string& what, const IdxDatasetOptions& o, std::size_t cl
     }
   }
   dataset.classes = classes;
-  // Pixels stay uint8 and become [0, 1] floats batch by batch.
-  const std::vector<float> offset(dataset.features, 0.0f);
-  const std::vector<float> scale(dataset.features, 1.0f / 255.0f);
+  // Pixels stay uint8 and become floats batch by batch: x / 255 into [0, 1]
+  // unless normalize says otherwise (fitted on the training part).
+  const detail::Scaling scaling =
+      detail::fit_scaling(std::span<const std::uint8_t>(train[0].pixels), train[0].labels.size(),
+                          dataset.features, o.normalize);
   auto make = [&](Part& part) {
-    return Split(dataset.features, std::move(part.pixels), {}, std::move(part.labels), offset,
-                 scale);
+    return Split(dataset.features, std::move(part.pixels), {}, std::move(part.labels),
+                 scaling.offset, scaling.scale);
   };
   dataset.train = make(train[0]);
   dataset.validation = make(train[1]);
   if (!test.empty()) dataset.test = make(test[0]);
+  dataset.warnings = detail::validation_warnings(what, file_labels, dataset.validation.labels(),
+                                                 o.split_mode, dataset.class_names);
   return dataset;
 }
 
@@ -162,10 +193,7 @@ Dataset load_idx_dataset(const IdxDatasetOptions& options) {
 Dataset load_fashion_mnist(const IdxDatasetOptions& options) {
   IdxDatasetOptions o = options;
   if (o.path.empty()) o.path = fashion_mnist_folder;
-  Dataset dataset = load("fashion_mnist", o, 10, true);
-  dataset.class_names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                         "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
-  return dataset;
+  return load("fashion_mnist", o, 10, true);
 }
 
 }  // namespace sweep::engine

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "engine/datasets/dataset.hpp"
+#include "engine/datasets/preparation.hpp"
 
 namespace sweep::engine {
 
@@ -16,6 +18,9 @@ struct IdxDatasetOptions {
   std::size_t train_limit = 0;  // first rows of the training files; 0 = all
   std::size_t test_limit = 0;   // first rows of the test files; 0 = all
   double validation_split = 0.1;
+  SplitMode split_mode = SplitMode::stratified;
+  std::uint64_t seed = 0;  // the sweep's: shuffles a stratified split
+  Normalization normalize = Normalization::rescale;
 };
 
 // Any folder of the four files; the test pair may be absent (no test set).

@@ -207,8 +207,12 @@ Dataset make_synthetic(const SyntheticOptions& options, std::uint64_t seed) {
   dataset.name = o.kind;
   dataset.features = train.features;
   dataset.classes = o.classes;
-  detail::split_and_standardise(dataset, o.kind, std::move(train.x), std::move(train.y),
-                                o.validation_split, std::move(test.x), std::move(test.y));
+  const detail::Preparation preparation{.validation_split = o.validation_split,
+                                        .mode = o.split_mode,
+                                        .seed = seed,
+                                        .normalization = Normalization::standard};
+  detail::prepare_parts(dataset, o.kind, {std::move(train.x), std::move(train.y)}, {},
+                        {std::move(test.x), std::move(test.y)}, preparation);
   return dataset;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/datasets/dataset.hpp"
+#include "engine/datasets/preparation.hpp"
 
 namespace sweep::engine {
 
@@ -24,11 +25,12 @@ struct SyntheticOptions {
   double factor = 0.5;           // circles: inner radius / outer radius
   double cluster_std = 1.0;      // blobs
   double validation_split = 0.1;
+  SplitMode split_mode = SplitMode::stratified;
 };
 
-// Generates the rows in class order, shuffles them once (seeded) and takes the
-// last validation_split as validation; the test set comes from an independent
-// stream of the same seed. Standardised on the training part.
+// Generates the rows in class order, shuffles them once (seeded) and splits
+// off validation_split as validation (split_mode); the test set comes from an
+// independent stream of the same seed. Standardised on the training part.
 Dataset make_synthetic(const SyntheticOptions& options, std::uint64_t seed);
 
 namespace detail {

@@ -30,27 +30,31 @@ double CategoricalCrossentropy::compute_from_logits(const Matrix& logits, const 
     for (Eigen::Index c = 0; c < cols; ++c) sum += std::exp(static_cast<double>(z[c] - max));
     const double log_sum = std::log(sum) + static_cast<double>(max);
     // loss = sum_j y_j (logsumexp - z_j); gradient = softmax * sum_j y_j - y.
+    const double w = targets.weight(r);
     double mass = 1.0;
     if (sparse_) {
-      total += log_sum - static_cast<double>(z[targets.labels[static_cast<std::size_t>(r)]]);
+      total += w * (log_sum - static_cast<double>(z[targets.labels[static_cast<std::size_t>(r)]]));
     } else {
       const float* y = targets.dense->data() + r * cols;
       mass = 0.0;
+      double row = 0.0;
       for (Eigen::Index c = 0; c < cols; ++c) {
         mass += y[c];
-        total += static_cast<double>(y[c]) * (log_sum - static_cast<double>(z[c]));
+        row += static_cast<double>(y[c]) * (log_sum - static_cast<double>(z[c]));
       }
+      total += w * row;
     }
     if (grad == nullptr) continue;
     float* g = grad->data() + r * cols;
-    const auto scale = static_cast<float>(mass * inverse_rows);
+    const double row_scale = w * inverse_rows;
+    const auto scale = static_cast<float>(mass * row_scale);
     const auto inverse_sum = static_cast<float>(1.0 / sum);
     for (Eigen::Index c = 0; c < cols; ++c) g[c] = std::exp(z[c] - max) * inverse_sum * scale;
     if (sparse_) {
-      g[targets.labels[static_cast<std::size_t>(r)]] -= static_cast<float>(inverse_rows);
+      g[targets.labels[static_cast<std::size_t>(r)]] -= static_cast<float>(row_scale);
     } else {
       const float* y = targets.dense->data() + r * cols;
-      for (Eigen::Index c = 0; c < cols; ++c) g[c] -= static_cast<float>(y[c] * inverse_rows);
+      for (Eigen::Index c = 0; c < cols; ++c) g[c] -= static_cast<float>(y[c] * row_scale);
     }
   }
   return total * inverse_rows;
@@ -75,22 +79,24 @@ double CategoricalCrossentropy::from_probabilities(const Matrix& output, const T
       if (sparse_) return targets.labels[static_cast<std::size_t>(r)] == c ? 1.0 : 0.0;
       return (*targets.dense)(r, c);
     };
+    const double w = targets.weight(r);
     double weighted = 0.0;  // sum_j g_j q_j
     for (Eigen::Index c = 0; c < cols; ++c) {
       const double y = target(c);
       if (y == 0.0) continue;
       const double q = static_cast<double>(p[c]) / sum;
       const double clipped = std::clamp(q, eps, 1.0 - eps);
-      total -= y * std::log(clipped);
+      total -= w * y * std::log(clipped);
       if (q > eps && q < 1.0 - eps) weighted += -y;  // g_j q_j = -y_j
     }
     if (grad == nullptr) continue;
     float* g = grad->data() + r * cols;
+    const double row_scale = w * inverse_rows;
     for (Eigen::Index c = 0; c < cols; ++c) {
       const double y = target(c);
       const double q = static_cast<double>(p[c]) / sum;
       const double dq = (y != 0.0 && q > eps && q < 1.0 - eps) ? -y / q : 0.0;
-      g[c] = static_cast<float>((dq - weighted) / sum * inverse_rows);
+      g[c] = static_cast<float>((dq - weighted) / sum * row_scale);
     }
   }
   return total * inverse_rows;

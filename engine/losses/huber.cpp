@@ -12,16 +12,18 @@ double Huber::compute(const Matrix& output, const Targets& targets, Matrix* grad
   const float* out = output.data();
   const float* target = targets.dense->data();
   float* g = grad != nullptr ? grad->data() : nullptr;
+  const Eigen::Index cols = output.cols();
   double total = 0.0;
   for (Eigen::Index i = 0; i < output.size(); ++i) {
     const double error = static_cast<double>(out[i]) - target[i];
     const double magnitude = std::abs(error);
+    const double w = targets.weight(i / cols);
     if (magnitude <= delta_) {
-      total += 0.5 * error * error;
-      if (g != nullptr) g[i] = static_cast<float>(error * scale);
+      total += w * 0.5 * error * error;
+      if (g != nullptr) g[i] = static_cast<float>(error * w * scale);
     } else {
-      total += delta_ * (magnitude - 0.5 * delta_);
-      if (g != nullptr) g[i] = static_cast<float>((error > 0 ? delta_ : -delta_) * scale);
+      total += w * delta_ * (magnitude - 0.5 * delta_);
+      if (g != nullptr) g[i] = static_cast<float>((error > 0 ? delta_ : -delta_) * w * scale);
     }
   }
   return total * scale;

@@ -1,10 +1,9 @@
 // The loss interface. Losses are stateless: compute() returns the sample-mean
-// loss of a batch and, on request, its gradient with respect to the model
-// output (already divided by the batch size). Targets come from integer class
-// labels: `labels` always, and `dense` (the labels in the output's shape: a
-// one-hot row when the output is wider than 1, else the label value itself)
-// for the losses that ask for it. The trainer fills `dense` into a buffer it
-// reuses (fill_dense_targets), so no batch allocates.
+// (or, with Targets::weights, the weighted sample-mean) loss of a batch and, on request, its
+// gradient with respect to the model output (already divided by the batch size). Targets come from
+// integer class labels: `labels` always, and `dense` (the labels in the output's shape: a one-hot
+// row when the output is wider than 1, else the label value itself) for the losses that ask for it.
+// The trainer fills `dense` into a buffer it reuses (fill_dense_targets), so no batch allocates.
 // Softmax + cross-entropy fusion: when the model's last layer ends in softmax
 // and fuses_softmax() is true, the trainer keeps the logits and calls
 // compute_from_logits instead, so logits of any finite size give a finite
@@ -23,8 +22,18 @@
 namespace sweep::engine {
 
 struct Targets {
+  Targets(std::span<const std::int32_t> labels_, const Matrix* dense_ = nullptr,
+          std::span<const float> weights_ = {})
+      : labels(labels_), dense(dense_), weights(weights_) {}
   std::span<const std::int32_t> labels;  // one class index per row
-  const Matrix* dense = nullptr;         // see fill_dense_targets; null when not needed
+  const Matrix* dense;                   // see fill_dense_targets; null when not needed
+  // One weight per row (Keras's sample_weight, from class_weight); empty = 1
+  // each. The loss is sum(w_i * loss_i) / rows, as Keras's
+  // "sum_over_batch_size" reduction, and so is its gradient.
+  std::span<const float> weights;
+  double weight(Eigen::Index row) const {
+    return weights.empty() ? 1.0 : static_cast<double>(weights[static_cast<std::size_t>(row)]);
+  }
 };
 
 // Keras's probability clipping epsilon (backend.epsilon()).

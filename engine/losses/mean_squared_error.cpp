@@ -6,14 +6,18 @@ double MeanSquaredError::compute(const Matrix& output, const Targets& targets, M
   const double scale = 1.0 / static_cast<double>(output.size());
   const float* out = output.data();
   const float* target = targets.dense->data();
+  const Eigen::Index cols = output.cols();
   double total = 0.0;
   for (Eigen::Index i = 0; i < output.size(); ++i) {
     const double error = static_cast<double>(out[i]) - target[i];
-    total += error * error;
+    total += targets.weight(i / cols) * error * error;
   }
   if (grad != nullptr) {
     grad->resize(output.rows(), output.cols());
     grad->array() = (output.array() - targets.dense->array()) * static_cast<float>(2.0 * scale);
+    if (!targets.weights.empty())
+      for (Eigen::Index r = 0; r < output.rows(); ++r)
+        grad->row(r) *= targets.weights[static_cast<std::size_t>(r)];
   }
   return total * scale;
 }

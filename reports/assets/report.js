@@ -174,6 +174,40 @@
       box.append(h('p', {class: 'muted'}, 'At its best epoch: ' +
         atBest.map((k) => k + ' ' + fmt(best.best_epoch_metrics[k])).join(', ') + '.'));
     }
+    const names = Array.isArray(data.sweep.class_names) ? data.sweep.class_names : [];
+    const classText = (i) => (i < names.length ? str(names[i]) : String(i));
+    if (names.length) {
+      box.append(h('p', {class: 'muted', id: 'class-names'}, 'Classes: ' +
+        names.map((n, i) => i + ' = ' + str(n)).join(', ') + '.'));
+    }
+    const weights = data.sweep.class_weight;
+    if (weights && Array.isArray(weights.weights)) {
+      box.append(h('p', {class: 'muted', id: 'class-weights'}, 'Class weights in the training loss' +
+        (typeof weights.given === 'string' ? ' (' + weights.given + ')' : '') + ': ' +
+        weights.weights.map((w, i) => classText(i) + ' ' + fmt(w)).join(', ') + '.'));
+    }
+    const perClass = Array.isArray(best.test_per_class) ? best.test_per_class : [];
+    if (perClass.length) {
+      const table = h('table', {id: 'test-per-class'},
+        h('caption', {}, 'Test set, per class (the winner\u2019s best-epoch weights)'),
+        h('tr', {}, ...['class', 'precision', 'recall', 'F1', 'support'].map((k) => h('th', {}, k))));
+      for (const c of perClass) {
+        table.append(h('tr', {}, h('td', {}, str(c.name)), h('td', {}, fmt(c.precision)),
+          h('td', {}, fmt(c.recall)), h('td', {}, fmt(c.f1_score)), h('td', {}, fmt(c.support))));
+      }
+      box.append(h('div', {class: 'scroll'}, table));
+    }
+    const confusion = best.test_confusion;
+    if (confusion && Array.isArray(confusion.matrix) && Array.isArray(confusion.classes)) {
+      const table = h('table', {id: 'test-confusion', class: 'heat'},
+        h('caption', {}, 'Test confusion matrix: rows the true class, columns the predicted one'),
+        h('tr', {}, h('th', {}, ''), ...confusion.classes.map((c) => h('th', {}, str(c)))));
+      confusion.matrix.forEach((row, i) => {
+        table.append(h('tr', {}, h('th', {}, str(confusion.classes[i])),
+          ...row.map((n) => h('td', {}, fmt(n)))));
+      });
+      box.append(h('div', {class: 'scroll'}, table));
+    }
     box.append(h('p', {}, h('strong', {}, 'How it was chosen:'),
       ' ' + str(data.objective.rule) + '. The winner is trial #' + str(best.trial_id) +
       ' at epoch ' + str(best.best_epoch) + '.'));

@@ -57,7 +57,7 @@ void TrialBuilder::add(const OptimizerChoice* choice,
   config = canonical(config);
   params["optimizer"] = config["training"]["optimizer"]["name"];
   params["learning_rate"] = config["training"]["optimizer"]["learning_rate"];
-  const std::string hash = hash_json(config);
+  const std::string hash = hash_json(identity_view(config));
   if (!seen_.insert(hash).second) return;
   const int index = static_cast<int>(trials_.size() / static_cast<std::size_t>(spec_.repeats));
   for (int repeat = spec_.first_repeat; repeat < spec_.first_repeat + spec_.repeats; ++repeat) {
@@ -67,7 +67,7 @@ void TrialBuilder::add(const OptimizerChoice* choice,
     plan.config = config;
     plan.config_hash = hash;
     plan.repeat = repeat;
-    plan.seed = trial_seed(spec_.seed, hash, repeat);
+    plan.seed = trial_seed(spec_.seed, hash_json(seed_view(config)), repeat);
     plan.cost = estimate_cost(config);
     trials_.push_back(std::move(plan));
   }

@@ -4,11 +4,13 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "engine/datasets/csv.hpp"
 #include "engine/datasets/dataset.hpp"
 #include "engine/layers/layer.hpp"
 #include "engine/losses/loss.hpp"
@@ -224,7 +226,7 @@ const std::vector<std::string> kTopKeys = {"name",    "description", "seed",   "
                                            "pruning", "storage"};
 const std::vector<std::string> kTrainingKeys = {"epochs",         "batch_size", "loss",
                                                 "metrics",        "optimizer",  "schedule",
-                                                "early_stopping", "shuffle"};
+                                                "early_stopping", "shuffle",    "class_weight"};
 const std::vector<std::string> kEarlyStoppingKeys = {"monitor", "patience", "min_delta", "mode",
                                                      "restore_best_weights"};
 const std::vector<std::string> kSearchKeys = {"method", "trials", "parameters", "repeats",
@@ -263,6 +265,29 @@ json resolve_early_stopping(const json& value, const std::string& path, Problems
   }
   out["restore_best_weights"] = restore;
   return out;
+}
+
+// training.class_weight: "balanced" or {class: weight}, a class by its index
+// ("0") or its name in the data; the classes are checked when the data loads.
+json resolve_class_weight(const json& value, Problems& problems) {
+  const std::string path = "training.class_weight";
+  const std::string accepted =
+      "expected \"balanced\" or an object {class: weight} (a class by its 0-based index or its "
+      "name)";
+  if (value.is_string()) {
+    if (value.get<std::string>() == "balanced") return value;
+    problems.push_back({path, "got " + show(value) + "; " + accepted});
+    return nullptr;
+  }
+  if (!value.is_object() || value.empty()) {
+    problems.push_back({path, "got " + show(value) + "; " + accepted});
+    return nullptr;
+  }
+  for (const auto& [key, weight] : value.items()) {
+    if (!weight.is_number() || !std::isfinite(weight.get<double>()) || weight.get<double>() < 0)
+      problems.push_back({path + "." + key, "got " + show(weight) + "; expected a number >= 0"});
+  }
+  return canonical(value);
 }
 
 // One step of a dotted path: a key or an index.
@@ -412,6 +437,10 @@ json resolve_config(const json& raw, Problems& problems) {
     if (training.contains("early_stopping") && !training["early_stopping"].is_null()) {
       t["early_stopping"] =
           resolve_early_stopping(training["early_stopping"], "training.early_stopping", problems);
+    }
+    // Absent unless given, so the configs of sweeps stored before it keep their hashes.
+    if (training.contains("class_weight") && !training["class_weight"].is_null()) {
+      t["class_weight"] = resolve_class_weight(training["class_weight"], problems);
     }
     out["training"] = t;
   }
@@ -657,7 +686,18 @@ std::vector<std::string> Spec::warning_lines() const {
   return out;
 }
 
-Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) {
+Spec parse_spec(const json& given, const std::string& source, SpecOrigin origin) {
+  // A sweep stored before validation_split_mode existed split its data as
+  // Keras does; it resumes on the same split.
+  json upgraded;
+  const bool legacy = origin == SpecOrigin::stored && given.is_object() &&
+                      given.contains("dataset") && given["dataset"].is_object() &&
+                      !given["dataset"].contains("validation_split_mode");
+  if (legacy) {
+    upgraded = given;
+    upgraded["dataset"]["validation_split_mode"] = "last";
+  }
+  const json& spec = legacy ? upgraded : given;
   Problems problems;
   if (!spec.is_object()) {
     throw SpecError(source,
@@ -834,11 +874,15 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
       if (m.is_object()) metric_names.push_back(m["name"].get<std::string>());
     }
   }
+  // Whether the data has a validation part: unknown (no complaint) when the
+  // dataset itself did not resolve.
+  const json& resolved_dataset = resolved_base.value("dataset", json());
+  const bool dataset_known = resolved_dataset.is_object();
   double validation_split = 0.0;
-  if (resolved_base.contains("dataset") && resolved_base["dataset"].is_object() &&
-      resolved_base["dataset"].contains("validation_split")) {
-    validation_split = resolved_base["dataset"]["validation_split"].get<double>();
-  }
+  if (dataset_known && resolved_dataset.contains("validation_split"))
+    validation_split = resolved_dataset["validation_split"].get<double>();
+  if (dataset_known && !resolved_dataset.value("validation_path", std::string{}).empty())
+    validation_split = 1.0;  // a validation file
   const bool has_accuracy =
       std::find(metric_names.begin(), metric_names.end(), "accuracy") != metric_names.end();
   const std::string default_metric =
@@ -856,7 +900,7 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
       problems.push_back(
           {"objective.metric", engine::unknown_name_message("metric", out.objective_metric, known) +
                                    " (metrics come from training.metrics)"});
-    } else if (is_val && validation_split <= 0) {
+    } else if (is_val && validation_split <= 0 && dataset_known) {
       problems.push_back(
           {"objective.metric",
            "\"" + out.objective_metric +
@@ -1008,7 +1052,7 @@ Spec parse_spec(const json& spec, const std::string& source, SpecOrigin origin) 
   }
   // Not part of the sweep's identity: it changes what is kept, not what runs.
   json identity = canonical(out.resolved);
-  out.hash = hash_json(identity);
+  out.hash = hash_json(identity_view(identity));
   out.resolved["storage"] = json{{"weights", to_string(out.weights)}};
   out.resolved = canonical(out.resolved);
   return out;
@@ -1144,7 +1188,25 @@ bool valid_sweep_name(std::string_view name) {
   return true;
 }
 
-Spec load_spec(const std::string& path, const std::vector<std::string>& overrides) {
+namespace {
+
+std::string dataset_name(const json& spec) {
+  const json& dataset = spec.value("dataset", json());
+  if (dataset.is_string()) return dataset.get<std::string>();
+  if (dataset.is_object() && dataset.value("name", json()).is_string())
+    return dataset["name"].get<std::string>();
+  return "";
+}
+
+// A relative path made absolute against `folder`; anything else as it is.
+void resolve_path(json& value, const std::filesystem::path& folder) {
+  if (!value.is_string() || value.get<std::string>().empty()) return;
+  const std::filesystem::path path = value.get<std::string>();
+  if (path.is_absolute()) return;
+  value = (folder / path).lexically_normal().string();
+}
+
+std::string text_of(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw SpecError(path, {{"", "no such file"}});
   if (std::filesystem::is_directory(path, ec))
@@ -1155,10 +1217,88 @@ Spec load_spec(const std::string& path, const std::vector<std::string>& override
                     {{"", "cannot read the file (" + std::string{std::strerror(errno)} + ")"}});
   std::stringstream text;
   text << in.rdbuf();
-  return load_spec_text(text.str(), path, overrides);
+  return text.str();
 }
 
-Spec load_spec_text(const std::string& content, const std::string& path,
+}  // namespace
+
+void resolve_data_paths(json& spec, const std::filesystem::path& folder) {
+  if (!spec.is_object()) return;
+  const std::string name = dataset_name(spec);
+  if (name.empty()) return;
+  if (spec["dataset"].is_object()) {
+    for (auto& [key, value] : spec["dataset"].items())
+      if (engine::is_path_param(name, key)) resolve_path(value, folder);
+  }
+  const auto search = spec.find("search");
+  if (search == spec.end() || !search->is_object()) return;
+  const auto parameters = search->find("parameters");
+  if (parameters == search->end() || !parameters->is_object()) return;
+  for (auto& [key, value] : parameters->items()) {
+    if (key.rfind("dataset.", 0) != 0 || !engine::is_path_param(name, key.substr(8))) continue;
+    if (value.is_array()) {
+      for (auto& item : value) resolve_path(item, folder);
+    } else {
+      resolve_path(value, folder);
+    }
+  }
+}
+
+void name_label_column(json& spec) {
+  if (dataset_name(spec) != "csv" || !spec["dataset"].is_object()) return;
+  json& dataset = spec["dataset"];
+  if (!dataset.value("header", json(true)).is_boolean() || !dataset.value("header", true)) return;
+  const json path = dataset.value("path", json());
+  if (!path.is_string() || path.get<std::string>().empty()) return;
+  const json label = dataset.value("label_column", json(""));
+  const std::vector<std::string> header = engine::csv_header(path.get<std::string>());
+  if (header.empty()) return;  // the loader says why
+  std::optional<std::size_t> index;
+  if (label.is_number_unsigned() || label.is_number_integer()) {
+    if (label.get<long long>() >= 0) index = label.get<std::size_t>();
+  } else if (label.is_string()) {
+    const std::string text = label.get<std::string>();
+    if (text.empty()) {
+      index = header.size() - 1;
+    } else if (std::find(header.begin(), header.end(), text) == header.end() && text.size() < 10 &&
+               std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      index = std::stoul(text);
+    }
+  }
+  if (index && *index < header.size()) dataset["label_column"] = header[*index];
+}
+
+json identity_view(const json& config) {
+  const auto dataset = config.find("dataset");
+  if (!config.is_object() || dataset == config.end() || !dataset->is_object()) return config;
+  json view = config;
+  json& d = view["dataset"];
+  const std::string name = d.value("name", "");
+  // Keys added after sweeps were stored, at the value that behaves as before
+  // they existed: left out, so those sweeps keep their hashes.
+  const auto drop_if = [&d](const char* key, const json& value) {
+    if (d.contains(key) && d[key] == value) d.erase(key);
+  };
+  drop_if("validation_split_mode", "last");
+  drop_if("missing", "error");
+  drop_if("validation_path", "");
+  drop_if("normalize", name == "fashion_mnist" || name == "idx" ? "rescale" : "standard");
+  return view;
+}
+
+json seed_view(const json& config) {
+  json view = identity_view(config);
+  if (!view.is_object() || !view.contains("dataset") || !view["dataset"].is_object()) return view;
+  json& d = view["dataset"];
+  const std::string name = d.value("name", "");
+  std::vector<std::string> paths;
+  for (const auto& [key, value] : d.items())
+    if (engine::is_path_param(name, key)) paths.push_back(key);
+  for (const auto& key : paths) d.erase(key);
+  return view;
+}
+
+json read_spec_json(const std::string& content, const std::string& path,
                     const std::vector<std::string>& overrides) {
   if (content.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw SpecError(path, {{"", "the file is empty; expected a JSON object"}});
@@ -1182,8 +1322,29 @@ Spec load_spec_text(const std::string& content, const std::string& path,
     throw SpecError(path,
                     {{"", "expected a JSON object at the top level, got " + type_name(spec)}});
   }
+  // Paths in the file are relative to its folder; paths in overrides, typed
+  // on the command line, to the working directory.
+  std::error_code ec;
+  const std::filesystem::path cwd = std::filesystem::current_path(ec);
+  resolve_data_paths(spec, std::filesystem::absolute(path, ec).parent_path());
   apply_overrides(spec, overrides);
-  return parse_spec(spec, path);
+  resolve_data_paths(spec, cwd);
+  return spec;
+}
+
+json read_spec_file(const std::string& path, const std::vector<std::string>& overrides) {
+  json spec = read_spec_json(text_of(path), path, overrides);
+  name_label_column(spec);
+  return spec;
+}
+
+Spec load_spec(const std::string& path, const std::vector<std::string>& overrides) {
+  return parse_spec(read_spec_file(path, overrides), path);
+}
+
+Spec load_spec_text(const std::string& content, const std::string& path,
+                    const std::vector<std::string>& overrides) {
+  return parse_spec(read_spec_json(content, path, overrides), path);
 }
 
 }  // namespace sweep::runner

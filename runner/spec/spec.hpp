@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,8 +86,20 @@ inline constexpr std::size_t kMaxNameLength = 64;
 bool valid_sweep_name(std::string_view name);
 
 // Reads `path`, applies `overrides` (KEY=VALUES), validates. Throws SpecError
-// (every problem) or UsageError (a malformed override).
+// (every problem) or UsageError (a malformed override). Dataset paths are
+// made absolute: those in the file against the file's folder, those in
+// overrides against the working directory; a CSV label_column given by index
+// (or left to the default, the last column) becomes the header's name for it
+// when the file can be read, so both spellings are one sweep.
 Spec load_spec(const std::string& path, const std::vector<std::string>& overrides = {});
+// What load_spec validates: the file's JSON with its paths resolved, the
+// overrides applied and the label column named. Throws SpecError for a file
+// that is not a JSON object, UsageError for a malformed override.
+nlohmann::json read_spec_file(const std::string& path,
+                              const std::vector<std::string>& overrides = {});
+// read_spec_file on a file's text (no data file is opened).
+nlohmann::json read_spec_json(const std::string& text, const std::string& path,
+                              const std::vector<std::string>& overrides = {});
 // load_spec on the file's text, `path` naming it in messages (the fuzz
 // target's entry point too).
 Spec load_spec_text(const std::string& text, const std::string& path,
@@ -100,6 +113,21 @@ Spec parse_spec(const nlohmann::json& spec, const std::string& source,
 // (fixes the value and removes any axis of that key).
 void apply_overrides(nlohmann::json& spec, const std::vector<std::string>& overrides);
 
+// Dataset paths (path, test_path, validation_path, ...) in a spec, and in
+// its dataset path axes, made absolute against `folder` when relative.
+void resolve_data_paths(nlohmann::json& spec, const std::filesystem::path& folder);
+// A csv dataset's label_column given by index, or empty, replaced by the
+// header's name for it when the file's first line can be read.
+void name_label_column(nlohmann::json& spec);
+
+// What a config's (or a resolved spec's) hash is taken of: dataset keys added
+// after sweeps were stored are left out when they hold the value that behaves
+// as before (validation_split_mode "last", missing "error", normalize's old
+// scaling, no validation_path), so a stored sweep keeps its identity.
+nlohmann::json identity_view(const nlohmann::json& config);
+// What a trial's seed derives from: identity_view without the dataset's file
+// locations, so the same data in another folder trains to the same numbers.
+nlohmann::json seed_view(const nlohmann::json& config);
 // "none", "best", "all", and back.
 std::string_view to_string(WeightsPolicy policy);
 std::optional<WeightsPolicy> parse_weights_policy(std::string_view text);

@@ -76,7 +76,7 @@ TEST_CASE("sweep run trains every trial, stores every epoch and writes both repo
                   "WHERE t.status = 'diverged'") == "1:0:1,2:1:1");
   CHECK(query_one(db,
                   "SELECT div_epoch || ',' || div_batch FROM trials WHERE status = "
-                  "'diverged'") == "2,7");
+                  "'diverged'") == "2,1");
   CHECK(query_one(db, "SELECT count(*) FROM metrics WHERE name = 'val_f1_score'") == "16");
   CHECK(query_one(db, "PRAGMA integrity_check") == "ok");
   CHECK(std::filesystem::exists(dir / "reports/report.html"));

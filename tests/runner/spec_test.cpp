@@ -82,7 +82,7 @@ TEST_CASE("every problem is reported at once", "[spec]") {
           "s.json: name: got \"Bad Name\"; expected a name of [a-z0-9_-]+, at most 64 characters",
           "s.json: search.parameters.learning_rate[1]: got -1; expected a number > 0",
           "s.json: training.epocs: unknown key \"epocs\"; did you mean \"epochs\"? known: epochs, "
-          "batch_size, loss, metrics, optimizer, schedule, early_stopping, shuffle",
+          "batch_size, loss, metrics, optimizer, schedule, early_stopping, shuffle, class_weight",
           "s.json: training.batch_size: got 0; expected an integer from 1 to 16777216",
       });
 }

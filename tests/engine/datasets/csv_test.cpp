@@ -41,7 +41,9 @@ TEST_CASE("csv with a header and integer labels in the last column", "[datasets]
              "3,30,2\n"
              "4,40,1\n"
              "5,50,0\n");
-  const Dataset d = load_csv({.path = folder.file("data.csv"), .validation_split = 0.2});
+  // The Keras-style split: the last rows are the validation part.
+  const Dataset d = load_csv(
+      {.path = folder.file("data.csv"), .validation_split = 0.2, .split_mode = SplitMode::last});
   CHECK(d.name == "csv");
   CHECK(d.features == 2);
   CHECK(d.classes == 3);
@@ -122,7 +124,7 @@ TEST_CASE("csv errors name the file, line and column", "[datasets][csv]") {
 
   write_text(path, "1,2,0\n3,4,1\n5,,0\n");
   CHECK_THROWS_WITH(load_csv({.path = path, .header = false}),
-                    path + ":3: column 1: \"\" is not a number");
+                    path + ":3: column 1: empty cell; set dataset.missing to \"drop\" or \"mean\"");
 
   write_text(path, "x1,x2,y\n1,2,0\n3,4\n");
   CHECK_THROWS_WITH(load_csv({.path = path}), path + ":3: 2 fields; expected 3");

@@ -20,7 +20,11 @@ TEST_CASE("an idx folder gives train, validation and test splits", "[datasets][i
   t::write_gz(folder.file("t10k-images-idx3-ubyte.gz"), t::idx_images(6, 2, 3));
   t::write_gz(folder.file("t10k-labels-idx1-ubyte.gz"), t::idx_labels(6, 4));
 
-  const auto d = load_dataset({"idx", {{"path", folder.str()}, {"validation_split", 0.25}}}, 0);
+  const auto d = load_dataset({"idx",
+                               {{"path", folder.str()},
+                                {"validation_split", 0.25},
+                                {"validation_split_mode", std::string{"last"}}}},
+                              0);
   CHECK(d->name == "idx");
   CHECK(d->features == 6);
   CHECK(d->classes == 4);

@@ -172,7 +172,8 @@ TEST_CASE("synthetic parameters are checked", "[datasets][synthetic]") {
                     "spirals.samples: 5 is not accepted; expected an integer in [10, 10000000]");
   CHECK_THROWS_WITH(
       load_dataset({"moons", {{"classes", 3.0}}}, 1),
-      "moons: unknown parameter \"classes\"; known: samples, noise, validation_split");
+      "moons: unknown parameter \"classes\"; known: samples, noise, validation_split, "
+      "validation_split_mode");
   CHECK_THROWS_WITH(load_dataset({"circles", {{"factor", 1.0}}}, 1),
                     "circles.factor: 1 is not accepted; expected a number in (0, 1)");
 }
