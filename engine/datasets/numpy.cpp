@@ -1,6 +1,6 @@
 #include "engine/datasets/numpy.hpp"
 
-#include <zlib.h>
+#include <zip.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -9,6 +9,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <memory>
 #include <utility>
 
 #include "engine/errors.hpp"
@@ -185,121 +186,63 @@ double NpyArray::at(std::size_t i) const {
 }
 
 std::vector<std::pair<std::string, std::vector<std::uint8_t>>> read_zip(const std::string& path) {
-  const std::vector<std::uint8_t> file = read_file(path);
+  // libzip reads the archive (zip64, stored and deflated members) and checks
+  // each member's CRC as it reads the last byte.
   const auto fail = [&path](const std::string& message) -> DatasetError {
     return DatasetError(path + ": " + message);
   };
-  const auto need = [&](std::uint64_t at, std::uint64_t bytes) {
-    if (at > file.size() || bytes > file.size() - at) throw fail("truncated zip archive");
+  const auto zip_message = [](int code) {
+    zip_error_t error;
+    zip_error_init_with_code(&error, code);
+    std::string text = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    return text;
   };
-  // The end of central directory record, within the last 64 KiB + 22 bytes.
-  if (file.size() < 22) throw fail("not an .npz archive (not a zip file)");
-  std::size_t eocd = std::string::npos;
-  const std::size_t lowest = file.size() > 65557 ? file.size() - 65557 : 0;
-  for (std::size_t i = file.size() - 22 + 1; i-- > lowest;) {
-    if (little(&file[i], 4) == 0x06054b50) {
-      eocd = i;
-      break;
-    }
+  int code = 0;
+  zip_t* opened = zip_open(path.c_str(), ZIP_RDONLY, &code);
+  if (opened == nullptr) {
+    if (code == ZIP_ER_NOZIP) throw fail("not an .npz archive (not a zip file)");
+    if (code == ZIP_ER_NOENT || code == ZIP_ER_OPEN || code == ZIP_ER_READ)
+      throw DatasetError("cannot open " + path + ": " + zip_message(code));
+    throw fail("not a readable .npz archive (" + zip_message(code) + ")");
   }
-  if (eocd == std::string::npos) throw fail("not an .npz archive (not a zip file)");
-  std::uint64_t entries = little(&file[eocd + 10], 2);
-  std::uint64_t directory = little(&file[eocd + 16], 4);
-  if ((entries == 0xFFFF || directory == 0xFFFFFFFF) && eocd >= 20 &&
-      little(&file[eocd - 20], 4) == 0x07064b50) {
-    const std::uint64_t record = little(&file[eocd - 20 + 8], 8);
-    need(record, 56);
-    if (little(&file[record], 4) != 0x06064b50) throw fail("bad zip64 end of central directory");
-    entries = little(&file[record + 32], 8);
-    directory = little(&file[record + 48], 8);
-  }
+  const std::unique_ptr<zip_t, decltype(&zip_discard)> archive(opened, zip_discard);
+  const zip_int64_t entries = zip_get_num_entries(archive.get(), 0);
   std::vector<std::pair<std::string, std::vector<std::uint8_t>>> members;
-  std::uint64_t at = directory;
-  for (std::uint64_t e = 0; e < entries; ++e) {
-    need(at, 46);
-    if (little(&file[at], 4) != 0x02014b50) throw fail("bad zip central directory");
-    const auto method = little(&file[at + 10], 2);
-    const auto crc = static_cast<std::uint32_t>(little(&file[at + 16], 4));
-    std::uint64_t packed = little(&file[at + 20], 4);
-    std::uint64_t size = little(&file[at + 24], 4);
-    const std::uint64_t name_size = little(&file[at + 28], 2);
-    const std::uint64_t extra_size = little(&file[at + 30], 2);
-    const std::uint64_t comment_size = little(&file[at + 32], 2);
-    std::uint64_t local = little(&file[at + 42], 4);
-    need(at + 46, name_size + extra_size + comment_size);
-    std::string name(file.begin() + static_cast<std::ptrdiff_t>(at + 46),
-                     file.begin() + static_cast<std::ptrdiff_t>(at + 46 + name_size));
-    // Zip64: the sizes and offset that do not fit 32 bits, in this order.
-    for (std::uint64_t x = at + 46 + name_size; x + 4 <= at + 46 + name_size + extra_size;) {
-      const auto id = little(&file[x], 2);
-      const auto length = little(&file[x + 2], 2);
-      if (id == 0x0001) {
-        std::uint64_t field = x + 4;
-        for (std::uint64_t* value : {&size, &packed, &local}) {
-          if (*value != 0xFFFFFFFF) continue;
-          if (field + 8 > x + 4 + length) throw fail("bad zip64 field of " + name);
-          need(field, 8);
-          *value = little(&file[field], 8);
-          field += 8;
-        }
-      }
-      x += 4 + length;
-    }
-    at += 46 + name_size + extra_size + comment_size;
-
-    need(local, 30);
-    if (little(&file[local], 4) != 0x04034b50) throw fail("bad zip local header of " + name);
-    const std::uint64_t data =
-        local + 30 + little(&file[local + 26], 2) + little(&file[local + 28], 2);
-    need(data, packed);
-    if (size > kMaxMemberBytes) throw fail(name + " claims " + std::to_string(size) + " bytes");
+  for (zip_int64_t index = 0; index < entries; ++index) {
+    const auto at = static_cast<zip_uint64_t>(index);
+    zip_stat_t stat;
+    zip_stat_init(&stat);
+    if (zip_stat_index(archive.get(), at, 0, &stat) != 0 || (stat.valid & ZIP_STAT_NAME) == 0 ||
+        (stat.valid & ZIP_STAT_SIZE) == 0)
+      throw fail("bad zip directory entry " + std::to_string(index) + " (" +
+                 zip_strerror(archive.get()) + ")");
+    std::string name = stat.name;
+    if (stat.size > kMaxMemberBytes)
+      throw fail(name + " claims " + std::to_string(stat.size) + " bytes");
+    const std::unique_ptr<zip_file_t, decltype(&zip_fclose)> member(
+        zip_fopen_index(archive.get(), at, 0), zip_fclose);
+    if (!member)
+      throw fail("cannot read member " + name + " (" + zip_strerror(archive.get()) + ")");
+    // Grown as bytes arrive, so a size the directory lies about costs what
+    // the member really holds, not what it claims.
     std::vector<std::uint8_t> out;
-    if (method == 0) {
-      if (packed != size) throw fail("stored member " + name + " has two sizes");
-      out.assign(file.begin() + static_cast<std::ptrdiff_t>(data),
-                 file.begin() + static_cast<std::ptrdiff_t>(data + size));
-    } else if (method == 8) {
-      out.resize(static_cast<std::size_t>(size));
-      z_stream stream{};
-      if (inflateInit2(&stream, -MAX_WBITS) != Z_OK) throw fail("cannot inflate " + name);
-      stream.next_in = const_cast<Bytef*>(file.data() + data);
-      stream.avail_in = static_cast<uInt>(std::min<std::uint64_t>(packed, UINT32_MAX));
-      stream.next_out = out.data();
-      stream.avail_out = static_cast<uInt>(std::min<std::uint64_t>(size, UINT32_MAX));
-      // Members above 4 GiB would need a loop; kMaxMemberBytes allows them,
-      // so feed and drain in chunks.
-      std::uint64_t fed = stream.avail_in;
-      int status = Z_OK;
-      while (status == Z_OK) {
-        status = inflate(&stream, Z_NO_FLUSH);
-        if (status == Z_OK && stream.avail_in == 0 && fed < packed) {
-          const std::uint64_t more = std::min<std::uint64_t>(packed - fed, UINT32_MAX);
-          stream.next_in = const_cast<Bytef*>(file.data() + data + fed);
-          stream.avail_in = static_cast<uInt>(more);
-          fed += more;
-        }
-        if (status == Z_OK && stream.avail_out == 0 && stream.total_out < size) {
-          stream.avail_out =
-              static_cast<uInt>(std::min<std::uint64_t>(size - stream.total_out, UINT32_MAX));
-        }
-        if (status == Z_BUF_ERROR) break;
-      }
-      const bool whole = status == Z_STREAM_END && stream.total_out == size;
-      inflateEnd(&stream);
-      if (!whole)
-        throw fail("member " + name + " does not inflate to its " + std::to_string(size) +
+    out.reserve(static_cast<std::size_t>(std::min<zip_uint64_t>(stat.size, 64u << 20)));
+    constexpr std::size_t kChunk = std::size_t{1} << 20;
+    for (;;) {
+      const std::size_t done = out.size();
+      out.resize(done + kChunk);
+      const zip_int64_t got = zip_fread(member.get(), out.data() + done, kChunk);
+      if (got < 0)
+        throw fail("member " + name + " is damaged (" + zip_file_strerror(member.get()) + ")");
+      out.resize(done + static_cast<std::size_t>(got));
+      if (got == 0) break;
+      if (out.size() > stat.size)
+        throw fail("member " + name + " holds more than its " + std::to_string(stat.size) +
                    " bytes");
-    } else {
-      throw fail("member " + name + " uses zip compression method " + std::to_string(method) +
-                 "; expected stored or deflate (np.savez, np.savez_compressed)");
     }
-    std::uint32_t check = 0;
-    for (std::size_t done = 0; done < out.size();) {
-      const std::size_t chunk = std::min<std::size_t>(out.size() - done, UINT32_MAX);
-      check = static_cast<std::uint32_t>(crc32(check, out.data() + done, static_cast<uInt>(chunk)));
-      done += chunk;
-    }
-    if (check != crc) throw fail("member " + name + " fails its CRC check (a damaged archive)");
+    if (out.size() != stat.size)
+      throw fail("member " + name + " does not hold its " + std::to_string(stat.size) + " bytes");
     members.emplace_back(std::move(name), std::move(out));
   }
   return members;

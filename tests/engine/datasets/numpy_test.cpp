@@ -146,6 +146,17 @@ TEST_CASE("arrays that cannot be read are refused in one line", "[datasets][nump
                     path + " [x]: holds 48 bytes of data; its shape (6, 3) needs 72");
   CHECK_THROWS_WITH(load_dataset({"npz", {{"path", path}, {"x", std::string{"features"}}}}, 0),
                     path + ": no array \"features\"; the archive holds: x, y");
+  // A stored member whose bytes changed after it was written fails its CRC.
+  const auto x_npy = npy_bytes("<f4", {6, 2}, raw_bytes(kX));
+  auto damaged = zip_bytes({{"x.npy", x_npy}, {"y.npy", y}}, false);
+  const auto header = std::string(damaged.begin(), damaged.end()).find("\x93NUMPY");
+  REQUIRE(header != std::string::npos);
+  damaged[header + x_npy.size() - 4] ^= 0x40U;  // x.npy's last value
+  write_bytes(path, damaged);
+  CHECK_THROWS_WITH(load_dataset({"npz", {{"path", path}}}, 0),
+                    Catch::StartsWith(path + ": member x.npy is damaged ("));
+  CHECK_THROWS_WITH(load_dataset({"npz", {{"path", folder.file("missing.npz")}}}, 0),
+                    Catch::StartsWith("cannot open " + folder.file("missing.npz") + ": "));
   write_bytes(path, {'n', 'o', 't', ' ', 'a', ' ', 'z', 'i', 'p', '\n'});
   CHECK_THROWS_WITH(load_dataset({"npz", {{"path", path}}}, 0),
                     path + ": not an .npz archive (not a zip file)");
