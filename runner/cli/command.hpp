@@ -29,7 +29,7 @@ struct Args {
   bool spec_out = false;
   bool csv = false;
   bool markdown = false;
-  bool no_data = false;  // validate: check the spec only
+  bool no_data = false;     // validate: check the spec only
   std::string data;         // predict --data
   std::int64_t trial = 0;   // predict / best --trial; 0: the winner
   std::size_t limit = 0;    // predict --limit; 0: every row
