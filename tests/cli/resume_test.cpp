@@ -63,6 +63,24 @@ int running_with_epochs(const std::string& db) {
 }
 
 // `sweep run` of the slow spec in a child process, writing to dir/crash.db.
+// Starts `sweep ARGS` in a child process, its stdout to /dev/null and its
+// stderr to the file `err`; returns its pid.
+pid_t spawn_sweep(std::vector<const char*> args, const std::string& err) {
+  args.insert(args.begin(), SWEEP_BINARY);
+  args.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    // dup2, not freopen: freopen would flush the parent's buffered output twice.
+    const int null = open("/dev/null", O_WRONLY);
+    const int errors = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(null, STDOUT_FILENO);
+    dup2(errors, STDERR_FILENO);
+    execv(SWEEP_BINARY, const_cast<char* const*>(args.data()));
+    _exit(127);
+  }
+  return pid;
+}
+
 struct RunningSweep {
   TempDir dir;
   std::string spec = dir / "spec.json";
@@ -81,19 +99,8 @@ struct RunningSweep {
   void start(std::vector<const char*> args) {
     exited = false;
     const std::string out = dir / "r";
-    args.insert(args.begin(), SWEEP_BINARY);
     for (const char* more : {"--db", db.c_str(), "--out", out.c_str()}) args.push_back(more);
-    args.push_back(nullptr);
-    pid = fork();
-    if (pid == 0) {
-      // dup2, not freopen: freopen would flush the parent's buffered output twice.
-      const int null = open("/dev/null", O_WRONLY);
-      const int errors = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(null, STDOUT_FILENO);
-      dup2(errors, STDERR_FILENO);
-      execv(SWEEP_BINARY, const_cast<char* const*>(args.data()));
-      _exit(127);
-    }
+    pid = spawn_sweep(std::move(args), err);
   }
   // Polls until at least `epochs` epoch rows are committed; false if the
   // process ended first or 3 minutes passed.
@@ -206,18 +213,8 @@ TEST_CASE("two runs racing on a fresh database: one runs, the other names it", "
     for (int i = 0; i < 2; ++i) {
       errs.push_back(dir / ("err" + std::to_string(round) + "-" + std::to_string(i)));
       const std::string out = dir / "r";
-      std::vector<const char*> args = {SWEEP_BINARY, "run",   spec.c_str(), "--db",
-                                       db.c_str(),   "--out", out.c_str(),  nullptr};
-      const pid_t pid = fork();
-      if (pid == 0) {
-        const int null = open("/dev/null", O_WRONLY);
-        const int errors = open(errs.back().c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(null, STDOUT_FILENO);
-        dup2(errors, STDERR_FILENO);
-        execv(SWEEP_BINARY, const_cast<char* const*>(args.data()));
-        _exit(127);
-      }
-      pids.push_back(pid);
+      pids.push_back(spawn_sweep({"run", spec.c_str(), "--db", db.c_str(), "--out", out.c_str()},
+                                 errs.back()));
     }
     // The loser ends on its own; the winner is still training.
     int status = 0;
@@ -236,12 +233,14 @@ TEST_CASE("two runs racing on a fresh database: one runs, the other names it", "
   }
 }
 
-TEST_CASE("Ctrl-C stops the sweep, marks running trials interrupted and exits 130",
-          "[cli][interrupt]") {
+TEST_CASE("Ctrl-C, SIGTERM or SIGHUP stops the sweep, marks running trials interrupted, exits 130",
+          "[cli][interrupt][hardening]") {
+  const int signal = GENERATE(SIGINT, SIGTERM, SIGHUP);
+  INFO("signal " << signal);
   RunningSweep sweep("2");
   REQUIRE(sweep.pid > 0);
   REQUIRE(sweep.wait_for_running(2));
-  sweep.signal_and_wait(SIGINT);
+  sweep.signal_and_wait(signal);
   REQUIRE(WIFEXITED(sweep.status));
   CHECK(WEXITSTATUS(sweep.status) == 130);
   const std::string& db = sweep.db;
@@ -259,19 +258,6 @@ TEST_CASE("Ctrl-C stops the sweep, marks running trials interrupted and exits 13
       run_sweep("resume crash --db '" + db + "' --out '" + (sweep.dir / "r") + "'");
   CHECK(resumed.exit_code == 0);
   CHECK(query_one(db, "SELECT count(*) FROM epochs") == std::to_string(kTrials * kEpochs));
-}
-
-TEST_CASE("SIGHUP during a run is handled as Ctrl-C: trials interrupted, exit 130 (interrupted)",
-          "[cli][interrupt][hardening]") {
-  RunningSweep sweep("2");
-  REQUIRE(sweep.pid > 0);
-  REQUIRE(sweep.wait_for_running(2));
-  sweep.signal_and_wait(SIGHUP);
-  REQUIRE(WIFEXITED(sweep.status));
-  CHECK(WEXITSTATUS(sweep.status) == 130);
-  CHECK(query_one(sweep.db, "SELECT status FROM sweeps") == "interrupted");
-  CHECK(query_one(sweep.db, "SELECT count(*) FROM trials WHERE status = 'running'") == "0");
-  CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
 }
 
 TEST_CASE("a second Ctrl-C exits at once, says the database is consistent, and resume finishes",
