@@ -316,8 +316,10 @@ TEST_CASE("SIGINT to mpirun marks running trials interrupted: mpirun ... resume 
   TempDir dir;
   const std::string spec = dir / "spec.json";
   // mpirun passes the signal on as SIGTERM about a second later
-  // (odls_base_sigkill_timeout): the sweep must still be running then.
-  constexpr int kEpochs = 40;
+  // (odls_base_sigkill_timeout): the sweep must still be running then, with
+  // room to spare on an idle machine (40 epochs a trial let a whole sweep end
+  // within that second there; 200 take ~2 s a trial).
+  constexpr int kEpochs = 200;
   write_file(spec, slow_spec(kEpochs).dump());
   const std::string db = dir / "interrupted.db";
   RunningJob job(mpirun(3) + " run " + quoted(spec) + " --jobs 1 --db " + quoted(db) + " --out " +
