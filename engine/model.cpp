@@ -494,7 +494,7 @@ History Sequential::fit(const Split& train, const Split* validation, const FitOp
   return run.finish();
 }
 
-Logs Sequential::evaluate(const Split& data, int batch_size) {
+Logs Sequential::evaluate(const Split& data, int batch_size, const BatchOutputFn& on_batch) {
   Impl& m = *impl_;
   m.require_compiled("evaluate");
   if (batch_size < 1) {
@@ -511,9 +511,9 @@ Logs Sequential::evaluate(const Split& data, int batch_size) {
     const std::size_t count = std::min(step, rows - first);
     const Matrix& output = m.forward(m.eval, data, first, count, false, unused);
     loss_sum += m.batch_loss(m.eval, count, nullptr) * static_cast<double>(count);
-    for (auto& metric : m.metrics) {
-      metric->update(output, std::span<const std::int32_t>(m.eval.labels.data(), count));
-    }
+    const std::span<const std::int32_t> labels(m.eval.labels.data(), count);
+    for (auto& metric : m.metrics) metric->update(output, labels);
+    if (on_batch) on_batch(output, labels);
   }
   Logs logs;
   logs["loss"] = rows == 0 ? 0.0 : loss_sum / static_cast<double>(rows) + m.l2_penalty();

@@ -8,7 +8,10 @@
 // shared Dataset.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -61,7 +64,11 @@ class Sequential {
                const std::vector<Component>& metrics);
   History fit(const Split& train, const Split* validation, const FitOptions& options, Rng& rng,
               const std::vector<Callback*>& callbacks = {});
-  Logs evaluate(const Split& data, int batch_size = 256);
+  // Sees each batch's model output (rows x output units) beside its labels
+  // during evaluate(), e.g. to count a confusion matrix in the same pass.
+  using BatchOutputFn =
+      std::function<void(const Matrix& output, std::span<const std::int32_t> labels)>;
+  Logs evaluate(const Split& data, int batch_size = 256, const BatchOutputFn& on_batch = {});
   void predict(const Split& data, Matrix& out, int batch_size = 256);
   bool has_best_weights() const;
   void restore_best_weights();

@@ -114,30 +114,42 @@ class RunnerHook : public engine::Callback {
 // 0 for logits), for the reports' per-class metrics and matrix; left out
 // above kMaxConfusionClasses classes, whose matrix no one reads.
 constexpr std::size_t kMaxConfusionClasses = 20;
-void add_confusion(engine::Sequential& model, const engine::Dataset& data, float threshold,
-                   std::map<std::string, double>& metrics) {
-  const std::size_t classes = std::max<std::size_t>(2, data.classes);
-  if (classes > kMaxConfusionClasses) return;
-  engine::Matrix output;
-  model.predict(data.test, output);
-  std::vector<double> counts(classes * classes, 0.0);
-  const auto labels = data.test.labels();
-  for (Eigen::Index r = 0; r < output.rows(); ++r) {
-    std::size_t predicted = 0;
-    if (output.cols() == 1) {
-      predicted = output(r, 0) >= threshold ? 1 : 0;
-    } else {
-      Eigen::Index best = 0;
-      output.row(r).maxCoeff(&best);
-      predicted = static_cast<std::size_t>(best);
+// Counts test rows by (true class, predicted class) as evaluate() hands over
+// each batch's output, so the confusion matrix costs no second pass.
+class ConfusionCounter {
+ public:
+  ConfusionCounter(std::size_t classes, float threshold)
+      : classes_(std::max<std::size_t>(2, classes)),
+        threshold_(threshold),
+        counts_(classes_ * classes_, 0.0) {}
+
+  void add(const engine::Matrix& output, std::span<const std::int32_t> labels) {
+    for (std::size_t r = 0; r < labels.size(); ++r) {
+      const auto row = static_cast<Eigen::Index>(r);
+      std::size_t predicted = 0;
+      if (output.cols() == 1) {
+        predicted = output(row, 0) >= threshold_ ? 1 : 0;
+      } else {
+        Eigen::Index best = 0;
+        output.row(row).maxCoeff(&best);
+        predicted = static_cast<std::size_t>(best);
+      }
+      const auto label = static_cast<std::size_t>(labels[r]);
+      if (label < classes_ && predicted < classes_) counts_[label * classes_ + predicted] += 1.0;
     }
-    const auto label = static_cast<std::size_t>(labels[static_cast<std::size_t>(r)]);
-    if (label < classes && predicted < classes) counts[label * classes + predicted] += 1.0;
   }
-  for (std::size_t t = 0; t < classes; ++t)
-    for (std::size_t p = 0; p < classes; ++p)
-      metrics[fmt::format("confusion[{}][{}]", t, p)] = counts[t * classes + p];
-}
+
+  void write(std::map<std::string, double>& metrics) const {
+    for (std::size_t t = 0; t < classes_; ++t)
+      for (std::size_t p = 0; p < classes_; ++p)
+        metrics[fmt::format("confusion[{}][{}]", t, p)] = counts_[t * classes_ + p];
+  }
+
+ private:
+  std::size_t classes_;
+  float threshold_;
+  std::vector<double> counts_;
+};
 
 }  // namespace
 
@@ -408,9 +420,20 @@ TrialResult TrialRun::finish(const std::string& pruned_reason) {
         result.outcome.status = TrialStatus::completed;
         if (data.test.rows() > 0) {
           if (s.model.has_best_weights()) s.model.restore_best_weights();
-          result.outcome.test_metrics = s.model.evaluate(data.test);
           const bool logits = s.settings.config["training"]["loss"].value("from_logits", false);
-          add_confusion(s.model, data, logits ? 0.0f : 0.5f, result.outcome.test_metrics);
+          // Above kMaxConfusionClasses no one reads the matrix: not counted.
+          std::optional<ConfusionCounter> confusion;
+          if (std::max<std::size_t>(2, data.classes) <= kMaxConfusionClasses)
+            confusion.emplace(data.classes, logits ? 0.0f : 0.5f);
+          engine::Sequential::BatchOutputFn count;
+          if (confusion) {
+            count = [&confusion](const engine::Matrix& output,
+                                 std::span<const std::int32_t> labels) {
+              confusion->add(output, labels);
+            };
+          }
+          result.outcome.test_metrics = s.model.evaluate(data.test, 256, count);
+          if (confusion) confusion->write(result.outcome.test_metrics);
         }
         keep_weights();
       }
