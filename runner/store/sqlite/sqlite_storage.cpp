@@ -546,6 +546,11 @@ SqliteStorage::SqliteStorage(const std::string& path, Mode mode) : impl_(std::ma
             throw StorageError(fmt::format("cannot use a write-ahead log for {}", path));
           }
           connection.exec("PRAGMA synchronous = NORMAL");
+          // Debian builds SQLite with SECURE_DELETE, which zeroes every freed
+          // page: dropping one stored model's weights (storage.weights best)
+          // rewrote its ~100 overflow pages into the log (2.8 ms of a 0.56 s
+          // sweep each). FAST zeroes only what costs no extra I/O.
+          connection.exec("PRAGMA secure_delete = FAST");
         }
         connection.exec("PRAGMA foreign_keys = ON");
         if (!impl_->read_only) detail::migrate(connection);
