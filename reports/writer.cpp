@@ -4,6 +4,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <ostream>
 #include <stdexcept>
 #include <system_error>
 
@@ -18,7 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void write_atomically(const fs::path& path, const std::string& content) {
+// Writes the file through `write` (which streams into it) to a temporary
+// beside it, renamed over `path` once whole.
+void write_atomically(const fs::path& path, const std::function<void(std::ostream&)>& write) {
   const fs::path temporary =
       path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
   {
@@ -26,7 +30,7 @@ void write_atomically(const fs::path& path, const std::string& content) {
     if (!out)
       throw std::runtime_error(
           fmt::format("cannot write report file {}: {}", temporary.string(), std::strerror(errno)));
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    write(out);
     out.flush();
     if (!out) {
       std::error_code ignored;
@@ -48,16 +52,27 @@ void write_atomically(const fs::path& path, const std::string& content) {
 }  // namespace
 
 void write_reports(const SweepRecord& sweep, const std::string& out_dir) {
+  write_reports(build_report(sweep), out_dir);
+}
+
+void write_reports(const nlohmann::json& report, const std::string& out_dir) {
   const fs::path dir(out_dir);
   std::error_code error;
   fs::create_directories(dir, error);
   if (error)
     throw std::runtime_error(
         fmt::format("cannot create report folder {}: {}", out_dir, error.message()));
-  const nlohmann::json report = build_report(sweep);
-  write_atomically(dir / "report.json",
-                   report.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-  write_atomically(dir / "report.html", render_html(report));
+  // Streamed: a 100,000-trial report.json is ~100 MB, never held as a string.
+  write_atomically(dir / "report.json", [&](std::ostream& out) {
+    nlohmann::detail::serializer<nlohmann::json> serializer(
+        nlohmann::detail::output_adapter<char>(out), ' ', nlohmann::json::error_handler_t::replace);
+    serializer.dump(report, false, false, 0);
+    out << '\n';
+  });
+  const std::string html = render_html(report);
+  write_atomically(dir / "report.html", [&](std::ostream& out) {
+    out.write(html.data(), static_cast<std::streamsize>(html.size()));
+  });
 }
 
 }  // namespace sweep::reports

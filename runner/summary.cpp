@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "reports/format.hpp"
@@ -47,7 +48,16 @@ double trials_span_seconds(const reports::SweepRecord& record) {
 }
 
 void print_summary(const reports::SweepRecord& record, std::FILE* out) {
-  const json report = reports::build_report(record);
+  print_summary(record, reports::build_report(record), out);
+}
+
+void print_summary(const reports::SweepRecord& record, const json& report, std::FILE* out) {
+  static const json empty_array = json::array();
+  static const json empty_object = json::object();
+  const auto find = [](const json& object, const char* key, const json& fallback) -> const json& {
+    const auto it = object.find(key);
+    return it == object.end() ? fallback : *it;
+  };
   std::map<std::string, int> by_status;
   for (const auto& trial : record.trials) ++by_status[trial.status];
   std::string counts;
@@ -56,13 +66,15 @@ void print_summary(const reports::SweepRecord& record, std::FILE* out) {
   fmt::print(out, "\n{}: {} trials ({}); objective {} ({})\n", terminal_safe(record.name),
              record.trials.size(), counts, record.objective_metric,
              record.maximize ? "max" : "min");
-  std::map<std::int64_t, json> trials;
-  for (const auto& trial : report.value("trials", json::array()))
-    trials[trial.value("id", std::int64_t{0})] = trial;
-  const json ranking = report.value("ranking", json::array());
+  // The report's trials by id, read in place (never copied).
+  std::unordered_map<std::int64_t, const json*> trials;
+  const json& report_trials = find(report, "trials", empty_array);
+  trials.reserve(report_trials.size());
+  for (const auto& trial : report_trials) trials[trial.value("id", std::int64_t{0})] = &trial;
+  const json& ranking = find(report, "ranking", empty_array);
   std::size_t width = std::string_view{"configuration"}.size();
   for (const auto& entry : ranking)
-    width = std::max(width, reports::describe_config(entry.value("config", json::object())).size());
+    width = std::max(width, reports::describe_config(find(entry, "config", empty_object)).size());
   fmt::print(out, "{:>4}  {:<{}} {:>17}  {:<11} {}\n", "rank", "configuration", width,
              record.objective_metric, "status", "diagnosis");
   std::vector<std::string> why;  // the configurations that lost, and why
@@ -85,16 +97,17 @@ void print_summary(const reports::SweepRecord& record, std::FILE* out) {
       status += fmt::format(", {}/{} diverged", diverged, count);
     // The configuration's diagnosis: that of its first repeat that did not
     // diverge, else its first.
-    const json ids = entry.value("trial_ids", json::array());
     const json* shown = nullptr;
-    for (const auto& id : ids) {
-      const json& trial = trials[id.get<std::int64_t>()];
+    for (const auto& id : find(entry, "trial_ids", empty_array)) {
+      const auto it = trials.find(id.get<std::int64_t>());
+      if (it == trials.end()) continue;
+      const json& trial = *it->second;
       if (shown == nullptr ||
           (shown->value("status", "") == "diverged" && trial.value("status", "") != "diverged"))
         shown = &trial;
     }
     const std::string config =
-        terminal_safe(reports::describe_config(entry.value("config", json::object())));
+        terminal_safe(reports::describe_config(find(entry, "config", empty_object)));
     std::string diagnosis;
     if (shown != nullptr && shown->contains("diagnosis")) {
       const json& d = (*shown)["diagnosis"];
@@ -111,14 +124,14 @@ void print_summary(const reports::SweepRecord& record, std::FILE* out) {
     fmt::print(out, "why the others lost (learning rate too low or too high for its group):\n");
     for (const auto& line : why) fmt::print(out, "{}\n", line);
   }
-  for (const auto& line : report.value("warnings", json::array()))
+  for (const auto& line : find(report, "warnings", empty_array))
     fmt::print(out, "warning: {}\n", terminal_safe(line.get<std::string>()));
-  for (const auto& line : report.value("advice", json::array()))
+  for (const auto& line : find(report, "advice", empty_array))
     fmt::print(out, "advice: {}\n", line.get<std::string>());
   if (report.contains("best") && report["best"].is_object() && report["best"].contains("config")) {
     const json& best = report["best"];
     std::string test;
-    const json test_metrics = best.value("test_metrics", json::object());
+    const json& test_metrics = find(best, "test_metrics", empty_object);
     for (const auto& [name, value] : test_metrics.items()) {
       if (value.is_number())
         test +=

@@ -11,6 +11,11 @@
 namespace sweep::runner {
 
 // The ranked table: one row per configuration, diverged and failed visible as such.
+// `report` is the sweep's report.json (reports::build_report(record)), read
+// in place: `sweep run` passes the one it wrote.
+void print_summary(const reports::SweepRecord& record, const nlohmann::json& report,
+                   std::FILE* out);
+// The same, building the report first (`sweep show`).
 void print_summary(const reports::SweepRecord& record, std::FILE* out);
 // From the first trial's start to the last trial's end, in seconds.
 double trials_span_seconds(const reports::SweepRecord& record);

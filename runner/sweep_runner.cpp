@@ -20,6 +20,7 @@
 #include "engine/datasets/dataset.hpp"
 #include "engine/errors.hpp"
 #include "reports/ranking.hpp"
+#include "reports/report_json.hpp"
 #include "reports/writer.hpp"
 #include "runner/errors.hpp"
 #include "runner/execution/cluster.hpp"
@@ -281,9 +282,11 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   const reports::SweepRecord record = load_record(store, *info);
   const std::string out_dir =
       options.out_dir.empty() ? default_report_dir(spec.name) : options.out_dir;
-  reports::write_reports(record, out_dir);
+  // Built once: written to both files and printed as the summary.
+  const json report = reports::build_report(record);
+  reports::write_reports(report, out_dir);
   try {
-    print_summary(record, stdout);
+    print_summary(record, report, stdout);
     fmt::print("reports: {}/report.html, {}/report.json\n", out_dir, out_dir);
   } catch (const std::system_error&) {
     // stdout was closed (`sweep run ... | head -1`): the SIGPIPE that came
