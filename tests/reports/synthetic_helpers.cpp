@@ -1,8 +1,12 @@
 #include "tests/reports/synthetic_helpers.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <random>
+#include <string>
+#include <vector>
 
 namespace sweep::reports::testing {
 namespace {
@@ -213,6 +217,106 @@ SweepRecord large_sweep(int count, int epochs) {
   }
   SweepRecord sweep = make_sweep(std::move(trials), 10);
   sweep.swept.push_back("batch_size");
+  return sweep;
+}
+
+namespace {
+
+// The resolved config the runner stores for a trial of the random search.
+nlohmann::json random_search_config(const std::string& optimizer, double learning_rate,
+                                    int epochs) {
+  using nlohmann::json;
+  json opt = {{"name", optimizer},
+              {"learning_rate", learning_rate},
+              {"clipnorm", 0},
+              {"clipvalue", 0},
+              {"weight_decay", 0}};
+  if (optimizer == "sgd") {
+    opt["momentum"] = 0;
+    opt["nesterov"] = false;
+  } else if (optimizer == "adam") {
+    opt["amsgrad"] = false;
+    opt["beta_1"] = 0.9;
+    opt["beta_2"] = 0.999;
+    opt["epsilon"] = 1e-07;
+  } else {
+    opt["centered"] = false;
+    opt["epsilon"] = 1e-07;
+    opt["momentum"] = 0;
+    opt["rho"] = 0.9;
+  }
+  auto dense = [](int units, const char* activation) {
+    return json{{"activation", activation},
+                {"kernel_initializer", "glorot_uniform"},
+                {"l2", 0},
+                {"type", "dense"},
+                {"units", units},
+                {"use_bias", true}};
+  };
+  return {{"dataset",
+           {{"classes", 3},
+            {"name", "spirals"},
+            {"noise", 0.2},
+            {"samples", 300},
+            {"validation_split", 0.2},
+            {"validation_split_mode", "stratified"}}},
+          {"model", {{"layers", {dense(8, "relu"), dense(3, "softmax")}}}},
+          {"training",
+           {{"batch_size", 32},
+            {"epochs", epochs},
+            {"loss", {{"from_logits", false}, {"name", "categorical_crossentropy"}}},
+            {"metrics", {{{"name", "accuracy"}}}},
+            {"optimizer", std::move(opt)},
+            {"schedule", {{"name", "constant"}}},
+            {"shuffle", true}}}};
+}
+
+}  // namespace
+
+SweepRecord random_search_sweep(int count, int epochs, std::uint64_t seed) {
+  const int k = 3;
+  const double chance = std::log(3.0);
+  const std::vector<std::string> names = {"sgd", "adam", "rmsprop"};
+  const std::vector<double> optimum = {0.5, 0.02, 0.01};  // each optimizer's best rate
+  std::mt19937_64 rng(seed);
+  auto unit = [&] { return static_cast<double>(rng() >> 11) / static_cast<double>(1ULL << 53); };
+  std::vector<TrialRecord> trials;
+  trials.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    const std::size_t o = static_cast<std::size_t>(rng() % names.size());
+    const double rate = std::pow(10.0, -5.0 + unit() * (5.0 + std::log10(3.0)));
+    // Decades from the optimizer's optimum: < 0 too low, > 0 too high.
+    const double off = std::log10(rate / optimum[o]);
+    const std::uint64_t trial_seed = rng();
+    CurveShapes shapes;
+    if (off < 0.5) {
+      // Below and at the optimum: learns at a speed that falls with each
+      // decade down; the best reach ~0.8 validation accuracy.
+      const double speed = 1.5 * std::pow(10.0, std::min(0.0, off));
+      const double top = 0.82 - 0.02 * std::fabs(off);
+      shapes = converging(k, 0.45, top, speed, 0.02);
+    } else if (off < 1.0) {
+      shapes = oscillating(k, 0.9, 0.3);
+    } else {
+      shapes = flat(k, chance);
+      shapes.loss = [=](double t) { return t < 0.1 ? 8.0 : chance * 1.003; };
+    }
+    TrialRecord trial = make_trial(i + 1, names[o], rate, 0, epochs, shapes, trial_seed);
+    trial.config = random_search_config(names[o], rate, epochs);
+    trial.started_at = "2024-05-01T10:00:00.000Z";
+    trial.finished_at = "2024-05-01T10:00:00.002Z";
+    trial.seconds = 0.001;
+    if (off >= 1.5) diverge(trial, 1, 2, std::numeric_limits<double>::infinity());
+    trials.push_back(std::move(trial));
+  }
+  SweepRecord sweep = make_sweep(std::move(trials), k);
+  sweep.name = "spirals_random";
+  sweep.description = "random search over optimizer and learning rate on 3-class spirals";
+  sweep.spec["search"] = {
+      {"method", "random"},
+      {"trials", count},
+      {"parameters", {{"optimizer", names}, {"learning_rate", {{"loguniform", {1e-5, 3}}}}}}};
+  sweep.data = {{"validation_rows", 60}, {"validation_classes", 3}};
   return sweep;
 }
 

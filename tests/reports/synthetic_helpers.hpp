@@ -60,4 +60,14 @@ SweepRecord spirals_like_sweep();
 // epochs each; for size tests.
 SweepRecord large_sweep(int trials, int epochs);
 
+// A random search as `sweep run` stores it for tiny trials (3-class spirals,
+// 2-8-3 model): `trials` trials of `epochs` epochs, optimizer sgd, adam or
+// rmsprop and a log-uniform learning rate in [1e-5, 3] drawn from `seed`,
+// each with the whole resolved config the runner keeps (~700 bytes of JSON).
+// Every rate is distinct, so each trial is its own configuration. Per
+// optimizer the curves follow the lesson around an optimum: far below it the
+// loss barely moves, near it converges, above it oscillates, saturates at
+// ln 3 and, from ~30x the optimum, diverges (a non-finite loss mid-epoch).
+SweepRecord random_search_sweep(int trials, int epochs, std::uint64_t seed);
+
 }  // namespace sweep::reports::testing
