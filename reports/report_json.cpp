@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -131,7 +132,8 @@ json diagnosis_json(const Diagnosis& d) {
           {"reference", std::move(reference)}};
 }
 
-json trial_json(const SweepRecord& sweep, const TrialRecord& trial, const Diagnosis& diagnosis) {
+json trial_json(const SweepRecord& sweep, const TrialRecord& trial, const Diagnosis& diagnosis,
+                const json& base_config) {
   int best_epoch = 0;
   const auto objective = trial_objective(sweep, trial, &best_epoch);
   json trace = json::array();
@@ -147,7 +149,9 @@ json trial_json(const SweepRecord& sweep, const TrialRecord& trial, const Diagno
                   {"loss", json_number(trial.divergence->loss)}};
   return {{"id", trial.id},
           {"params", trial.params},
-          {"config", trial.config},
+          // The trial's resolved config as an RFC 6902 JSON Patch against its
+          // optimizer's base_configs entry: the resolved config written once.
+          {"config_patch", json::diff(base_config, trial.config)},
           {"config_hash", trial.config_hash},
           {"repeat", trial.repeat},
           {"seed", trial.seed},
@@ -339,6 +343,42 @@ std::string rates_text(const std::set<double>& rates) {
   return text;
 }
 
+// Where one optimizer's trials diverged: the rates when there are a few
+// ("at learning_rate 1, 10"); else a count and the range, and the rate from
+// which every trial diverged ("212 trials, every one from learning_rate
+// 3.1e-1 upward"), so that a random search's warning stays one line.
+std::string diverged_text(const std::set<double>& rates,
+                          std::vector<std::pair<double, bool>>& tried) {
+  constexpr std::size_t kListed = 5;
+  if (rates.size() <= kListed) return "at learning_rate " + rates_text(rates);
+  std::sort(tried.begin(), tried.end());
+  std::size_t count = 0;
+  for (const auto& trial : tried) count += trial.second ? 1 : 0;
+  // The trials from the top down that all diverged.
+  std::size_t top = 0;
+  while (top < tried.size() && tried[tried.size() - 1 - top].second) ++top;
+  // Rates equal to the lowest of them must all have diverged too.
+  while (top > 0 && top < tried.size() &&
+         tried[tried.size() - top].first == tried[tried.size() - 1 - top].first)
+    --top;
+  const std::string range =
+      fmt::format("between learning_rate {} and {}", format_learning_rate(*rates.begin()),
+                  format_learning_rate(*rates.rbegin()));
+  if (top == 0) return fmt::format("{} trials {}", count, range);
+  const std::string from = format_learning_rate(tried[tried.size() - top].first);
+  if (top == count)
+    return fmt::format("{} trials, every one from learning_rate {} upward", count, from);
+  std::set<double> below;
+  for (std::size_t i = 0; i + top < tried.size(); ++i)
+    if (tried[i].second) below.insert(tried[i].first);
+  return fmt::format("{} trials: every one from learning_rate {} upward ({}), and {} {}", count,
+                     from, top, count - top,
+                     below.size() <= kListed ? "at learning_rate " + rates_text(below)
+                                             : fmt::format("between learning_rate {} and {}",
+                                                           format_learning_rate(*below.begin()),
+                                                           format_learning_rate(*below.rbegin())));
+}
+
 }  // namespace
 
 json build_report(const SweepRecord& sweep) {
@@ -357,9 +397,37 @@ json build_report(const SweepRecord& sweep) {
   report["best"] = best_json(sweep, ranking);
   report["pruning"] = sweep.pruning.is_object() ? sweep.pruning : json(nullptr);
 
+  // The resolved config, once per optimizer: its best-ranked trial's (the
+  // winner's for the winner's optimizer); each trial then carries the patch
+  // from its optimizer's base to its own config.
+  std::map<std::string, const TrialRecord*> bases;
+  if (report["best"].is_object() && report["best"].contains("trial_id"))
+    if (const TrialRecord* winner =
+            find_trial(sweep, report["best"]["trial_id"].get<std::int64_t>()))
+      bases[optimizer_of(*winner)] = winner;
+  {
+    std::unordered_map<std::int64_t, const TrialRecord*> by_id;
+    by_id.reserve(sweep.trials.size());
+    for (const TrialRecord& trial : sweep.trials) by_id.emplace(trial.id, &trial);
+    for (const RankEntry& entry : ranking) {
+      if (entry.trial_ids.empty()) continue;
+      const auto found = by_id.find(entry.trial_ids.front());
+      if (found == by_id.end()) continue;
+      bases.try_emplace(optimizer_of(*found->second), found->second);
+    }
+  }
+  json base_configs = json::object();
+  for (const auto& [name, trial] : bases)
+    base_configs[name] = {{"trial_id", trial->id}, {"config", trial->config}};
+  report["base_configs"] = std::move(base_configs);
+  static const json no_config = json::object();
   json trials = json::array();
-  for (std::size_t i = 0; i < sweep.trials.size(); ++i)
-    trials.push_back(trial_json(sweep, sweep.trials[i], diagnoses[i]));
+  for (std::size_t i = 0; i < sweep.trials.size(); ++i) {
+    const TrialRecord& trial = sweep.trials[i];
+    const auto base = bases.find(optimizer_of(trial));
+    trials.push_back(trial_json(sweep, trial, diagnoses[i],
+                                base == bases.end() ? no_config : base->second->config));
+  }
   report["trials"] = std::move(trials);
 
   json warnings = json::array();
@@ -424,11 +492,15 @@ json build_report(const SweepRecord& sweep) {
   std::size_t finished = 0;
   std::string first_error;
   std::map<std::string, std::set<double>> diverged_rates;
+  // Per optimizer, every trial's (rate, diverged), for the summary of where
+  // a random search diverged.
+  std::map<std::string, std::vector<std::pair<double, bool>>> tried;
   for (const TrialRecord& trial : sweep.trials) {
+    const auto rate = learning_rate_of(trial);
+    if (rate) tried[optimizer_of(trial)].emplace_back(*rate, trial.status == "diverged");
     if (trial.status == "diverged") {
       ++diverged;
-      if (const auto rate = learning_rate_of(trial))
-        diverged_rates[optimizer_of(trial)].insert(*rate);
+      if (rate) diverged_rates[optimizer_of(trial)].insert(*rate);
     }
     if (trial.status == "failed") {
       ++failed;
@@ -441,9 +513,10 @@ json build_report(const SweepRecord& sweep) {
   const std::size_t total = sweep.trials.size();
   if (diverged > 0) {
     std::string where;
-    for (const auto& [name, rates] : diverged_rates)
-      where += fmt::format("{}{} at learning_rate {}", where.empty() ? "" : "; ",
-                           name.empty() ? "(no optimizer)" : name, rates_text(rates));
+    for (auto& [name, rates] : diverged_rates)
+      where +=
+          fmt::format("{}{} {}", where.empty() ? "" : "; ", name.empty() ? "(no optimizer)" : name,
+                      diverged_text(rates, tried[name]));
     warnings.push_back(fmt::format("{} of {} trials diverged{}", diverged, total,
                                    where.empty() ? "" : ": " + where));
   }

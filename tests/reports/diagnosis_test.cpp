@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
+#include <string>
 
 #include "reports/diagnosis.hpp"
 #include "tests/reports/synthetic_helpers.hpp"
@@ -423,4 +425,46 @@ TEST_CASE("an explosion at the start does not hide later oscillation", "[diagnos
   });
   const SweepRecord sweep = make_sweep({good, t});
   CHECK(diagnose(sweep, sweep.trials[1]).label == "oscillating");
+}
+
+TEST_CASE("a 100,000-trial random search is diagnosed whole, every verdict on its side",
+          "[diagnosis][scale]") {
+  // Distinct log-uniform rates: each trial is its own configuration, the case
+  // that made the diagnosis quadratic. Per optimizer the optimum is known
+  // (sgd 0.5, adam 0.02, rmsprop 0.01; see random_search_sweep).
+  const SweepRecord sweep = random_search_sweep(100'000, 2, 11);
+  const auto groups = rate_groups(sweep);
+  REQUIRE(groups.size() == 3);
+  for (const RateGroup& group : groups) {
+    INFO(group.optimizer);
+    REQUIRE(group.best);
+    const double optimum = group.optimizer == "sgd" ? 0.5 : group.optimizer == "adam" ? 0.02 : 0.01;
+    const double best_rate = group.configs[*group.best].learning_rate;
+    CHECK(std::fabs(std::log10(best_rate / optimum)) < 0.5);
+  }
+  const auto all = diagnose_all(sweep, groups);
+  REQUIRE(all.size() == 100'000);
+  std::map<std::string, int> labels;
+  int diverged = 0;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const TrialRecord& trial = sweep.trials[i];
+    const Diagnosis& d = all[i];
+    ++labels[d.label];
+    REQUIRE(d.reference);
+    const double rate = trial.params.at("learning_rate").get<double>();
+    if (trial.status == "diverged") {
+      ++diverged;
+      REQUIRE(d.label == "diverged");
+      REQUIRE(d.direction == "high");
+    }
+    // Two decades or more below the group's best: always too low; a decade
+    // or more above it: too high.
+    if (rate < d.reference->learning_rate / 100) REQUIRE(d.direction == "low");
+    if (rate > d.reference->learning_rate * 10) REQUIRE(d.direction == "high");
+  }
+  CHECK(diverged > 5'000);
+  for (const char* label : {"converged", "stalled", "oscillating", "saturated", "diverged"}) {
+    INFO(label);
+    CHECK(labels[label] > 100);
+  }
 }

@@ -3,7 +3,11 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
+#include <string>
+#include <vector>
 
+#include "reports/format.hpp"
 #include "reports/report_json.hpp"
 #include "tests/reports/synthetic_helpers.hpp"
 
@@ -256,4 +260,75 @@ TEST_CASE("a sweep where nothing has a value has no best", "[report_json]") {
                   "no trial produced a finite val_accuracy; there is no best configuration") !=
         warnings.end());
   CHECK(report.at("by_optimizer").at("sgd").at("best_learning_rate").is_null());
+}
+
+TEST_CASE("report.json writes the resolved config once per optimizer, each trial a patch",
+          "[report_json]") {
+  const SweepRecord sweep = random_search_sweep(300, 2, 5);
+  const json report = build_report(sweep);
+  const json& bases = report.at("base_configs");
+  REQUIRE(bases.size() == 3);
+  // The winner's optimizer's base is the winner itself.
+  const json& best = report.at("best");
+  CHECK(bases.at(best.at("config").at("optimizer").get<std::string>()).at("trial_id") ==
+        best.at("trial_id"));
+  std::size_t empty_patches = 0;
+  for (std::size_t i = 0; i < sweep.trials.size(); ++i) {
+    const json& entry = report.at("trials").at(i);
+    CHECK_FALSE(entry.contains("config"));
+    const json& base = bases.at(entry.at("params").at("optimizer").get<std::string>());
+    // Applying the patch gives the trial's whole resolved config back.
+    REQUIRE(base.at("config").patch(entry.at("config_patch")) == sweep.trials[i].config);
+    if (entry.at("config_patch").empty()) {
+      ++empty_patches;
+      CHECK(base.at("trial_id") == entry.at("id"));
+    }
+  }
+  CHECK(empty_patches == 3);
+  // Only the learning rate differs within an optimizer: one replace.
+  CHECK(report.at("trials").at(0).at("config_patch").size() == 1);
+}
+
+TEST_CASE("a random search's diverged trials are one line: a count and where", "[report_json]") {
+  SweepRecord sweep = random_search_sweep(2000, 2, 9);
+  // Expected from the trials themselves: per optimizer, how many diverged and
+  // the lowest rate that did (random_search_sweep diverges every trial from
+  // 1.5 decades above the optimizer's best, and only those).
+  std::map<std::string, std::pair<int, double>> where;
+  int total = 0;
+  for (const TrialRecord& trial : sweep.trials) {
+    if (trial.status != "diverged") continue;
+    ++total;
+    auto& [count, lowest] = where.try_emplace(trial.params.at("optimizer"), 0, 1e9).first->second;
+    ++count;
+    lowest = std::min(lowest, trial.params.at("learning_rate").get<double>());
+  }
+  REQUIRE(where.size() == 2);  // adam and rmsprop; sgd's optimum is too high to diverge
+  std::string expected = std::to_string(total) + " of 2000 trials diverged: ";
+  for (const auto& [name, at] : where)
+    expected += (name == "adam" ? "" : "; ") + name + " " + std::to_string(at.first) +
+                " trials, every one from learning_rate " + format_learning_rate(at.second) +
+                " upward";
+  auto warnings = build_report(sweep).at("warnings").get<std::vector<std::string>>();
+  CHECK(std::find(warnings.begin(), warnings.end(), expected) != warnings.end());
+
+  // One more that diverged far below: counted apart, with its rate.
+  TrialRecord* low = nullptr;
+  for (TrialRecord& trial : sweep.trials)
+    if (trial.params.at("optimizer") == "adam" && trial.params.at("learning_rate") < 1e-4) {
+      low = &trial;
+      break;
+    }
+  REQUIRE(low != nullptr);
+  diverge(*low, 1, 0, std::numeric_limits<double>::infinity());
+  const double low_rate = low->params.at("learning_rate").get<double>();
+  warnings = build_report(sweep).at("warnings").get<std::vector<std::string>>();
+  const auto adam = where.at("adam");
+  const std::string part =
+      "adam " + std::to_string(adam.first + 1) + " trials: every one from learning_rate " +
+      format_learning_rate(adam.second) + " upward (" + std::to_string(adam.first) +
+      "), and 1 at learning_rate " + format_learning_rate(low_rate) + ";";
+  CHECK(std::find_if(warnings.begin(), warnings.end(), [&](const std::string& w) {
+          return w.find(part) != std::string::npos;
+        }) != warnings.end());
 }

@@ -299,7 +299,7 @@ SweepRecord random_search_sweep(int count, int epochs, std::uint64_t seed) {
       shapes = oscillating(k, 0.9, 0.3);
     } else {
       shapes = flat(k, chance);
-      shapes.loss = [=](double t) { return t < 0.1 ? 8.0 : chance * 1.003; };
+      shapes.loss = [=](double t) { return t < 0.05 ? 2.0 : chance * 1.003; };
     }
     TrialRecord trial = make_trial(i + 1, names[o], rate, 0, epochs, shapes, trial_seed);
     trial.config = random_search_config(names[o], rate, epochs);
