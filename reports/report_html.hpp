@@ -16,10 +16,19 @@ namespace sweep::reports {
 
 std::string render_html(const nlohmann::json& report);
 
-// The data embedded in the page: report.json less each trial's loss_trace (the
-// page does not draw it, and it is most of report.json's size), with the
-// curves' real numbers rounded to 4 significant digits. The same keys
-// otherwise, so the page reads report.json's documented schema.
+// The data embedded in the page, shaped for 100,000 trials: report.json's
+// small sections (sweep, objective, best, pruning, warnings, advice) as they
+// are; the trials and the ranking as columns (trials: id, repeat, status,
+// error, objective, best_epoch, epochs, label, direction, reason, divergence
+// and params{key}; ranking: rank, optimizer, learning_rate, mean, min, max,
+// n, trials, status, label (its trials' commonest), members (indices into
+// the trial columns)); `curves` (by trial id, 4 significant digits) for the
+// trials the page draws: per optimizer all of them up to 12 configurations,
+// else its 5 best configurations and the best-ranked trial of each other
+// diagnosis label; `envelopes` (per optimizer and series, the 10th, 50th and
+// 90th percentile of the other trials at each epoch, and their labels); and
+// with pruning, `rung_chart` (each trial's best objective so far at every
+// rung epoch it reached). No loss traces, no configs.
 nlohmann::json html_page_data(const nlohmann::json& report);
 
 // & < > " ' as character references; safe in text and quoted attributes.

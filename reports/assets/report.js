@@ -7,11 +7,20 @@
 
   const SVG = 'http://www.w3.org/2000/svg';
   const data = JSON.parse(document.getElementById('report-data').textContent);
-  const trials = data.trials || [];
-  const ranking = data.ranking || [];
+  // The trials and the ranking come as columns (reports/report_html.hpp):
+  // trial i is T.id[i], T.status[i], ..., its params P[key][i]; ranking
+  // entry k is R.mean[k], ... with its trials' indices R.members[k].
+  const T = data.trials || {};
+  const N = T.count || 0;
+  const P = T.params || {};
+  const R = data.ranking || {};
+  const RN = (R.rank || []).length;
   const metric = String(data.objective.metric);
   const maximize = data.objective.direction !== 'minimize';
-  const trialById = new Map(trials.map((t) => [t.id, t]));
+  const curvesById = data.curves || {};
+  const envelopes = data.envelopes || {};
+  const indexById = new Map();
+  for (let i = 0; i < N; i++) indexById.set(T.id[i], i);
 
   // ---- small helpers ---------------------------------------------------------
 
@@ -90,36 +99,45 @@
     return first.concat(rest).map((k) => k + '=' + paramText(k, config[k])).join(', ');
   }
 
-  function paramsOf(t) { return t.params || {}; }
-  function rateOf(params) { return finite(params.learning_rate) ? params.learning_rate : null; }
-  function labelOf(t) { return (t.diagnosis && t.diagnosis.label) || ''; }
+  const rateColumn = P.learning_rate || [];
+  const optimizerColumn = P.optimizer || [];
+  function rateAt(i) { return finite(rateColumn[i]) ? rateColumn[i] : null; }
+  function optimizerAt(i) { return str(optimizerColumn[i]); }
+  function labelAt(i) { return str(T.label[i]); }
+  function paramsAt(i) {
+    const out = {};
+    for (const k of Object.keys(P)) if (P[k][i] !== null && P[k][i] !== undefined) out[k] = P[k][i];
+    return out;
+  }
+  // Smallest and largest of an array without spreading it into arguments
+  // (V8 refuses a call with ~100,000 of them).
+  function extent(values) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    return [lo, hi];
+  }
 
   // Optimizers in the order the trials first name them; each keeps its colour.
   const optimizers = [];
-  for (const t of trials) {
-    const o = str(paramsOf(t).optimizer);
-    if (optimizers.indexOf(o) < 0) optimizers.push(o);
+  {
+    const seen = new Set();
+    for (let i = 0; i < N; i++) {
+      const o = optimizerAt(i);
+      if (!seen.has(o)) { seen.add(o); optimizers.push(o); }
+    }
   }
   function optimizerColour(o) {
     return OPTIMIZER_COLOURS[Math.max(0, optimizers.indexOf(o)) % OPTIMIZER_COLOURS.length];
   }
 
-  // The label of a configuration (a ranking entry): its trials' commonest.
-  function configLabel(entry) {
-    const counts = new Map();
-    for (const id of entry.trial_ids || []) {
-      const t = trialById.get(id);
-      if (t) counts.set(labelOf(t), (counts.get(labelOf(t)) || 0) + 1);
-    }
-    let best = '';
-    let most = 0;
-    for (const [label, n] of counts) if (n > most) { best = label; most = n; }
-    return best;
+  let logLo = 0;
+  let logHi = 1;
+  {
+    const positive = [];
+    for (let i = 0; i < N; i++) { const r = rateAt(i); if (r !== null && r > 0) positive.push(r); }
+    if (positive.length) { const [lo, hi] = extent(positive); logLo = Math.log10(lo); logHi = Math.log10(hi); }
   }
-
-  const positiveRates = trials.map((t) => rateOf(paramsOf(t))).filter((r) => r !== null && r > 0);
-  const logLo = positiveRates.length ? Math.log10(Math.min(...positiveRates)) : 0;
-  const logHi = positiveRates.length ? Math.log10(Math.max(...positiveRates)) : 1;
   function rateColour(r) {
     if (!finite(r) || r <= 0) return colour('other');
     return ramp(RATE_STOPS, logHi > logLo ? (Math.log10(r) - logLo) / (logHi - logLo) : 0.5);
@@ -136,7 +154,7 @@
     }
     const jobs = finite(sweep.jobs) ? sweep.jobs : 1;
     byId('sweep-meta').textContent = [
-      'sweep #' + str(sweep.id), str(sweep.status), trials.length + ' trials',
+      'sweep #' + str(sweep.id), str(sweep.status), N + ' trials',
       fmt(sweep.duration) + ' s on ' + jobs + ' job' + (jobs === 1 ? '' : 's'),
       'host ' + str(sweep.host), 'sweep ' + str(sweep.version), 'started ' + str(sweep.started)
     ].join(' \u00b7 ');
@@ -225,12 +243,15 @@
   function renderHeatmap() {
     const table = byId('heatmap-table');
     table.textContent = '';
-    const rates = [...new Set(trials.map((t) => rateOf(paramsOf(t))).filter((r) => r !== null))];
+    const rateSet = new Set();
+    for (let i = 0; i < N; i++) { const r = rateAt(i); if (r !== null) rateSet.add(r); }
     // A random search tries many rates: group them by half decade to keep the grid readable.
-    const binned = rates.length > 24;
+    const binned = rateSet.size > 24;
     const columnOf = (r) => (binned && r > 0 ? Math.round(Math.log10(r) * 2) / 2 : r);
     const columnText = (c) => (binned ? '\u2248' + fmtRate(Math.pow(10, c)) : fmtRate(c));
-    const columns = [...new Set(rates.map(columnOf))].sort((a, b) => a - b);
+    const columnSet = new Set();
+    for (const r of rateSet) columnSet.add(columnOf(r));
+    const columns = Array.from(columnSet).sort((a, b) => a - b);
     byId('heatmap-binned').hidden = !binned;
     if (!columns.length) {
       table.append(h('caption', {}, 'No trial has a learning rate: nothing to map.'));
@@ -240,27 +261,27 @@
     const cells = new Map();
     const cellOf = (o, r) => {
       const key = o + '\u0000' + columnOf(r);
-      if (!cells.has(key)) cells.set(key, {entry: null, trials: 0, diverged: 0, failed: 0});
+      if (!cells.has(key)) cells.set(key, {entry: -1, trials: 0, diverged: 0, failed: 0});
       return cells.get(key);
     };
     // The ranking is best first: a cell shows its first configuration with a value.
-    for (const entry of ranking) {
-      const r = rateOf(entry.config || {});
+    for (let k = 0; k < RN; k++) {
+      const r = finite(R.learning_rate[k]) ? R.learning_rate[k] : null;
       if (r === null) continue;
-      const cell = cellOf(str(entry.config.optimizer), r);
-      if (!cell.entry || (!finite(cell.entry.mean) && finite(entry.mean))) cell.entry = entry;
+      const cell = cellOf(str(R.optimizer[k]), r);
+      if (cell.entry < 0 || (!finite(R.mean[cell.entry]) && finite(R.mean[k]))) cell.entry = k;
     }
-    for (const t of trials) {
-      const r = rateOf(paramsOf(t));
+    for (let i = 0; i < N; i++) {
+      const r = rateAt(i);
       if (r === null) continue;
-      const cell = cellOf(str(paramsOf(t).optimizer), r);
+      const cell = cellOf(optimizerAt(i), r);
       cell.trials++;
-      if (t.status === 'diverged') cell.diverged++;
-      if (t.status === 'failed') cell.failed++;
+      if (T.status[i] === 'diverged') cell.diverged++;
+      if (T.status[i] === 'failed') cell.failed++;
     }
-    const values = [...cells.values()].filter((c) => c.entry && finite(c.entry.mean)).map((c) => c.entry.mean);
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
+    const values = [];
+    for (const c of cells.values()) if (c.entry >= 0 && finite(R.mean[c.entry])) values.push(R.mean[c.entry]);
+    const [lo, hi] = extent(values);
     const heatStops = [colour('heat-lo'), colour('heat-hi')];
 
     const head = h('tr', {}, h('th', {}, 'optimizer'));
@@ -278,22 +299,23 @@
           continue;
         }
         const where = o + ' \u00b7 learning rate ' + columnText(c);
-        const entry = cell.entry;
-        if (!entry || !finite(entry.mean)) {
+        const k = cell.entry;
+        if (k < 0 || !finite(R.mean[k])) {
           const kind = cell.diverged > 0 ? 'diverged' : 'failed';
-          const k = kind === 'diverged' ? cell.diverged : cell.failed;
+          const count = kind === 'diverged' ? cell.diverged : cell.failed;
           row.append(h('td', {class: kind, 'data-label': kind,
-            title: where + ' \u00b7 ' + k + ' of ' + cell.trials + ' trials ' + kind}, '\u2715 ' + kind));
+            title: where + ' \u00b7 ' + count + ' of ' + cell.trials + ' trials ' + kind}, '\u2715 ' + kind));
           continue;
         }
-        let t = hi > lo ? (entry.mean - lo) / (hi - lo) : 1;
+        let t = hi > lo ? (R.mean[k] - lo) / (hi - lo) : 1;
         if (!maximize) t = 1 - t;
-        const label = configLabel(entry);
-        const counted = entry.n < entry.trials ? ' (' + entry.n + ' of ' + entry.trials + ')' : '';
+        const label = str(R.label[k]);
+        const counted = R.n[k] < R.trials[k] ? ' (' + R.n[k] + ' of ' + R.trials[k] + ')' : '';
         const td = h('td', {'data-label': label,
-          title: where + ' \u00b7 ' + metric + ' ' + fmt(entry.mean) + counted +
+          title: where + ' \u00b7 ' + metric + ' ' + fmt(R.mean[k]) + counted +
+            (binned ? ' (the best of ' + cell.trials + ' trials here)' : '') +
             (cell.diverged ? ' \u00b7 ' + cell.diverged + ' of ' + cell.trials + ' diverged' : '')},
-        fmt(entry.mean) + counted, h('small', {}, label));
+        fmt(R.mean[k]) + counted, h('small', {}, label));
         td.style.background = ramp(heatStops, t);
         td.style.color = t > 0.55 ? colour('bg') : colour('fg');
         row.append(td);
@@ -379,8 +401,11 @@
     return svg('path', Object.assign({d: d, stroke: colour('diverged'), 'stroke-width': 2.5}, attrs), parent);
   }
 
-  // The objective against the learning rate, one line per optimizer through
-  // the best configuration at each rate: the lesson's U.
+  // The objective against the learning rate: the lesson's U. With a few rates
+  // per optimizer (a grid), one line per optimizer through the best
+  // configuration at each rate, a band over the repeats; with many (a random
+  // search), every configuration a point and a line through the median of
+  // each bin of rates, so the U shows instead of a zig-zag.
   function drawRateChart() {
     const box = byId('lr-chart');
     const legend = byId('lr-legend');
@@ -388,31 +413,52 @@
     legend.textContent = '';
     const seen = new Set();
     const points = [];
-    for (const entry of ranking) {  // best first: the first entry at a rate is its best configuration
-      const r = rateOf(entry.config || {});
-      if (r === null || r <= 0) continue;
-      const o = str(entry.config.optimizer);
+    for (let k = 0; k < RN; k++) {  // best first: the first entry at a rate is its best configuration
+      const r = R.learning_rate[k];
+      if (!finite(r) || r <= 0) continue;
+      const o = str(R.optimizer[k]);
       if (seen.has(o + '\u0000' + r)) continue;
       seen.add(o + '\u0000' + r);
-      points.push({o: o, r: r, m: entry.mean, lo: entry.min, hi: entry.max, n: entry.n,
-        label: configLabel(entry) || entry.status});
+      points.push({o: o, r: r, m: R.mean[k], lo: R.min[k], hi: R.max[k], n: R.n[k],
+        label: str(R.label[k]) || str(R.status[k])});
     }
     if (!points.length) { box.textContent = 'No learning rates to plot.'; return; }
     const values = [];
     for (const p of points) for (const v of [p.m, p.lo, p.hi]) if (finite(v)) values.push(v);
-    const ymin = values.length ? Math.min(...values) : 0;
-    const ymax = values.length ? Math.max(...values) : 1;
+    const [ymin, ymax] = values.length ? extent(values) : [0, 1];
     const pad = (ymax - ymin) * 0.08 || 0.05;
-    const rates = points.map((p) => p.r);
-    const f = frame(box, {title: metric + ' against learning rate, one line per optimizer', xlog: true,
-      xmin: Math.min(...rates) / 1.5, xmax: Math.max(...rates) * 1.5, ymin: ymin - pad, ymax: ymax + pad,
+    const [rlo, rhi] = extent(points.map((p) => p.r));
+    const perOptimizer = new Map();
+    for (const p of points) {
+      if (!perOptimizer.has(p.o)) perOptimizer.set(p.o, []);
+      perOptimizer.get(p.o).push(p);
+    }
+    let most = 0;
+    for (const mine of perOptimizer.values()) most = Math.max(most, mine.length);
+    const scatter = most > 24;
+    byId('lr-note').textContent = scatter
+      ? 'Each point is one configuration; the line runs through the median of each bin of rates, the band from its 10th to its 90th percentile. '
+      : 'One line per optimizer through the best configuration at each rate; the band spans the repeats (min to max). ';
+    const f = frame(box, {title: metric + ' against learning rate, by optimizer', xlog: true,
+      xmin: rlo / 1.5, xmax: rhi * 1.5, ymin: ymin - pad, ymax: ymax + pad,
       xlabel: 'learning rate (log scale)',
       ylabel: metric + (maximize ? ' (higher is better)' : ' (lower is better)'), cls: 'plot lr-plot'});
+    let noValue = 0;
     for (const o of optimizers) {
-      const mine = points.filter((p) => p.o === o).sort((a, b) => a.r - b.r);
+      const mine = (perOptimizer.get(o) || []).sort((a, b) => a.r - b.r);
       if (!mine.length) continue;
       const c = optimizerColour(o);
       const g = svg('g', {class: 'series', 'data-optimizer': o}, f.svg);
+      const sw = h('span', {class: 'sw'});
+      sw.style.background = c;
+      if (scatter) {
+        drawScatter(f, g, o, c, mine);
+        const missing = mine.filter((p) => !finite(p.m)).length;
+        noValue += missing;
+        legend.append(h('span', {}, sw, o + ' (' + mine.length + ' configurations' +
+          (missing ? ', ' + missing + ' without a value' : '') + ')'));
+        continue;
+      }
       const band = mine.filter((p) => finite(p.lo) && finite(p.hi) && p.n > 1);
       if (band.length > 1) {
         const d = band.map((p, i) => (i ? 'L' : 'M') + f.x(p.r) + ' ' + f.y(p.hi)).join('') +
@@ -431,14 +477,54 @@
           tip(dot, what + ' \u00b7 ' + metric + ' ' + fmt(p.m) +
             (p.n > 1 ? ' (mean of ' + p.n + ', range ' + fmt(p.lo) + '\u2013' + fmt(p.hi) + ')' : ''));
         } else {
+          noValue++;
           tip(cross(f, f.x(p.r), f.m.t + f.ph - 8, {class: 'diverged-mark'}, g), what + ' \u00b7 no value');
         }
       }
-      const sw = h('span', {class: 'sw'});
-      sw.style.background = c;
       legend.append(h('span', {}, sw, o));
     }
-    if (points.some((p) => !finite(p.m))) legend.append(h('span', {class: 'no-value'}, '\u2715 = diverged or failed (no value)'));
+    if (noValue) legend.append(h('span', {class: 'no-value'}, '\u2715 = diverged or failed (no value)'));
+  }
+
+  // Many configurations of one optimizer: a point each (one path, not an
+  // element each), the median of each of ~40 bins of log rate as a line with
+  // its 10th-90th percentile band, and the ones without a value as one row
+  // of small crosses along the bottom.
+  function drawScatter(f, g, o, c, mine) {
+    let dots = '';
+    let crosses = '';
+    const bins = new Map();
+    const [lo, hi] = extent(mine.map((p) => Math.log10(p.r)));
+    const width = Math.max((hi - lo) / 40, 1e-9);
+    const bottom = f.m.t + f.ph - 6;
+    for (const p of mine) {
+      const x = f.x(p.r);
+      if (!finite(p.m)) { crosses += 'M' + (x - 2) + ' ' + (bottom - 2) + 'l4 4m0 -4l-4 4'; continue; }
+      dots += 'M' + (x - 1.2) + ' ' + (f.y(p.m) - 1.2) + 'h2.4v2.4h-2.4z';
+      const b = Math.floor((Math.log10(p.r) - lo) / width);
+      if (!bins.has(b)) bins.set(b, []);
+      bins.get(b).push(p);
+    }
+    if (dots) tip(svg('path', {d: dots, fill: c, 'fill-opacity': 0.35, class: 'points'}, g), o + ': one point per configuration');
+    const line = [];
+    for (const b of Array.from(bins.keys()).sort((x, y) => x - y)) {
+      const members = bins.get(b);
+      const ms = members.map((p) => p.m).sort((x, y) => x - y);
+      const rs = members.map((p) => p.r).sort((x, y) => x - y);
+      line.push({r: quantile(rs, 0.5), m: quantile(ms, 0.5), lo: quantile(ms, 0.1), hi: quantile(ms, 0.9), n: ms.length});
+    }
+    if (line.length > 1) {
+      const d = line.map((p, i) => (i ? 'L' : 'M') + f.x(p.r) + ' ' + f.y(p.hi)).join('') +
+        line.slice().reverse().map((p) => 'L' + f.x(p.r) + ' ' + f.y(p.lo)).join('') + 'Z';
+      tip(svg('path', {d: d, fill: c, 'fill-opacity': 0.15, stroke: 'none', class: 'band'}, g),
+        o + ': 10th\u201390th percentile of each bin');
+    }
+    tip(svg('path', {d: pathOf(f, line.map((p) => p.r), line.map((p) => p.m)), fill: 'none', stroke: c,
+      'stroke-width': 2.2, class: 'line'}, g), o + ': median of each bin of rates');
+    if (crosses) {
+      tip(svg('path', {d: crosses, stroke: colour('diverged'), 'stroke-width': 1, class: 'diverged-mark'}, g),
+        o + ': ' + (mine.length - line.reduce((n, p) => n + p.n, 0)) + ' configurations diverged or failed (no value)');
+    }
   }
 
   function quantile(sorted, q) {
@@ -446,15 +532,26 @@
   }
 
   // Training (solid) and validation (dashed) `key` per epoch, one line per
-  // trial, coloured by its learning rate. False when no trial has the metric.
-  function drawCurveChart(box, mine, key) {
+  // drawn trial (`mine`: trial indices whose curves the page holds), coloured
+  // by its learning rate; the optimizer's other trials as a grey band (10th to
+  // 90th percentile per epoch) with their median dotted. False when nothing
+  // has the metric.
+  function drawCurveChart(box, mine, envelope, key) {
     const values = [];
     let maxEpoch = 1;
-    for (const t of mine) {
-      const c = t.curves || {};
+    for (const i of mine) {
+      const c = curvesById[T.id[i]] || {};
       for (const s of [c[key], c['val_' + key]]) for (const v of s || []) if (finite(v)) values.push(v);
       const epochs = c.epoch || [];
       if (epochs.length) maxEpoch = Math.max(maxEpoch, epochs[epochs.length - 1]);
+    }
+    const bands = [];
+    for (const name of [key, 'val_' + key]) {
+      const e = envelope && envelope[name];
+      if (!e || !e.epoch || !e.epoch.length) continue;
+      bands.push([name, e]);
+      for (const v of e.lo.concat(e.hi)) if (finite(v)) values.push(v);
+      maxEpoch = Math.max(maxEpoch, e.epoch[e.epoch.length - 1]);
     }
     if (!values.length) return false;
     values.sort((a, b) => a - b);
@@ -466,19 +563,30 @@
     else if (lo >= 0 && hi <= 1) { lo = Math.min(lo, 0.5 * lo); hi = Math.min(1, hi + 0.05); }
     const f = frame(box, {title: key + ' per epoch', xmin: 1, xmax: Math.max(2, maxEpoch), ymin: lo, ymax: hi,
       integer: true, xlabel: 'epoch', ylabel: key, cls: 'plot curve-chart', height: 210});
+    for (const [name, e] of bands) {
+      const validation = name.indexOf('val_') === 0;
+      const d = e.epoch.map((x, j) => (j ? 'L' : 'M') + f.x(x) + ' ' + f.y(e.hi[j])).join('') +
+        e.epoch.slice().reverse().map((x, j) => 'L' + f.x(x) + ' ' + f.y(e.lo[e.lo.length - 1 - j])).join('') + 'Z';
+      const g = svg('g', {class: 'envelope'}, f.svg);
+      tip(svg('path', {d: d, fill: colour('muted'), 'fill-opacity': validation ? 0.1 : 0.18, stroke: 'none'}, g),
+        'the other ' + envelope.trials + ' trials: ' + (validation ? 'validation' : 'training') + ' ' + key +
+        ', 10th to 90th percentile per epoch');
+      svg('path', {d: pathOf(f, e.epoch, e.mid), fill: 'none', stroke: colour('muted'), 'stroke-width': 1,
+        'stroke-dasharray': validation ? '5 4' : '1 3'}, g);
+    }
     // The rungs of successive halving: where pruned curves end.
     for (const e of rungEpochs()) {
       if (e > Math.max(2, maxEpoch)) continue;
       tip(svg('line', {x1: f.x(e), x2: f.x(e), y1: f.m.t, y2: f.m.t + f.ph, class: 'rung-line',
         stroke: colour('muted') || '#888', 'stroke-dasharray': '2 3'}, f.svg), 'rung at epoch ' + e);
     }
-    for (const t of mine) {
-      const c = t.curves || {};
+    for (const i of mine) {
+      const c = curvesById[T.id[i]] || {};
       const epochs = c.epoch || [];
-      const rate = rateOf(paramsOf(t));
+      const rate = rateAt(i);
       const stroke = rateColour(rate);
-      const name = 'trial #' + t.id + ' \u00b7 learning rate ' + fmtRate(rate) + ' \u00b7 ' + labelOf(t);
-      const g = svg('g', {class: 'trial', 'data-trial': t.id, 'data-label': labelOf(t)}, f.svg);
+      const name = 'trial #' + T.id[i] + ' \u00b7 learning rate ' + fmtRate(rate) + ' \u00b7 ' + labelAt(i);
+      const g = svg('g', {class: 'trial', 'data-trial': T.id[i], 'data-label': labelAt(i)}, f.svg);
       for (const [series, dash, what] of [[key, null, 'training'], ['val_' + key, '5 4', 'validation']]) {
         const ys = c[series];
         if (!ys) continue;
@@ -487,21 +595,21 @@
         if (dash) attrs['stroke-dasharray'] = dash;
         if (d.indexOf('L') >= 0) tip(svg('path', attrs, g), name + ' \u00b7 ' + what + ' ' + key);
         // A single point (a trial stopped in its first epochs) is a dot, not an invisible path.
-        ys.forEach((v, i) => {
-          const alone = finite(v) && !finite(ys[i - 1]) && !finite(ys[i + 1]);
-          if (alone && finite(epochs[i])) {
-            tip(svg('circle', {cx: f.x(epochs[i]), cy: f.y(v), r: 2.5, fill: stroke}, g),
-              name + ' \u00b7 ' + what + ' ' + key + ' ' + fmt(v) + ' at epoch ' + epochs[i]);
+        ys.forEach((v, j) => {
+          const alone = finite(v) && !finite(ys[j - 1]) && !finite(ys[j + 1]);
+          if (alone && finite(epochs[j])) {
+            tip(svg('circle', {cx: f.x(epochs[j]), cy: f.y(v), r: 2.5, fill: stroke}, g),
+              name + ' \u00b7 ' + what + ' ' + key + ' ' + fmt(v) + ' at epoch ' + epochs[j]);
           }
         });
       }
       // A diverged trial's last epoch was cut short: mark where its loss left the chart.
       const loss = c.loss || [];
-      if (key === 'loss' && t.status === 'diverged' && epochs.length) {
+      if (key === 'loss' && T.status[i] === 'diverged' && epochs.length) {
         const last = loss[loss.length - 1];
         const at = epochs[epochs.length - 1];
         const y = finite(last) ? f.y(last) : f.m.t + 6;
-        const dv = t.divergence || {};
+        const dv = T.divergence[i] || {};
         tip(cross(f, f.x(at), y, {class: 'diverged-mark'}, g), name + ' \u00b7 diverged at epoch ' + str(dv.epoch || at) +
           (dv.batch ? ', batch ' + dv.batch : '') + ', loss ' + (finite(dv.loss) ? fmt(dv.loss) : 'not finite'));
       }
@@ -509,45 +617,68 @@
     return true;
   }
 
+  function labelCounts(counts) {
+    const item = h('span', {});
+    for (const label of Object.keys(counts).sort((a, b) => counts[b] - counts[a])) {
+      const b = badge(label);
+      if (counts[label] > 1) b.textContent = label + ' \u00d7' + counts[label];
+      item.append(b, ' ');
+    }
+    return item;
+  }
+
+  // One panel per optimizer: its drawn trials (every one for a small grid;
+  // else its best configurations and one trial of each other diagnosis, so
+  // the lesson stays in view) and the envelope of the rest. The legend lists
+  // the drawn rates, each with its trials' labels, and the rest by label.
   function drawCurves() {
     const host = byId('curve-panels');
     host.textContent = '';
     const pending = [];
+    const drawn = new Map();
+    for (const id of Object.keys(curvesById)) {
+      const i = indexById.get(Number(id));
+      if (i === undefined) continue;
+      const o = optimizerAt(i);
+      if (!drawn.has(o)) drawn.set(o, []);
+      drawn.get(o).push(i);
+    }
     for (const o of optimizers) {
-      const mine = trials.filter((t) => str(paramsOf(t).optimizer) === o);
+      const mine = drawn.get(o) || [];
+      const envelope = envelopes[o];
       const sw = h('span', {class: 'sw'});
       sw.style.background = optimizerColour(o);
       const panel = h('div', {class: 'panel', 'data-optimizer': o}, h('h3', {}, sw, o));
       // Per learning rate: its colour and the labels of its trials.
       const byRate = new Map();
-      for (const t of mine) {
-        const r = rateOf(paramsOf(t));
-        if (!byRate.has(r)) byRate.set(r, new Map());
+      for (const i of mine) {
+        const r = rateAt(i);
+        if (!byRate.has(r)) byRate.set(r, {});
         const labels = byRate.get(r);
-        labels.set(labelOf(t), (labels.get(labelOf(t)) || 0) + 1);
+        labels[labelAt(i)] = (labels[labelAt(i)] || 0) + 1;
       }
       const legend = h('div', {class: 'legend'});
-      for (const r of [...byRate.keys()].sort((a, b) => a - b)) {
+      for (const r of Array.from(byRate.keys()).sort((a, b) => a - b)) {
         const rsw = h('span', {class: 'sw'});
         rsw.style.background = rateColour(r);
-        const item = h('span', {}, rsw, fmtRate(r) + ' ');
-        for (const [label, n] of byRate.get(r)) {
-          const b = badge(label);
-          if (n > 1) b.textContent = label + ' \u00d7' + n;
-          item.append(b);
-        }
-        legend.append(item);
+        legend.append(h('span', {}, rsw, fmtRate(r) + ' ', labelCounts(byRate.get(r))));
+      }
+      if (envelope) {
+        const gsw = h('span', {class: 'sw envelope-swatch'});
+        gsw.style.background = colour('muted');
+        legend.append(h('span', {class: 'envelope-legend'}, gsw,
+          'grey band: the other ' + envelope.trials + ' trials ', labelCounts(envelope.labels || {})));
       }
       panel.append(legend);
       for (const key of ['loss', 'accuracy']) {
         const box = h('div', {class: 'chart'});
         panel.append(box);
-        pending.push([box, mine, key]);
+        pending.push([box, mine, envelope, key]);
       }
       host.append(panel);
     }
     // Drawn once every panel is in the grid, so that each chart takes its final width.
-    for (const [box, mine, key] of pending) if (!drawCurveChart(box, mine, key)) box.remove();
+    for (const [box, mine, envelope, key] of pending) if (!drawCurveChart(box, mine, envelope, key)) box.remove();
   }
 
   // ---- the table of all trials -------------------------------------------------
@@ -556,83 +687,166 @@
   function paramKeys() {
     const keys = ['optimizer', 'learning_rate'];
     for (const k of data.sweep.swept || []) if (typeof k === 'string' && keys.indexOf(k) < 0) keys.push(k);
-    for (const t of trials) for (const k of Object.keys(paramsOf(t))) if (keys.indexOf(k) < 0) keys.push(k);
+    for (const k of Object.keys(P)) if (keys.indexOf(k) < 0) keys.push(k);
     return keys;
   }
 
   const DIRECTION_TEXT = {low: 'the learning rate was too low', high: 'the learning rate was too high',
     ok: 'within the margin of the best rate'};
+  const ROW_HEIGHT = 30;  // px, fixed (report.css) so that the table is a window on the rows
+  const OVERSCAN = 20;
 
+  // The table of every trial, virtualised: the rows live in the data's
+  // columns; sorting reorders an index array, the filter keeps the indices
+  // whose text matches, and only the rows in view (plus OVERSCAN) exist as
+  // elements. Each sort and filter writes its time (ms, performance.now())
+  // into body[data-sort-ms] and body[data-filter-ms].
   function renderTable() {
     const table = byId('trial-table');
+    const win = byId('trial-window');
+    const pad = byId('trial-pad');
     const keys = paramKeys();
-    const numericKey = (k) => trials.some((t) => k in paramsOf(t)) &&
-      trials.every((t) => !(k in paramsOf(t)) || typeof paramsOf(t)[k] === 'number');
-    const columns = [['id', true]].concat(keys.map((k) => [k, numericKey(k)]),
-      [['repeat', true], ['status', false], [metric, true], ['best epoch', true], ['epochs', true],
-        ['diagnosis', false], ['direction', false], ['reason', false]]);
-    const headRow = table.tHead.rows[0];
-    for (const [name, numeric] of columns) headRow.append(h('th', numeric ? {class: 'num'} : {}, name));
-    const body = table.tBodies[0];
-    const num = (v, text) => {
-      const td = h('td', {class: 'num'}, text === undefined ? str(v) : text);
-      if (finite(v)) td.setAttribute('data-v', String(v));
-      return td;
-    };
-    for (const t of trials) {
-      const params = paramsOf(t);
-      const diagnosis = t.diagnosis || {};
-      const row = h('tr', {'data-status': str(t.status), 'data-label': str(diagnosis.label)}, num(t.id));
-      for (const k of keys) {
-        if (!(k in params)) row.append(h('td'));
-        else if (typeof params[k] === 'number') row.append(num(params[k], paramText(k, params[k])));
-        else row.append(h('td', {}, paramText(k, params[k])));
+    const column = (k) => P[k] || [];
+    const numericKey = (k) => {
+      let any = false;
+      for (const v of column(k)) {
+        if (v === null || v === undefined) continue;
+        if (typeof v !== 'number') return false;
+        any = true;
       }
-      const direction = str(diagnosis.direction);
-      row.append(num(t.repeat), h('td', t.status === 'pruned' && t.error ? {title: t.error} : {}, badge(str(t.status))), num(t.objective, fmt(t.objective)),
-        num(t.best_epoch), num(((t.curves || {}).epoch || []).length),
-        h('td', {}, badge(str(diagnosis.label))),
-        h('td', direction ? {class: 'direction', title: DIRECTION_TEXT[direction] || ''} : {}, direction),
-        h('td', {class: 'reason'}, str(diagnosis.reason)));
-      body.append(row);
+      return any;
+    };
+    const epochs = T.epochs || [];
+    // Each column: its header, whether numeric, its value and its text for row i.
+    const columns = [{name: 'id', numeric: true, value: (i) => T.id[i], text: (i) => str(T.id[i])}];
+    for (const k of keys) {
+      const values = column(k);
+      columns.push({name: k, numeric: numericKey(k), value: (i) => values[i],
+        text: (i) => (values[i] === null || values[i] === undefined ? '' : paramText(k, values[i]))});
     }
+    columns.push(
+      {name: 'repeat', numeric: true, value: (i) => T.repeat[i], text: (i) => str(T.repeat[i])},
+      {name: 'status', value: (i) => str(T.status[i]), text: (i) => str(T.status[i]), badge: true},
+      {name: metric, numeric: true, value: (i) => T.objective[i], text: (i) => fmt(T.objective[i])},
+      {name: 'best epoch', numeric: true, value: (i) => T.best_epoch[i], text: (i) => str(T.best_epoch[i])},
+      {name: 'epochs', numeric: true, value: (i) => epochs[i], text: (i) => str(epochs[i])},
+      {name: 'diagnosis', value: (i) => labelAt(i), text: (i) => labelAt(i), badge: true},
+      {name: 'direction', value: (i) => str(T.direction[i]), text: (i) => str(T.direction[i])},
+      {name: 'reason', value: (i) => str(T.reason[i]), text: (i) => str(T.reason[i])});
+    const headRow = table.tHead.rows[0];
+    for (const c of columns) headRow.append(h('th', c.numeric ? {class: 'num'} : {}, c.name));
+    const body = table.tBodies[0];
 
+    // What the filter searches: every cell's text, lower case, built once.
+    const haystackStart = performance.now();
+    const haystack = new Array(N);
+    for (let i = 0; i < N; i++) {
+      let text = '';
+      for (const c of columns) text += c.text(i) + ' ';
+      haystack[i] = text.toLowerCase();
+    }
+    document.body.setAttribute('data-haystack-ms', (performance.now() - haystackStart).toFixed(0));
+    let order = new Array(N);
+    for (let i = 0; i < N; i++) order[i] = i;
+    let shown = order;
+
+    const cell = (c, i) => {
+      const text = c.text(i);
+      if (c.numeric) return h('td', {class: 'num'}, text);
+      if (c.name === 'status') {
+        return h('td', T.status[i] === 'pruned' && T.error[i] ? {title: str(T.error[i])} : {}, badge(text));
+      }
+      if (c.badge) return h('td', {}, badge(text));
+      if (c.name === 'direction') return h('td', text ? {class: 'direction', title: DIRECTION_TEXT[text] || ''} : {}, text);
+      if (c.name === 'reason') return h('td', {class: 'reason', title: text}, text);
+      return h('td', {}, text);
+    };
+    let first = -1;
+    let last = -1;
+    const draw = (force) => {
+      const top = win.scrollTop;
+      const height = win.clientHeight || 600;
+      const from = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+      const to = Math.min(shown.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+      if (!force && from === first && to === last) return;
+      first = from;
+      last = to;
+      pad.style.paddingTop = (from * ROW_HEIGHT) + 'px';
+      pad.style.paddingBottom = ((shown.length - to) * ROW_HEIGHT) + 'px';
+      const rows = document.createDocumentFragment();
+      for (let n = from; n < to; n++) {
+        const i = shown[n];
+        const row = h('tr', {'data-status': str(T.status[i]), 'data-label': labelAt(i)});
+        for (const c of columns) row.append(cell(c, i));
+        rows.append(row);
+      }
+      body.textContent = '';
+      body.append(rows);
+    };
+    win.addEventListener('scroll', () => draw(false));
+
+    const input = byId('trial-filter');
+    const count = byId('trial-count');
+    const filter = () => {
+      const started = performance.now();
+      const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      if (!words.length) {
+        shown = order;
+      } else {
+        shown = [];
+        for (const i of order) {
+          const text = haystack[i];
+          let ok = true;
+          for (const w of words) if (text.indexOf(w) < 0) { ok = false; break; }
+          if (ok) shown.push(i);
+        }
+      }
+      count.textContent = shown.length + ' of ' + N + ' trials';
+      draw(true);
+      document.body.setAttribute('data-filter-ms', (performance.now() - started).toFixed(1));
+    };
+
+    // Sort keys: numbers as they are (rows without a value last either way),
+    // strings by their rank among the column's distinct values (code-unit
+    // order), computed once per column.
+    const ranks = new Map();
+    const keyOf = (col) => {
+      if (ranks.has(col)) return ranks.get(col);
+      const c = columns[col];
+      const out = new Float64Array(N);
+      if (c.numeric) {
+        for (let i = 0; i < N; i++) { const v = c.value(i); out[i] = finite(v) ? v : NaN; }
+      } else {
+        const distinct = new Map();
+        for (let i = 0; i < N; i++) distinct.set(c.value(i), 0);
+        const sorted = Array.from(distinct.keys()).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        sorted.forEach((v, k) => distinct.set(v, k));
+        for (let i = 0; i < N; i++) out[i] = distinct.get(c.value(i));
+      }
+      ranks.set(col, out);
+      return out;
+    };
     const heads = headRow.cells;
     Array.prototype.forEach.call(heads, (th, col) => {
       th.addEventListener('click', () => {
+        const started = performance.now();
         const dir = th.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending';
         for (const other of heads) other.removeAttribute('aria-sort');
         th.setAttribute('aria-sort', dir);
-        const numeric = th.classList.contains('num');
         const sign = dir === 'ascending' ? 1 : -1;
-        const rows = Array.from(body.rows);
-        rows.sort((a, b) => {
-          if (numeric) {  // rows without a value go last either way
-            const x = parseFloat(a.cells[col].getAttribute('data-v'));
-            const y = parseFloat(b.cells[col].getAttribute('data-v'));
-            if (!isFinite(x) || !isFinite(y)) return (isFinite(x) ? 0 : 1) - (isFinite(y) ? 0 : 1);
-            return sign * (x - y);
-          }
-          return sign * a.cells[col].textContent.localeCompare(b.cells[col].textContent);
-        });
-        for (const r of rows) body.appendChild(r);
+        const k = keyOf(col);
+        // Rows without a value (NaN) go last either way, in their present order.
+        const valued = [];
+        const missing = [];
+        for (const i of order) (k[i] === k[i] ? valued : missing).push(i);
+        valued.sort((a, b) => sign * (k[a] - k[b]) || a - b);
+        order = valued.concat(missing);
+        filter();
+        document.body.setAttribute('data-sort-ms', (performance.now() - started).toFixed(1));
       });
     });
-    const input = byId('trial-filter');
-    const count = byId('trial-count');
-    const apply = () => {
-      const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      let shown = 0;
-      for (const r of body.rows) {
-        const text = r.textContent.toLowerCase();
-        const ok = words.every((w) => text.indexOf(w) >= 0);
-        r.hidden = !ok;
-        if (ok) shown++;
-      }
-      count.textContent = shown + ' of ' + body.rows.length + ' trials';
-    };
-    input.addEventListener('input', apply);
-    apply();
+    input.addEventListener('input', filter);
+    filter();
   }
 
   // ---- pruning: the rungs --------------------------------------------------------
@@ -659,41 +873,46 @@
     }
   }
   // The objective of every trial at each rung epoch it reached: the field
-  // narrowing rung by rung.
+  // narrowing rung by rung. Up to 2,000 trials a line each; beyond, one path
+  // of points for the trials that went on and one for the pruned.
   function drawRungChart() {
-    const p = data.pruning;
+    const chart = data.rung_chart;
     const box = byId('rung-chart');
     box.textContent = '';
-    const epochs = rungEpochs();
-    if (!p || !epochs.length) return;
-    const last = Math.max(...trials.map((t) => ((t.curves || {}).epoch || []).slice(-1)[0] || 0));
-    const xs = epochs.concat(last > epochs[epochs.length - 1] ? [last] : []);
-    const best = (t, e) => {
-      const c = t.curves || {};
-      const ys = c[metric] || [];
-      let v = null;
-      (c.epoch || []).forEach((x, i) => {
-        if (x <= e && finite(ys[i]) && (v === null || (maximize ? ys[i] > v : ys[i] < v))) v = ys[i];
-      });
-      return v;
-    };
+    if (!chart || !Array.isArray(chart.epochs) || !chart.epochs.length) return;
+    const xs = chart.epochs;
+    const rows = chart.values || [];
     const values = [];
-    for (const t of trials) for (const e of xs) { const v = best(t, e); if (v !== null) values.push(v); }
+    for (const row of rows) for (const v of row) if (finite(v)) values.push(v);
     if (!values.length) return;
+    const [ymin, ymax] = extent(values);
     const f = frame(box, {title: metric + ' at each rung', xmin: 1, xmax: Math.max(2, xs[xs.length - 1]),
-      ymin: Math.min(...values), ymax: Math.max(...values), integer: true, xlabel: 'epoch',
+      ymin: ymin, ymax: ymax, integer: true, xlabel: 'epoch',
       ylabel: metric + ' so far', cls: 'plot rung-chart', height: 240});
-    for (const t of trials) {
-      const reached = xs.filter((e) => ((t.curves || {}).epoch || []).some((x) => x >= e));
-      const ys = reached.map((e) => best(t, e));
-      const stroke = t.status === 'pruned' ? colour('muted') || '#999' : optimizerColour(str(paramsOf(t).optimizer));
-      const g = svg('g', {class: 'trial', 'data-trial': t.id}, f.svg);
-      const name = 'trial #' + t.id + ' · ' + describe(paramsOf(t)) + ' · ' + str(t.status);
+    const lines = N <= 2000;
+    const paths = {pruned: '', kept: ''};
+    for (let i = 0; i < N && i < rows.length; i++) {
+      const ys = rows[i];
+      const reached = xs.slice(0, ys.length);
+      const pruned = T.status[i] === 'pruned';
+      if (!lines) {
+        ys.forEach((v, j) => {
+          if (finite(v)) paths[pruned ? 'pruned' : 'kept'] += 'M' + (f.x(reached[j]) - 1.5) + ' ' + (f.y(v) - 1.5) + 'h3v3h-3z';
+        });
+        continue;
+      }
+      const stroke = pruned ? colour('muted') || '#999' : optimizerColour(optimizerAt(i));
+      const g = svg('g', {class: 'trial', 'data-trial': T.id[i]}, f.svg);
+      const name = 'trial #' + T.id[i] + ' \u00b7 ' + describe(paramsAt(i)) + ' \u00b7 ' + str(T.status[i]);
       const d = pathOf(f, reached, ys);
       if (d.indexOf('L') >= 0) tip(svg('path', {d: d, fill: 'none', stroke: stroke, 'stroke-width': 1.2}, g), name);
-      reached.forEach((e, i) => {
-        if (finite(ys[i])) tip(svg('circle', {cx: f.x(e), cy: f.y(ys[i]), r: 2.2, fill: stroke}, g), name + ' · ' + fmt(ys[i]) + ' at epoch ' + e);
+      reached.forEach((e, j) => {
+        if (finite(ys[j])) tip(svg('circle', {cx: f.x(e), cy: f.y(ys[j]), r: 2.2, fill: stroke}, g), name + ' \u00b7 ' + fmt(ys[j]) + ' at epoch ' + e);
       });
+    }
+    if (!lines) {
+      if (paths.kept) tip(svg('path', {d: paths.kept, fill: colour('accent'), 'fill-opacity': 0.4}, f.svg), 'trials kept at their rung');
+      if (paths.pruned) tip(svg('path', {d: paths.pruned, fill: colour('muted'), 'fill-opacity': 0.3}, f.svg), 'trials pruned at their rung');
     }
   }
 
@@ -740,4 +959,7 @@
     timer = setTimeout(drawCharts, 150);
   });
   document.body.setAttribute('data-charts-ready', '1');
+  // From the start of navigation to here: the page read, its data parsed and
+  // every section drawn (the browser test reads it).
+  document.body.setAttribute('data-load-ms', performance.now().toFixed(0));
 })();

@@ -1,6 +1,8 @@
 // Writes report.json and report.html of a synthetic sweep into a folder, for
 // the browser test (render_report.sh) to open in headless Chromium.
-// Usage: make_report OUT_DIR [--large]   (--large: 500 trials x 50 epochs)
+// Usage: make_report OUT_DIR [--large | --huge]
+//   --large: 500 trials x 50 epochs; --huge: a 100,000-trial random search
+//   (random_search_sweep, seed 17, 2 epochs a trial).
 #include <cstdio>
 #include <exception>
 #include <limits>
@@ -10,14 +12,17 @@
 #include "tests/reports/synthetic_helpers.hpp"
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 3 || (argc == 3 && std::string(argv[2]) != "--large")) {
-    std::fprintf(stderr, "usage: make_report OUT_DIR [--large]\n");
+  const std::string mode = argc == 3 ? argv[2] : "";
+  if (argc < 2 || argc > 3 || (argc == 3 && mode != "--large" && mode != "--huge")) {
+    std::fprintf(stderr, "usage: make_report OUT_DIR [--large | --huge]\n");
     return 2;
   }
   try {
     using namespace sweep::reports::testing;
-    const bool large = argc == 3;
-    sweep::reports::SweepRecord sweep = large ? large_sweep(500, 50) : spirals_like_sweep();
+    const bool large = !mode.empty();
+    sweep::reports::SweepRecord sweep = mode == "--huge"    ? random_search_sweep(100'000, 2, 17)
+                                        : mode == "--large" ? large_sweep(500, 50)
+                                                            : spirals_like_sweep();
     // A name that must come out escaped, never as markup.
     sweep.description = "learning rates for sgd and adam <b>not bold</b> & \"quoted\"";
     if (!large) {

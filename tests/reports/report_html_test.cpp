@@ -122,30 +122,70 @@ TEST_CASE("report.html embeds report.json as the page's data", "[report_html]") 
   const std::string html = render_html(report);
   const nlohmann::json data = nlohmann::json::parse(embedded_data(html));
   CHECK(data == html_page_data(report));
-  // The same document, less the loss traces and the curves' last digits.
+  // The small sections as they are; the trials and the ranking as columns.
   CHECK(data.at("best") == report.at("best"));
-  CHECK(data.at("ranking") == report.at("ranking"));
   CHECK(data.at("warnings") == report.at("warnings"));
   CHECK(data.at("advice") == report.at("advice"));
-  REQUIRE(data.at("trials").size() == report.at("trials").size());
+  const nlohmann::json& trials = data.at("trials");
+  REQUIRE(trials.at("count") == report.at("trials").size());
   for (std::size_t i = 0; i < report.at("trials").size(); ++i) {
     const nlohmann::json& full = report.at("trials").at(i);
-    const nlohmann::json& page = data.at("trials").at(i);
+    CHECK(trials.at("id").at(i) == full.at("id"));
+    CHECK(trials.at("status").at(i) == full.at("status"));
+    CHECK(trials.at("objective").at(i) == full.at("objective"));
+    CHECK(trials.at("label").at(i) == full.at("diagnosis").at("label"));
+    CHECK(trials.at("reason").at(i) == full.at("diagnosis").at("reason"));
+    CHECK(trials.at("params").at("learning_rate").at(i) == full.at("params").at("learning_rate"));
+    CHECK(trials.at("epochs").at(i) == full.at("curves").at("epoch").size());
+    // 10 configurations of at most 12 per optimizer: every trial's curves drawn,
+    // to 4 significant digits, without the loss traces.
+    const nlohmann::json& page = data.at("curves").at(std::to_string(full.at("id").get<int>()));
     CHECK_FALSE(page.contains("loss_trace"));
-    CHECK(page.size() == full.size() - 1);
-    CHECK(page.at("diagnosis") == full.at("diagnosis"));
-    CHECK(page.at("curves").at("epoch") == full.at("curves").at("epoch"));
+    CHECK(page.at("epoch") == full.at("curves").at("epoch"));
     const nlohmann::json& loss = full.at("curves").at("loss");
     for (std::size_t e = 0; e < loss.size(); ++e) {
       if (!loss.at(e).is_number()) {
-        CHECK(page.at("curves").at("loss").at(e).is_null());
+        CHECK(page.at("loss").at(e).is_null());
         continue;
       }
-      const double exact = loss.at(e).get<double>();
-      CHECK(page.at("curves").at("loss").at(e).get<double>() ==
-            Approx(exact).epsilon(5e-4));  // 4 significant digits
+      CHECK(page.at("loss").at(e).get<double>() ==
+            Approx(loss.at(e).get<double>()).epsilon(5e-4));  // 4 significant digits
     }
   }
+  CHECK(data.at("envelopes").empty());
+  const nlohmann::json& ranking = data.at("ranking");
+  REQUIRE(ranking.at("rank").size() == report.at("ranking").size());
+  for (std::size_t k = 0; k < report.at("ranking").size(); ++k) {
+    const nlohmann::json& entry = report.at("ranking").at(k);
+    CHECK(ranking.at("mean").at(k) == entry.at("mean"));
+    CHECK(ranking.at("optimizer").at(k) == entry.at("config").at("optimizer"));
+    CHECK(ranking.at("members").at(k).size() == entry.at("trial_ids").size());
+  }
+}
+
+TEST_CASE("a large random search's page holds columns, its best curves and envelopes",
+          "[report_html]") {
+  const nlohmann::json report = build_report(random_search_sweep(3000, 2, 3));
+  const nlohmann::json data = html_page_data(report);
+  CHECK(data.at("trials").at("id").size() == 3000);
+  // Per optimizer its 5 best configurations and one trial of each other label.
+  const auto drawn = data.at("curves").size();
+  CHECK(drawn >= 15);
+  CHECK(drawn <= 3 * (5 + 10));
+  int rest = 0;
+  for (const auto& [optimizer, envelope] : data.at("envelopes").items()) {
+    INFO(optimizer);
+    rest += envelope.at("trials").get<int>();
+    const nlohmann::json& loss = envelope.at("loss");
+    REQUIRE(loss.at("epoch") == nlohmann::json({1, 2}));
+    for (std::size_t e = 0; e < 2; ++e) {
+      CHECK(loss.at("lo").at(e).get<double>() <= loss.at("mid").at(e).get<double>());
+      CHECK(loss.at("mid").at(e).get<double>() <= loss.at("hi").at(e).get<double>());
+    }
+  }
+  CHECK(rest + static_cast<int>(drawn) == 3000);
+  // A fraction of report.json: no configs, traces or per-trial keys.
+  CHECK(data.dump().size() * 3 < report.dump().size());
 }
 
 TEST_CASE("strings from the spec and the trials are escaped", "[report_html]") {
@@ -168,7 +208,7 @@ TEST_CASE("strings from the spec and the trials are escaped", "[report_html]") {
   // The data still reads back to the hostile strings.
   const nlohmann::json data = nlohmann::json::parse(embedded_data(html));
   CHECK(data.at("sweep").at("name") == "<script>alert(1)</script>");
-  CHECK(data.at("trials").at(0).at("params").at("optimizer") ==
+  CHECK(data.at("trials").at("params").at("optimizer").at(0) ==
         "</script><script>alert(2)</script>");
 }
 
@@ -275,6 +315,7 @@ TEST_CASE("500 trials x 50 epochs give a report under 5 MB", "[report_html]") {
   const std::string html = render_html(build_report(sweep));
   CHECK(html.size() < 5'000'000);
   const nlohmann::json data = nlohmann::json::parse(embedded_data(html));
-  CHECK(data.at("trials").size() == 500);
-  CHECK(data.at("trials").back().at("curves").at("val_loss").size() == 50);
+  CHECK(data.at("trials").at("count") == 500);
+  REQUIRE_FALSE(data.at("curves").empty());
+  CHECK(data.at("curves").begin()->at("val_loss").size() == 50);
 }
