@@ -48,6 +48,19 @@ struct Pass {
   std::vector<std::size_t> indices;
 };
 
+// The epoch in progress: what one epoch's loop kept in locals, so that a
+// fit may pause after any batch (a rung inside an epoch) and go on.
+struct OpenEpoch {
+  EpochLog log;
+  std::size_t batch = 0;  // batches of this epoch trained
+  double loss_sum = 0.0;  // sum of batch loss * batch rows (Keras's sample weighting)
+  std::size_t rows_done = 0;
+  double window_sum = 0.0;
+  std::size_t window_count = 0;
+  double learning_rate = 0.0;
+  double seconds = 0.0;  // trained so far, pauses left out
+};
+
 }  // namespace
 
 struct Sequential::Impl {
@@ -328,19 +341,7 @@ struct FitRun::State {
         options(std::move(fit_options)),
         rng(random) {}
 
-  // The epoch in progress: what one epoch's loop kept in locals, so that a
-  // fit may pause after any batch (a rung inside an epoch) and go on.
-  struct Open {
-    EpochLog log;
-    std::size_t batch = 0;  // batches of this epoch trained
-    double loss_sum = 0.0;  // sum of batch loss * batch rows (Keras's sample weighting)
-    std::size_t rows_done = 0;
-    double window_sum = 0.0;
-    std::size_t window_count = 0;
-    double learning_rate = 0.0;
-    double seconds = 0.0;  // trained so far, pauses left out
-  };
-  std::optional<Open> open;
+  std::optional<OpenEpoch> open;
 
   long long batches_done() const {
     return static_cast<long long>(epoch) * static_cast<long long>(batches) +
@@ -360,7 +361,7 @@ struct FitRun::State {
   }
 
   void train_next_batch() {
-    Open& o = *open;
+    OpenEpoch& o = *open;
     const std::size_t b = o.batch;
     const std::size_t first = b * batch_size;
     const std::size_t count = std::min(batch_size, rows - first);
@@ -386,7 +387,7 @@ struct FitRun::State {
   }
 
   // The training part of the open epoch's log as it stands.
-  void fill_training(EpochLog& log, const Open& o) const {
+  void fill_training(EpochLog& log, const OpenEpoch& o) const {
     if (o.window_count > 0)
       log.loss_trace.push_back(o.window_sum / static_cast<double>(o.window_count));
     log.learning_rate = o.learning_rate;
@@ -397,7 +398,7 @@ struct FitRun::State {
   // The open epoch ends: its log, validation, the callbacks, as fit() always
   // ended an epoch.
   void close_epoch(std::chrono::steady_clock::time_point since) {
-    Open o = std::move(*open);
+    OpenEpoch o = std::move(*open);
     open.reset();
     // The epoch's log, over the rows trained; a stop after a batch cuts it
     // short, and it is kept apart, so a stopped trial's curve shows how it ended.
