@@ -48,6 +48,19 @@ struct Pass {
   std::vector<std::size_t> indices;
 };
 
+// The epoch in progress: what one epoch's loop kept in locals, so that a
+// fit may pause after any batch (a rung inside an epoch) and go on.
+struct OpenEpoch {
+  EpochLog log;
+  std::size_t batch = 0;  // batches of this epoch trained
+  double loss_sum = 0.0;  // sum of batch loss * batch rows (Keras's sample weighting)
+  std::size_t rows_done = 0;
+  double window_sum = 0.0;
+  std::size_t window_count = 0;
+  double learning_rate = 0.0;
+  double seconds = 0.0;  // trained so far, pauses left out
+};
+
 }  // namespace
 
 struct Sequential::Impl {
@@ -60,6 +73,9 @@ struct Sequential::Impl {
   std::unique_ptr<Loss> loss;
   std::vector<Component> metric_components;
   std::vector<std::unique_ptr<Metric>> metrics;
+  // evaluate()'s own instances: a fit paused inside an epoch may be evaluated
+  // without touching the training metrics that epoch has accumulated.
+  std::vector<std::unique_ptr<Metric>> eval_metrics;
   bool fused_softmax = false;
 
   std::vector<Matrix*> params;
@@ -221,9 +237,11 @@ struct Sequential::Impl {
 
   void resolve_metrics() {
     metrics.clear();
+    eval_metrics.clear();
     const MetricContext context{loss->name(), output_units(), loss->from_logits()};
     for (const auto& component : metric_components) {
       metrics.push_back(make_metric(component, context));
+      eval_metrics.push_back(make_metric(component, context));
     }
   }
 };
@@ -281,6 +299,7 @@ void Sequential::compile(std::unique_ptr<Optimizer> optimizer, std::unique_ptr<L
   m.loss = std::move(loss);
   m.metric_components = metrics;
   m.metrics.clear();
+  m.eval_metrics.clear();
   m.update_fusion();
   if (m.built) m.resolve_metrics();
 }
@@ -322,57 +341,74 @@ struct FitRun::State {
         options(std::move(fit_options)),
         rng(random) {}
 
-  // One epoch, as fit() always ran it.
-  void run_epoch() {
+  std::optional<OpenEpoch> open;
+
+  long long batches_done() const {
+    return static_cast<long long>(epoch) * static_cast<long long>(batches) +
+           (open ? static_cast<long long>(open->batch) : 0LL);
+  }
+
+  void open_epoch() {
     for (Callback* callback : all) callback->on_epoch_begin(epoch + 1);
-    const auto started = std::chrono::steady_clock::now();
     auto& order = m.train.indices;
     for (std::size_t i = 0; i < rows; ++i) order[i] = i;
     if (options.shuffle) shuffle(order, rng);
     for (auto& metric : m.metrics) metric->reset();
+    open.emplace();
+    open->log.epoch = epoch + 1;
+    open->log.loss_trace.reserve(batches / trace_window + 1);
+    open->learning_rate = m.optimizer->common().learning_rate;
+  }
 
-    EpochLog log;
-    log.epoch = epoch + 1;
-    log.loss_trace.reserve(batches / trace_window + 1);
-    double loss_sum = 0.0;  // sum of batch loss * batch rows (Keras's sample weighting)
-    std::size_t rows_done = 0;
-    double window_sum = 0.0;
-    std::size_t window_count = 0;
-    double learning_rate = m.optimizer->common().learning_rate;
-
-    for (std::size_t b = 0; b < batches && !stopper; ++b) {
-      const std::size_t first = b * batch_size;
-      const std::size_t count = std::min(batch_size, rows - first);
-      // The rate first: a layer may apply the update during its backward.
-      learning_rate = schedule ? schedule->learning_rate(m.optimizer->iterations(), epoch)
+  void train_next_batch() {
+    OpenEpoch& o = *open;
+    const std::size_t b = o.batch;
+    const std::size_t first = b * batch_size;
+    const std::size_t count = std::min(batch_size, rows - first);
+    // The rate first: a layer may apply the update during its backward.
+    o.learning_rate = schedule ? schedule->learning_rate(m.optimizer->iterations(), epoch)
                                : m.optimizer->common().learning_rate;
-      const double value = m.train_batch(train, first, count, learning_rate, rng);
-      loss_sum += value * static_cast<double>(count);
-      rows_done += count;
-      window_sum += value;
-      if (++window_count == trace_window) {
-        log.loss_trace.push_back(window_sum / static_cast<double>(window_count));
-        window_sum = 0.0;
-        window_count = 0;
-      }
-      for (std::size_t c = 0; c < all.size() && !stopper; ++c) {
-        if (!all[c]->on_batch_end(epoch + 1, static_cast<int>(b), value)) {
-          stopper = c;
-          stop_point = "at epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(b);
-        }
+    const double value = m.train_batch(train, first, count, o.learning_rate, rng);
+    o.loss_sum += value * static_cast<double>(count);
+    o.rows_done += count;
+    o.window_sum += value;
+    if (++o.window_count == trace_window) {
+      o.log.loss_trace.push_back(o.window_sum / static_cast<double>(o.window_count));
+      o.window_sum = 0.0;
+      o.window_count = 0;
+    }
+    ++o.batch;
+    for (std::size_t c = 0; c < all.size() && !stopper; ++c) {
+      if (!all[c]->on_batch_end(epoch + 1, static_cast<int>(b), value)) {
+        stopper = c;
+        stop_point = "at epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(b);
       }
     }
+  }
 
+  // The training part of the open epoch's log as it stands.
+  void fill_training(EpochLog& log, const OpenEpoch& o) const {
+    if (o.window_count > 0)
+      log.loss_trace.push_back(o.window_sum / static_cast<double>(o.window_count));
+    log.learning_rate = o.learning_rate;
+    log.values["loss"] = o.rows_done == 0 ? 0.0 : o.loss_sum / static_cast<double>(o.rows_done);
+    for (const auto& metric : m.metrics) log.values[metric->name()] = metric->result();
+  }
+
+  // The open epoch ends: its log, validation, the callbacks, as fit() always
+  // ended an epoch.
+  void close_epoch(std::chrono::steady_clock::time_point since) {
+    OpenEpoch o = std::move(*open);
+    open.reset();
     // The epoch's log, over the rows trained; a stop after a batch cuts it
     // short, and it is kept apart, so a stopped trial's curve shows how it ended.
-    if (window_count > 0) log.loss_trace.push_back(window_sum / static_cast<double>(window_count));
-    log.learning_rate = learning_rate;
-    log.values["loss"] = loss_sum / static_cast<double>(rows_done);
-    for (const auto& metric : m.metrics) log.values[metric->name()] = metric->result();
+    EpochLog log = std::move(o.log);
+    fill_training(log, o);
     if (validate && !stopper) {
       for (const auto& [key, value] : model.evaluate(*validation)) log.values["val_" + key] = value;
     }
-    log.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    log.seconds =
+        o.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
     ++epoch;
     if (stopper) {
       history.partial_epoch = std::move(log);
@@ -392,6 +428,31 @@ struct FitRun::State {
         stop_point = "after epoch " + std::to_string(ended.epoch);
       }
     }
+  }
+
+  // Trains until `target` batches in all are done, the epochs run out or a
+  // callback stops; an epoch whose batches are all done is closed first when
+  // `close_last` (run_to), else left open (run_to_batch: it closes when
+  // training goes on). The time of this stretch goes to the open epoch.
+  void train_until(long long target, bool close_last) {
+    auto since = std::chrono::steady_clock::now();
+    for (;;) {
+      if (open && (open->batch == batches || stopper)) {
+        if (!close_last && !stopper && batches_done() >= target) break;
+        close_epoch(since);
+        since = std::chrono::steady_clock::now();
+        continue;
+      }
+      if (stopper || batches_done() >= target) break;
+      if (!open) {
+        if (epoch >= options.epochs) break;
+        open_epoch();
+      }
+      train_next_batch();
+    }
+    if (open)
+      open->seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
   }
 };
 
@@ -447,8 +508,45 @@ bool FitRun::run_to(int epoch) {
   State& s = *state_;
   if (s.finished) throw TrainingError("fit: the run is finished");
   const int until = std::min(epoch, s.options.epochs);
-  while (s.epoch < until && !s.stopper) s.run_epoch();
+  s.train_until(static_cast<long long>(until) * static_cast<long long>(s.batches), true);
   return !s.stopper && s.epoch < s.options.epochs;
+}
+
+bool FitRun::run_to_batch(long long batches) {
+  const DenormalGuard denormals;
+  State& s = *state_;
+  if (s.finished) throw TrainingError("fit: the run is finished");
+  const long long all =
+      static_cast<long long>(s.options.epochs) * static_cast<long long>(s.batches);
+  // The fit's last batch closes its last epoch: nothing is left to go on with.
+  s.train_until(std::min(batches, all), batches >= all);
+  return !s.stopper && s.batches_done() < all;
+}
+
+long long FitRun::batches_done() const {
+  return state_->batches_done();
+}
+
+std::size_t FitRun::batches_per_epoch() const {
+  return state_->batches;
+}
+
+EpochLog FitRun::evaluate_now() {
+  const DenormalGuard denormals;
+  State& s = *state_;
+  if (s.finished) throw TrainingError("fit: the run is finished");
+  EpochLog log;
+  log.epoch = s.epoch + 1;
+  if (s.open) {
+    log.loss_trace = s.open->log.loss_trace;
+    s.fill_training(log, *s.open);
+    log.seconds = s.open->seconds;
+  }
+  if (s.validate) {
+    for (const auto& [key, value] : s.model.evaluate(*s.validation))
+      log.values["val_" + key] = value;
+  }
+  return log;
 }
 
 int FitRun::epochs_done() const {
@@ -468,6 +566,7 @@ History FitRun::finish() {
   if (s.finished) throw TrainingError("fit: the run is finished");
   s.finished = true;
   Sequential::Impl& m = s.m;
+  s.open.reset();  // paused inside an epoch and not resumed: that epoch is no epoch
   if (s.stopper) {
     const Callback& callback = *s.all[*s.stopper];
     s.history.stopped = true;
@@ -503,7 +602,7 @@ Logs Sequential::evaluate(const Split& data, int batch_size, const BatchOutputFn
   }
   m.check_data("evaluate", data);
   Rng unused;  // inference draws nothing
-  for (auto& metric : m.metrics) metric->reset();
+  for (auto& metric : m.eval_metrics) metric->reset();
   const std::size_t rows = data.rows();
   const auto step = static_cast<std::size_t>(batch_size);
   double loss_sum = 0.0;
@@ -512,12 +611,12 @@ Logs Sequential::evaluate(const Split& data, int batch_size, const BatchOutputFn
     const Matrix& output = m.forward(m.eval, data, first, count, false, unused);
     loss_sum += m.batch_loss(m.eval, count, nullptr) * static_cast<double>(count);
     const std::span<const std::int32_t> labels(m.eval.labels.data(), count);
-    for (auto& metric : m.metrics) metric->update(output, labels);
+    for (auto& metric : m.eval_metrics) metric->update(output, labels);
     if (on_batch) on_batch(output, labels);
   }
   Logs logs;
   logs["loss"] = rows == 0 ? 0.0 : loss_sum / static_cast<double>(rows) + m.l2_penalty();
-  for (const auto& metric : m.metrics) logs[metric->name()] = metric->result();
+  for (const auto& metric : m.eval_metrics) logs[metric->name()] = metric->result();
   return logs;
 }
 

@@ -103,6 +103,23 @@ class FitRun {
   // Trains until `epoch` epochs (1-based, at most options.epochs) are done
   // or a callback stops training; true when training may go on after it.
   bool run_to(int epoch);
+  // Trains until `batches` batches in all (epochs × batches per epoch count
+  // the ones before) are done, or the epochs run out, or a callback stops
+  // training; true when training may go on after it. It may pause inside an
+  // epoch: the next run_to or run_to_batch goes on with the same shuffled
+  // order, the same running metrics and the same rng, bit for bit as if it
+  // had never paused. An epoch whose last batch it trained stays open (its
+  // log, validation and callbacks come when training goes on), but for the
+  // fit's last epoch.
+  bool run_to_batch(long long batches);
+  long long batches_done() const;
+  std::size_t batches_per_epoch() const;
+  // The open epoch as it stands (epoch: its number; loss and the training
+  // metrics over its batches so far; the loss trace so far) and val_* on the
+  // validation split now, in inference mode. Changes no state of the fit:
+  // training goes on as if it had not been called. After a closed epoch,
+  // only val_*.
+  EpochLog evaluate_now();
   int epochs_done() const;
   // The best epoch by FitOptions::best_monitor so far (0: none yet).
   int best_epoch() const;

@@ -232,7 +232,9 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
     if (pruner->rungs() != nullptr) rungs = pruner->rungs();
   long long total_epochs = 0;
   for (const auto& task : tasks) total_epochs += task.plan->config["training"]["epochs"].get<int>();
-  if (rungs) total_epochs = std::min(total_epochs, halving_epochs(*rungs, tasks.size()));
+  if (rungs)
+    total_epochs = std::min(
+        total_epochs, static_cast<long long>(std::ceil(halving_epochs(*rungs, tasks.size()))));
   Progress progress(static_cast<int>(tasks.size()), static_cast<int>(total_epochs),
                     options.terminal, spec.objective_metric, spec.maximize);
   // Which finished trials keep their weights; a resumed sweep's stored trials

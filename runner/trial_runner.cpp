@@ -20,6 +20,7 @@
 #include "engine/model.hpp"
 #include "runner/model/saved_model.hpp"
 #include "runner/pruning/pruner.hpp"
+#include "runner/pruning/rung_replay.hpp"
 
 namespace sweep::runner {
 namespace {
@@ -71,11 +72,22 @@ reports::EpochRecord to_record(const engine::EpochLog& log) {
 // exception from the runner's hook (the storage failed, the lease was lost) is
 // not the trial's: it is kept, training stops at the next batch, and
 // run_trial rethrows it.
+// Values a rung inside an epoch judged, by epoch: they join that epoch's record.
+using RungNotes = std::map<int, std::map<std::string, double>>;
+
+reports::EpochRecord noted_record(const engine::EpochLog& log, const RungNotes& notes) {
+  reports::EpochRecord record = to_record(log);
+  if (const auto found = notes.find(log.epoch); found != notes.end())
+    for (const auto& [key, value] : found->second) record.metrics[key] = value;
+  return record;
+}
+
 class RunnerHook : public engine::Callback {
  public:
   // `hooks` is read at each call: the trial's current ones.
-  RunnerHook(const TrialHooks& hooks, std::optional<reports::EpochRecord>& last)
-      : hooks_(hooks), last_(last) {}
+  RunnerHook(const TrialHooks& hooks, std::optional<reports::EpochRecord>& last,
+             const RungNotes& notes)
+      : hooks_(hooks), last_(last), notes_(notes) {}
   void on_epoch_begin(int) override {
     if (!last_ || fatal_) return;
     const reports::EpochRecord record = std::move(*last_);
@@ -95,7 +107,7 @@ class RunnerHook : public engine::Callback {
     return true;
   }
   bool on_epoch_end(const engine::EpochLog& log) override {
-    last_ = to_record(log);
+    last_ = noted_record(log, notes_);
     return true;
   }
   std::string stop_reason() const override { return "interrupted"; }
@@ -105,6 +117,7 @@ class RunnerHook : public engine::Callback {
  private:
   const TrialHooks& hooks_;
   std::optional<reports::EpochRecord>& last_;
+  const RungNotes& notes_;
   bool interrupted_ = false;
   std::exception_ptr fatal_;
 };
@@ -239,6 +252,12 @@ struct TrialRun::State {
   std::vector<engine::Callback*> callbacks;
   std::optional<engine::FitRun> fit;
   TrialResult result;
+  RungNotes notes;
+  int pauses = 0;  // rungs reached
+  // The evaluation at the last pause when it was inside an epoch, and the
+  // share of that epoch trained.
+  std::optional<engine::EpochLog> point;
+  double point_fraction = 0.0;
   std::exception_ptr fatal;  // the runner's, not the trial's: rethrown
   bool ended = false;        // no more training: a failure, a stop, the last epoch
   double seconds = 0.0;
@@ -275,7 +294,7 @@ struct TrialRun::State {
     if (settings.pruners != nullptr)
       for (const auto& pruner : *settings.pruners) trial_pruners.push_back(pruner->start(context));
     pruning.emplace(std::move(trial_pruners));
-    hook.emplace(hooks, result.outcome.final_epoch);
+    hook.emplace(hooks, result.outcome.final_epoch, notes);
     // The hook first: an epoch a pruner ends training after is still handed
     // to the store.
     callbacks.push_back(&*hook);
@@ -323,17 +342,44 @@ TrialRun::TrialRun(const TrialSettings& settings, const engine::Dataset& data)
 
 TrialRun::~TrialRun() = default;
 
-bool TrialRun::advance(int until, const TrialHooks& hooks) {
+bool TrialRun::advance(double until, const TrialHooks& hooks) {
   State& s = *state_;
   if (s.ended) return false;
   s.hooks = hooks;
+  s.point.reset();
+  const bool inside = until > 0.0 && !at_epoch_end(until);
   s.guarded([&] {
-    const bool goes_on = s.fit->run_to(until > 0 ? until : std::numeric_limits<int>::max());
+    bool goes_on = false;
+    if (inside) {
+      const int epochs = s.settings.config["training"]["epochs"].get<int>();
+      goes_on = s.fit->run_to_batch(rung_batches(until, s.fit->batches_per_epoch(), epochs));
+    } else {
+      goes_on =
+          s.fit->run_to(until > 0.0 ? static_cast<int>(until) : std::numeric_limits<int>::max());
+    }
     if (s.hook->fatal()) s.fatal = s.hook->fatal();
     if (!goes_on || s.hook->interrupted()) s.ended = true;
+    if (inside && !s.ended) {
+      // The rung's evaluation, kept for that epoch's record.
+      engine::EpochLog log = s.fit->evaluate_now();
+      const auto per = static_cast<long long>(s.fit->batches_per_epoch());
+      const long long in_epoch =
+          s.fit->batches_done() - static_cast<long long>(log.epoch - 1) * per;
+      s.point_fraction = static_cast<double>(in_epoch) / static_cast<double>(per);
+      auto& notes = s.notes[log.epoch];
+      const std::string& objective = s.settings.objective_metric;
+      for (const std::string& name : {objective, tie_metric(objective)}) {
+        if (name.empty()) continue;
+        const auto found = log.values.find(name);
+        notes[rung_key(s.pauses, name)] =
+            found == log.values.end() ? std::numeric_limits<double>::quiet_NaN() : found->second;
+      }
+      s.point = std::move(log);
+    }
   });
   if (s.fatal) std::rethrow_exception(s.fatal);
   if (s.ended) return false;
+  ++s.pauses;
   // Paused: its last epoch is committed now, not when the rung decides, so
   // a wait at a rung holds nothing that a crash would lose from the store.
   auto& last = s.result.outcome.final_epoch;
@@ -357,6 +403,26 @@ double TrialRun::objective() const {
   const auto& values = s.fit->history().epochs[static_cast<std::size_t>(best - 1)].values;
   const auto found = values.find(s.settings.objective_metric);
   return found == values.end() ? std::numeric_limits<double>::quiet_NaN() : found->second;
+}
+
+RungBoard::Value TrialRun::standing() const {
+  const State& s = *state_;
+  const std::string& objective = s.settings.objective_metric;
+  const std::string tie = tie_metric(objective);
+  const auto value_of = [](const std::map<std::string, double>& values, const std::string& name) {
+    const auto found = name.empty() ? values.end() : values.find(name);
+    return found == values.end() ? std::numeric_limits<double>::quiet_NaN() : found->second;
+  };
+  RungBoard::Value value;
+  value.objective = this->objective();
+  if (s.point) {
+    value.objective =
+        best_of(value.objective, value_of(s.point->values, objective), s.settings.maximize);
+    value.tie = value_of(s.point->values, tie);
+  } else if (s.fit && !s.fit->history().epochs.empty()) {
+    value.tie = value_of(s.fit->history().epochs.back().values, tie);
+  }
+  return value;
 }
 
 bool TrialRun::ended() const {
@@ -397,11 +463,13 @@ TrialResult TrialRun::finish(const std::string& pruned_reason) {
         result.outcome.status = TrialStatus::diverged;
         result.outcome.divergence = decision->divergence;
         // The epoch the stop cut short, so the report draws how the loss exploded.
-        if (history.partial_epoch) result.outcome.final_epoch = to_record(*history.partial_epoch);
+        if (history.partial_epoch)
+          result.outcome.final_epoch = noted_record(*history.partial_epoch, s.notes);
       } else if (decision && decision->verdict == Verdict::pruned) {
         result.outcome.status = TrialStatus::pruned;
         result.outcome.error = decision->reason;
-        if (history.partial_epoch) result.outcome.final_epoch = to_record(*history.partial_epoch);
+        if (history.partial_epoch)
+          result.outcome.final_epoch = noted_record(*history.partial_epoch, s.notes);
         keep_weights();
         // Interrupted before a rung's cut is looked at, and again below when it
         // waited at a rung: the same outcome, two different moments.
@@ -409,9 +477,23 @@ TrialResult TrialRun::finish(const std::string& pruned_reason) {
       } else if (s.hook->interrupted()) {
         result.outcome.status = TrialStatus::interrupted;
       } else if (!pruned_reason.empty()) {
-        // Cut at a rung: it paused there, its last epoch not yet handed on.
+        // Cut at a rung: it paused there, its last whole epoch handed on. Cut
+        // inside an epoch, that epoch is kept as far as it went: the rung's
+        // evaluation, and the share of the epoch trained.
         result.outcome.status = TrialStatus::pruned;
         result.outcome.error = pruned_reason;
+        if (s.point) {
+          reports::EpochRecord record = noted_record(*s.point, s.notes);
+          record.metrics[kEpochFraction] = s.point_fraction;
+          result.outcome.final_epoch = std::move(record);
+          const auto found = s.point->values.find(s.settings.objective_metric);
+          if (found != s.point->values.end()) {
+            const double so_far =
+                result.outcome.objective.value_or(std::numeric_limits<double>::quiet_NaN());
+            const double best = best_of(so_far, found->second, s.settings.maximize);
+            if (!std::isnan(best)) result.outcome.objective = best;
+          }
+        }
         keep_weights();
       } else if (!s.ended) {
         // Stopped while it waited at a rung (Ctrl-C, or the sweep failed).

@@ -19,6 +19,7 @@
 #include "engine/datasets/dataset.hpp"
 #include "reports/records.hpp"
 #include "runner/pruning/pruner.hpp"
+#include "runner/pruning/rung_board.hpp"
 #include "runner/store/storage.hpp"
 
 namespace sweep::runner {
@@ -72,11 +73,20 @@ class TrialRun {
   // Trains until `until` epochs are done (0: every epoch) with `hooks`, or
   // until the trial ends on its own (a pruner, early stopping, a failure,
   // Ctrl-C through hooks.should_stop). True when it paused and may go on;
-  // then its last epoch has gone to hooks.on_epoch too.
-  bool advance(int until, const TrialHooks& hooks);
+  // then its last whole epoch has gone to hooks.on_epoch too. A fraction of
+  // an epoch (a rung inside an epoch) pauses after rung_batches(until)
+  // batches and evaluates the model there (Sequential::evaluate, nothing
+  // changed): its values go into that epoch's record under rung_key when
+  // the epoch ends, or into a partial record when the rung cuts the trial.
+  // Each pause is the trial's next rung.
+  bool advance(double until, const TrialHooks& hooks);
   int epochs_done() const;
   // Its objective as it stands: the best epoch's value so far (NaN: none).
   double objective() const;
+  // Where it stands at the rung it paused at: the objective so far (with the
+  // evaluation inside the epoch, when it paused inside one) and the loss
+  // that breaks ties (tie_metric) at that point.
+  RungBoard::Value standing() const;
   // Ended on its own: nothing more to train.
   bool ended() const;
   // Its outcome: what ended it; one that paused and is not resumed is pruned

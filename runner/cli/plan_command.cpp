@@ -28,28 +28,28 @@ void print_rungs(const Spec& spec, std::size_t trials) {
   const auto brackets = halving_brackets(options);
   const auto of = assign_brackets(options, trials);
   fmt::print("pruning: {}, min_epochs {}, reduction_factor {}\n", spec.pruning_method,
-             options.min_epochs, options.reduction_factor);
+             reports::format_value(options.min_epochs), options.reduction_factor);
   for (std::size_t b = 0; b < brackets.size(); ++b) {
     int n = static_cast<int>(std::count(of.begin(), of.end(), static_cast<int>(b)));
     std::string line = brackets.size() > 1 ? fmt::format("  bracket {}: ", b + 1) : "  ";
     for (std::size_t k = 0; k < brackets[b].size(); ++k) {
       const int kept = n > 0 ? std::min(n, rung_keep(n, options.reduction_factor)) : 0;
-      line +=
-          fmt::format("rung {} at epoch {}: {} trials, {} go on; ", k + 1, brackets[b][k], n, kept);
+      const double at = brackets[b][k];
+      line += fmt::format("rung {} at epoch {}{}: {} trials, {} go on; ", k + 1,
+                          reports::format_value(at), at_epoch_end(at) ? "" : " (inside an epoch)",
+                          n, kept);
       n = kept;
     }
     line += fmt::format("{} train to epoch {}", n, options.epochs);
     fmt::print("{}\n", line);
   }
-  const long long full = static_cast<long long>(trials) * options.epochs;
-  const long long most = halving_epochs(options, trials);
+  const double full = static_cast<double>(trials) * options.epochs;
+  const double most = halving_epochs(options, trials);
   fmt::print(
       "epochs: at most {} with the rungs ({} of the full grid's {}); fewer when trials stop "
       "early (divergence, early stopping)\n",
-      most,
-      reports::format_percent(full > 0 ? static_cast<double>(most) / static_cast<double>(full)
-                                       : 0.0),
-      full);
+      reports::format_value(most), reports::format_percent(full > 0 ? most / full : 0.0),
+      reports::format_value(full));
 }
 
 }  // namespace

@@ -109,13 +109,13 @@ void RungExecutor::run(const std::vector<TrialTask>& tasks, const StartRunFn& st
           TrialHooks hooks;
           hooks.on_epoch = [&](const reports::EpochRecord& epoch) { sink.epoch(task, epoch); };
           hooks.should_stop = [&] { return failed.load(std::memory_order_relaxed) || stop(); };
-          int pause = 0;
+          double pause = 0.0;
           {
             const std::lock_guard guard(mutex);
-            pause = board.next_pause(task.trial_id, trial.run->epochs_done());
+            pause = board.next_pause(task.trial_id);
           }
           if (trial.run->advance(pause, hooks)) {
-            const double value = trial.run->objective();
+            const RungBoard::Value value = trial.run->standing();
             const std::lock_guard guard(mutex);
             decisions = board.arrive(task.trial_id, value);
           } else {

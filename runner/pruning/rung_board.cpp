@@ -12,14 +12,51 @@
 
 namespace sweep::runner {
 
-std::vector<std::vector<int>> halving_brackets(const HalvingOptions& options) {
-  const long long eta = std::max(2, options.reduction_factor);
-  std::vector<int> all;  // every rung epoch below the last epoch
-  for (long long epoch = std::max(1, options.min_epochs); epoch < options.epochs; epoch *= eta)
-    all.push_back(static_cast<int>(epoch));
+double auto_min_epochs(int epochs, int reduction_factor) {
+  const double eta = std::max(2, reduction_factor);
+  return std::min(1.0, static_cast<double>(epochs) / (eta * eta));
+}
+
+namespace {
+
+// A position within 1e-9 (relative) of a whole number is that number.
+double snap(double position) {
+  const double whole = std::round(position);
+  return std::abs(position - whole) <= 1e-9 * std::max(1.0, whole) ? whole : position;
+}
+
+}  // namespace
+
+bool at_epoch_end(double position) {
+  return position == std::floor(position);
+}
+
+long long rung_batches(double position, std::size_t batches_per_epoch, int epochs) {
+  const auto per = static_cast<long long>(batches_per_epoch);
+  const long long last = static_cast<long long>(epochs) * per;
+  const auto batches = std::llround(position * static_cast<double>(per));
+  return std::max(1LL, std::min(batches, last - 1));
+}
+
+std::string tie_metric(const std::string& objective) {
+  const bool val = objective.rfind("val_", 0) == 0;
+  const std::string base = val ? objective.substr(4) : objective;
+  if (base.find("loss") != std::string::npos) return {};
+  return val ? "val_loss" : "loss";
+}
+
+std::vector<std::vector<double>> halving_brackets(const HalvingOptions& options) {
+  const double eta = std::max(2, options.reduction_factor);
+  const double first = options.min_epochs > 0.0 ? options.min_epochs : 1.0;
+  std::vector<double> all;  // every rung position below the last epoch
+  for (double epoch = snap(first); epoch < static_cast<double>(options.epochs);
+       epoch = snap(epoch * eta)) {
+    if (std::abs(epoch - options.epochs) <= 1e-9 * options.epochs) break;
+    all.push_back(epoch);
+  }
   if (options.method != "hyperband") return {all};
   // Bracket b starts b rungs later; the last one has no rung at all.
-  std::vector<std::vector<int>> brackets;
+  std::vector<std::vector<double>> brackets;
   for (std::size_t b = 0; b <= all.size(); ++b)
     brackets.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(b), all.end());
   return brackets;
@@ -65,20 +102,20 @@ int rung_keep(int trials, int reduction_factor) {
   return std::max(std::min(trials, eta), trials / eta);
 }
 
-long long halving_epochs(const HalvingOptions& options, std::size_t count) {
+double halving_epochs(const HalvingOptions& options, std::size_t count) {
   const auto brackets = halving_brackets(options);
   const auto of = assign_brackets(options, count);
-  long long total = 0;
+  double total = 0.0;
   for (std::size_t b = 0; b < brackets.size(); ++b) {
     long long n = std::count(of.begin(), of.end(), static_cast<int>(b));
-    int done = 0;
-    for (const int epoch : brackets[b]) {
-      total += n * (epoch - done);
+    double done = 0.0;
+    for (const double epoch : brackets[b]) {
+      total += static_cast<double>(n) * (epoch - done);
       done = epoch;
       if (n > 0)
         n = std::min<long long>(n, rung_keep(static_cast<int>(n), options.reduction_factor));
     }
-    total += n * (options.epochs - done);
+    total += static_cast<double>(n) * (options.epochs - done);
   }
   return total;
 }
@@ -87,6 +124,7 @@ RungBoard::RungBoard(HalvingOptions options, std::vector<Member> members, std::s
                      bool maximize)
     : options_(std::move(options)),
       metric_(std::move(metric)),
+      tie_(tie_metric(metric_)),
       maximize_(maximize),
       brackets_(halving_brackets(options_)) {
   std::sort(members.begin(), members.end(),
@@ -123,14 +161,13 @@ std::size_t RungBoard::find(std::int64_t id) const {
   return static_cast<std::size_t>(it - states_.begin());
 }
 
-int RungBoard::next_pause(std::int64_t id, int epochs_done) const {
+double RungBoard::next_pause(std::int64_t id) const {
   const State& state = states_[find(id)];
-  for (const int epoch : brackets_[static_cast<std::size_t>(state.bracket)])
-    if (epoch > epochs_done) return epoch;
-  return 0;
+  const auto& rungs = brackets_[static_cast<std::size_t>(state.bracket)];
+  return state.values.size() < rungs.size() ? rungs[state.values.size()] : 0.0;
 }
 
-std::vector<RungBoard::Decision> RungBoard::arrive(std::int64_t id, double value) {
+std::vector<RungBoard::Decision> RungBoard::arrive(std::int64_t id, Value value) {
   State& state = states_[find(id)];
   if (state.ended ||
       state.values.size() >= brackets_[static_cast<std::size_t>(state.bracket)].size())
@@ -179,22 +216,29 @@ RungBoard::Decision RungBoard::decide(int bracket, int k) {
   std::vector<std::size_t> arrived;
   for (const std::size_t i : rung.trials)
     if (states_[i].values.size() > at) arrived.push_back(i);
-  // Best first; NaN last; ties to the lower trial index. A pure function of
-  // the values: the order of arrival never enters.
+  // Best first; NaN last; ties to the lower loss (NaN last), then to the
+  // lower trial index. A pure function of the values: the order of arrival
+  // never enters.
   std::sort(arrived.begin(), arrived.end(), [&](std::size_t a, std::size_t b) {
-    const double va = states_[a].values[at];
-    const double vb = states_[b].values[at];
+    const double va = states_[a].values[at].objective;
+    const double vb = states_[b].values[at].objective;
     const bool na = std::isnan(va);
     const bool nb = std::isnan(vb);
     if (na != nb) return nb;
     if (!na && va != vb) return maximize_ ? va > vb : va < vb;
+    const double ta = states_[a].values[at].tie;
+    const double tb = states_[b].values[at].tie;
+    const bool nta = std::isnan(ta);
+    const bool ntb = std::isnan(tb);
+    if (nta != ntb) return ntb;
+    if (!nta && ta != tb) return ta < tb;
     return states_[a].member.index < states_[b].member.index;
   });
   const std::size_t keep =
       std::min(arrived.size(),
                static_cast<std::size_t>(rung_keep(decision.trials, options_.reduction_factor)));
   decision.kept = static_cast<int>(keep);
-  if (keep > 0) decision.cut = states_[arrived[keep - 1]].values[at];
+  if (keep > 0) decision.cut = states_[arrived[keep - 1]].values[at].objective;
   std::vector<std::size_t> next;
   for (std::size_t r = 0; r < arrived.size(); ++r) {
     const State& state = states_[arrived[r]];
@@ -202,8 +246,9 @@ RungBoard::Decision RungBoard::decide(int bracket, int k) {
       decision.go_on.push_back(state.member.id);
       next.push_back(arrived[r]);
     } else {
-      decision.cuts.push_back({state.member.id, state.values[at],
-                               reason(bracket, k, decision.epoch, state.values[at], decision.cut,
+      const double value = state.values[at].objective;
+      decision.cuts.push_back({state.member.id, value,
+                               reason(bracket, k, decision.epoch, value, decision.cut,
                                       decision.kept, decision.trials)});
     }
   }
@@ -217,18 +262,21 @@ RungBoard::Decision RungBoard::decide(int bracket, int k) {
   return decision;
 }
 
-std::string RungBoard::reason(int bracket, int rung, int epoch, double value, double cut, int kept,
-                              int trials) const {
+std::string RungBoard::reason(int bracket, int rung, double epoch, double value, double cut,
+                              int kept, int trials) const {
   std::string where = fmt::format("stopped at rung {}", rung + 1);
   if (brackets_.size() > 1) where += fmt::format(" of bracket {}", bracket + 1);
   const char* side = std::isnan(value) ? "no value, behind"
                      : value == cut    ? "equal to"
                      : maximize_       ? "below"
                                        : "above";
-  std::string text =
-      fmt::format("{} (epoch {}): {} {}, {} the cut {} kept by {} of {}", where, epoch, metric_,
-                  reports::format_value(value), side, reports::format_value(cut), kept, trials);
-  if (value == cut) text += " (ties go to the lower trial index)";
+  std::string text = fmt::format(
+      "{} (epoch {}): {} {}, {} the cut {} kept by {} of {}", where, reports::format_value(epoch),
+      metric_, reports::format_value(value), side, reports::format_value(cut), kept, trials);
+  if (value == cut)
+    text += tie_.empty()
+                ? " (ties go to the lower trial index)"
+                : fmt::format(" (ties go to the lower {}, then the lower trial index)", tie_);
   return text;
 }
 

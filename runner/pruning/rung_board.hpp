@@ -2,14 +2,20 @@
 // "Non-stochastic best arm identification and hyperparameter optimization",
 // AISTATS 2016; Hyperband's brackets: Li et al., "Hyperband", JMLR 2018).
 //
-// Rungs sit at min_epochs r, r·η, r·η², … below training.epochs. A rung
+// Rungs sit at min_epochs r, r·η, r·η², … below training.epochs; r may be a
+// fraction of an epoch (a rung inside an epoch: each trial pauses after
+// round(position × its batches per epoch) batches and is evaluated there), and
+// "auto" (the default) is 1 epoch, or training.epochs / η² when that is less,
+// so that short trainings get two rungs too. A rung
 // decides once every one of its trials is in — arrived at the rung's epoch
 // with its objective so far, or ended before it (early stopping, divergence,
 // a failure) — and never on the order they arrived in: of its n trials the
 // best ⌊n/η⌋ by objective go on, but never fewer than η (all of them when
 // n ≤ η), so that the last choice is made on whole training rather than on
-// one rung's snapshot (NaN last, ties to the lower trial index); the other
-// arrivals are cut. Hyperband splits the trials into
+// one rung's snapshot (NaN last; ties on the objective go to the lower loss
+// of the same split at the rung — val_loss for val_accuracy: of two trials
+// at chance accuracy, the one whose loss fell is learning — then to the
+// lower trial index); the other arrivals are cut. Hyperband splits the trials into
 // brackets by index (Hyperband's shares, interleaved), each a successive
 // halving that starts at r·η^b.
 //
@@ -19,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -26,14 +33,27 @@ namespace sweep::runner {
 
 struct HalvingOptions {
   std::string method = "successive_halving";  // or "hyperband"
-  int min_epochs = 1;                         // r
+  double min_epochs = 1.0;                    // r, in epochs: may be a fraction of one
   int reduction_factor = 3;                   // η
   int epochs = 1;                             // training.epochs
 };
 
-// The rung epochs of each bracket (one for successive halving; Hyperband's
-// last bracket has none: its trials train every epoch).
-std::vector<std::vector<int>> halving_brackets(const HalvingOptions& options);
+// pruning.min_epochs "auto": 1, or epochs / η² when that is less.
+double auto_min_epochs(int epochs, int reduction_factor);
+// The rung positions of each bracket, in epochs (one bracket for successive
+// halving; Hyperband's last bracket has none: its trials train every epoch).
+// A position within 1e-9 of a whole number is that number: a rung at the end
+// of an epoch.
+std::vector<std::vector<double>> halving_brackets(const HalvingOptions& options);
+// Whether a rung position is the end of an epoch (else it is inside one).
+bool at_epoch_end(double position);
+// The batches (in all) a trial with `batches_per_epoch` trains to reach the
+// rung at `position` epochs: round(position × batches_per_epoch), at least 1
+// and short of the last batch.
+long long rung_batches(double position, std::size_t batches_per_epoch, int epochs);
+// The loss that breaks ties on `objective` at a rung: "val_loss" for a val_
+// metric, "loss" for a training one; empty when the objective is a loss.
+std::string tie_metric(const std::string& objective);
 // The bracket of each of `count` trials, in trial-index order.
 std::vector<int> assign_brackets(const HalvingOptions& options, std::size_t count);
 // How many of a rung's `trials` go on: ⌊trials/η⌋, at least min(trials, η).
@@ -41,13 +61,19 @@ int rung_keep(int trials, int reduction_factor);
 
 // The epochs `count` trials train when none ends early: what the rungs
 // allow at most, against count × epochs without pruning.
-long long halving_epochs(const HalvingOptions& options, std::size_t count);
+double halving_epochs(const HalvingOptions& options, std::size_t count);
 
 class RungBoard {
  public:
   struct Member {
     std::int64_t id = 0;
     int index = 0;  // the stable key that breaks ties (the trial's plan index)
+  };
+  // A trial's standing at a rung: its objective so far, and the loss that
+  // breaks a tie on it (NaN when none).
+  struct Value {
+    double objective = 0.0;
+    double tie = std::numeric_limits<double>::quiet_NaN();
   };
   struct Cut {
     std::int64_t id = 0;
@@ -56,8 +82,8 @@ class RungBoard {
   };
   struct Decision {
     int bracket = 0;
-    int rung = 0;  // 0-based within its bracket
-    int epoch = 0;
+    int rung = 0;                     // 0-based within its bracket
+    double epoch = 0.0;               // its position, in epochs
     int trials = 0;                   // the rung's trials (those that went on from the rung before)
     int kept = 0;                     // how many go on
     double cut = 0.0;                 // the objective of the last one kept (NaN when none)
@@ -65,15 +91,16 @@ class RungBoard {
     std::vector<Cut> cuts;
   };
 
+  // `metric` is the objective; ties on it break on tie_metric(metric).
   RungBoard(HalvingOptions options, std::vector<Member> members, std::string metric, bool maximize);
 
-  // The epoch trial `id` pauses at next, having trained `epochs_done`
-  // epochs; 0 when it trains to the end.
-  int next_pause(std::int64_t id, int epochs_done) const;
-  // `id` finished the epoch of its next rung and may go on; `value` is its
-  // objective so far. Returns the decisions this completes (any order of
-  // arrivals gives the same ones).
-  std::vector<Decision> arrive(std::int64_t id, double value);
+  // The position (epochs) of the next rung of trial `id`, the first it has
+  // not arrived at; 0 when it trains to the end.
+  double next_pause(std::int64_t id) const;
+  // `id` reached its next rung and may go on; `value` is its standing there.
+  // Returns the decisions this completes (any order of arrivals gives the
+  // same ones).
+  std::vector<Decision> arrive(std::int64_t id, Value value);
   // `id` trains no more (it ended, or it is a finished trial being replayed):
   // it is in for every rung it did not arrive at. Returns the decisions this
   // completes.
@@ -81,13 +108,13 @@ class RungBoard {
   // Every decision so far, in the order made.
   const std::vector<Decision>& decisions() const { return decisions_; }
   const HalvingOptions& options() const { return options_; }
-  const std::vector<std::vector<int>>& brackets() const { return brackets_; }
+  const std::vector<std::vector<double>>& brackets() const { return brackets_; }
 
  private:
   struct State {
     Member member;
     int bracket = 0;
-    std::vector<double> values;  // [k]: its objective at rung k, for the rungs it arrived at
+    std::vector<Value> values;  // [k]: its standing at rung k, for the rungs it arrived at
     bool ended = false;
   };
   struct Rung {
@@ -98,13 +125,14 @@ class RungBoard {
   std::size_t find(std::int64_t id) const;
   std::vector<Decision> settle(int bracket);
   Decision decide(int bracket, int rung);
-  std::string reason(int bracket, int rung, int epoch, double value, double cut, int kept,
+  std::string reason(int bracket, int rung, double epoch, double value, double cut, int kept,
                      int trials) const;
 
   HalvingOptions options_;
   std::string metric_;
+  std::string tie_;
   bool maximize_ = true;
-  std::vector<std::vector<int>> brackets_;
+  std::vector<std::vector<double>> brackets_;
   std::vector<State> states_;             // sorted by id
   std::vector<std::vector<Rung>> rungs_;  // [bracket][rung]
   std::vector<Decision> decisions_;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,18 @@
 #include "runner/search/sampler.hpp"
 
 namespace sweep::runner {
+
+// A rung inside an epoch leaves its values in that epoch's record, under
+// rung_key(rung, metric) ("rung1_val_accuracy", "rung1_val_loss": the values
+// evaluated at the rung's batch, `rung` 0-based within the trial's bracket);
+// a trial cut there keeps that epoch as a partial record, its trained share
+// of the epoch under kEpochFraction.
+inline constexpr const char* kEpochFraction = "epoch_fraction";
+std::string rung_key(int rung, const std::string& metric);
+// The better of two objective values (NaN loses).
+double best_of(double a, double b, bool maximize);
+// A number of epochs for report.json: an integer when whole, else 4 decimals.
+nlohmann::json epochs_json(double epochs);
 
 // `plans` give each stored trial its index (the tie key), by config hash and
 // repeat; a stored trial no plan names is left out. Failed trials count as

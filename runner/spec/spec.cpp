@@ -20,6 +20,7 @@
 #include "engine/registry.hpp"
 #include "engine/schedules/schedule.hpp"
 #include "runner/hashing.hpp"
+#include "runner/pruning/rung_board.hpp"
 #include "runner/search/sampler.hpp"
 #include "runner/spec/loss_output_check.hpp"
 
@@ -941,26 +942,42 @@ Spec parse_spec(const json& given, const std::string& source, SpecOrigin origin)
         problems.push_back({std::string("pruning.") + key,
                             "only for pruning.method successive_halving or hyperband"});
     }
-    out.min_epochs = static_cast<int>(
-        read_integer(pruning, "pruning", "min_epochs", 1, 1, kMaxEpochs, problems));
     out.reduction_factor =
         static_cast<int>(read_integer(pruning, "pruning", "reduction_factor", 3, 2, 100, problems));
+    // "auto" (or absent): resolved below, once training.epochs is known.
+    bool auto_min = true;
+    if (pruning.contains("min_epochs") && pruning["min_epochs"] != "auto") {
+      const json& value = pruning["min_epochs"];
+      if (!value.is_number() || !(value.get<double>() > 0.0) ||
+          value.get<double>() > static_cast<double>(kMaxEpochs)) {
+        problems.push_back({"pruning.min_epochs",
+                            "got " + show(value) +
+                                "; expected \"auto\" or a number of epochs above 0 (a fraction "
+                                "of an epoch is a rung inside the first epoch)"});
+      } else {
+        out.min_epochs = value.get<double>();
+        auto_min = false;
+      }
+    }
     if (rungs && resolved_base.contains("training") &&
         resolved_base["training"].value("epochs", json()).is_number_integer()) {
       const bool swept = std::any_of(out.axes.begin(), out.axes.end(), [](const Axis& axis) {
         return axis.path == "training.epochs";
       });
       const long long epochs = resolved_base["training"]["epochs"].get<long long>();
+      if (auto_min)
+        out.min_epochs = auto_min_epochs(static_cast<int>(std::min<long long>(epochs, kMaxEpochs)),
+                                         out.reduction_factor);
       if (swept) {
         problems.push_back(
             {"pruning.method", out.pruning_method +
                                    " needs one training.epochs for every trial; epochs is a search "
                                    "axis"});
-      } else if (out.min_epochs >= epochs) {
-        problems.push_back({"pruning.min_epochs", "got " + std::to_string(out.min_epochs) +
-                                                      "; expected fewer than training.epochs (" +
-                                                      std::to_string(epochs) +
-                                                      ") so that a rung can stop a trial"});
+      } else if (out.min_epochs >= static_cast<double>(epochs)) {
+        problems.push_back({"pruning.min_epochs",
+                            "got " + show(pruning.value("min_epochs", json(out.min_epochs))) +
+                                "; expected fewer than training.epochs (" + std::to_string(epochs) +
+                                ") so that a rung can stop a trial"});
       }
     }
     if (pruning.contains("divergence") && !pruning["divergence"].is_boolean()) {
@@ -1047,7 +1064,12 @@ Spec parse_spec(const json& given, const std::string& source, SpecOrigin origin)
   // Only when on: the identity (hash) of every spec without it stays as it was.
   if (out.pruning_method != "none") {
     out.resolved["pruning"]["method"] = out.pruning_method;
-    out.resolved["pruning"]["min_epochs"] = out.min_epochs;
+    // A whole number as an integer: the identity of a spec that set 1 (or
+    // left it to auto on 9 or more epochs) stays what it was.
+    if (out.min_epochs == std::floor(out.min_epochs))
+      out.resolved["pruning"]["min_epochs"] = static_cast<long long>(out.min_epochs);
+    else
+      out.resolved["pruning"]["min_epochs"] = out.min_epochs;
     out.resolved["pruning"]["reduction_factor"] = out.reduction_factor;
   }
   // Not part of the sweep's identity: it changes what is kept, not what runs.

@@ -61,7 +61,9 @@ struct Spec {
   int divergence_epochs = 2;  // whole dead epochs in a row that count as divergence
   // Pruning for compute, on whole rungs: none, successive_halving, hyperband.
   std::string pruning_method = "none";
-  int min_epochs = 1;        // pruning.min_epochs: the first rung's epoch (r)
+  // pruning.min_epochs: the first rung's position in epochs (r), a fraction
+  // of an epoch allowed; "auto" (the default) resolves to auto_min_epochs.
+  double min_epochs = 1.0;
   int reduction_factor = 3;  // pruning.reduction_factor: 1 of this many trials goes on (eta)
   // Which trials keep their trained weights (storage.weights). Not part of
   // the hash: it changes what is kept, not what is trained.

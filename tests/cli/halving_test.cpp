@@ -209,6 +209,68 @@ TEST_CASE("kill -9 while trials wait at a rung and after it cut, then resume: th
   CHECK(export_without_seconds(db) == export_without_seconds(dir / "clean.db"));
 }
 
+// The same 12 trials trained 2 epochs with the default min_epochs (auto):
+// rungs at 2/9 and 2/3 of an epoch, inside epoch 1.
+json inside_epoch_spec(int samples = 1500, int units = 48) {
+  json spec = halving_spec(samples, units);
+  spec["training"]["epochs"] = 2;
+  spec["pruning"].erase("min_epochs");
+  return spec;
+}
+
+TEST_CASE("rungs inside an epoch: the same export with --jobs 1 and 2, and after kill -9",
+          "[cli][halving][resume]") {
+  TempDir dir;
+  const std::string spec = dir / "spec.json";
+  write_file(spec, inside_epoch_spec().dump());
+  const auto one = run_sweep("run '" + spec + "' --jobs 1" + args_for(dir, "one.db"));
+  INFO(one.err);
+  REQUIRE(one.exit_code == 0);
+  const auto two = run_sweep("run '" + spec + "' --jobs 2" + args_for(dir, "two.db"));
+  REQUIRE(two.exit_code == 0);
+  CHECK(export_without_seconds(dir / "one.db") == export_without_seconds(dir / "two.db"));
+
+  const std::string db = dir / "one.db";
+  CHECK(count(db, "SELECT count(*) FROM trials WHERE status = 'pruned'") == 9);
+  CHECK(count(db, "SELECT count(*) FROM trials WHERE status = 'completed'") == 3);
+  // A trial cut at rung 1 keeps epoch 1 as far as it went: 17 of 75 batches.
+  CHECK(query_one(db,
+                  "SELECT count(*) FROM metrics WHERE name = 'epoch_fraction' AND value = 17.0 / "
+                  "75") == "8");
+  CHECK(query_one(db, "SELECT count(*) FROM metrics WHERE name = 'rung1_val_loss'") == "12");
+  const std::string reason =
+      query_one(db, "SELECT error FROM trials WHERE status = 'pruned' ORDER BY id LIMIT 1");
+  CHECK(reason.rfind("stopped at rung 1 (epoch 0.222): val_accuracy ", 0) == 0);
+  const json report = json::parse(read_file(dir / "r-one.db/report.json"));
+  const json& pruning = report.at("pruning");
+  CHECK(pruning.at("min_epochs") == 0.2222);
+  REQUIRE(pruning.at("rungs").size() == 2);
+  CHECK(pruning["rungs"][0]["epoch"] == 0.2222);
+  CHECK(pruning["rungs"][0]["kept"] == 4);
+  CHECK(pruning["rungs"][1]["epoch"] == 0.6667);
+  CHECK(pruning.at("epochs_full") == 24);
+  // 8 cut after 17 of 75 batches, 1 after 50, 3 trained 2 epochs.
+  CHECK(pruning.at("epochs_run").get<double>() == Approx(8 * 17.0 / 75 + 50.0 / 75 + 3 * 2));
+
+  // kill -9 once a rung has cut (trials paused inside epoch 1 are lost with
+  // the process), then resume: the same export as a clean run.
+  const std::string slow = dir / "slow.json";
+  write_file(slow, inside_epoch_spec(30000, 256).dump());
+  const std::string killed = dir / "k.db";
+  {
+    Child child({"run", slow, "--jobs", "2", "--db", killed, "--out", dir / "rk"});
+    REQUIRE(child.kill_when(
+        [&] { return count(killed, "SELECT count(*) FROM trials WHERE status = 'pruned'") >= 1; }));
+  }
+  const auto resumed =
+      run_sweep("resume halving --jobs 2 --db '" + killed + "' --out '" + (dir / "rk") + "'");
+  INFO(resumed.err);
+  REQUIRE(resumed.exit_code == 0);
+  const auto clean = run_sweep("run '" + slow + "' --jobs 1" + args_for(dir, "clean.db"));
+  REQUIRE(clean.exit_code == 0);
+  CHECK(export_without_seconds(killed) == export_without_seconds(dir / "clean.db"));
+}
+
 TEST_CASE("sweep plan shows the rungs and the epochs they allow", "[cli][halving]") {
   TempDir dir;
   const std::string spec = dir / "spec.json";
@@ -220,6 +282,16 @@ TEST_CASE("sweep plan shows the rungs and the epochs they allow", "[cli][halving
                       "go on; 3 train to epoch 9\n"
                       "epochs: at most 38 with the rungs (35 % of the full grid's 108); fewer "
                       "when trials stop early (divergence, early stopping)\n") !=
+        std::string::npos);
+
+  write_file(spec, inside_epoch_spec().dump());
+  const auto inside = run_sweep("plan '" + spec + "' --db '" + (dir / "none.db") + "'");
+  REQUIRE(inside.exit_code == 0);
+  CHECK(inside.out.find("pruning: successive_halving, min_epochs 0.222, reduction_factor 3\n"
+                        "  rung 1 at epoch 0.222 (inside an epoch): 12 trials, 4 go on; rung 2 at "
+                        "epoch 0.667 (inside an epoch): 4 trials, 3 go on; 3 train to epoch 2\n"
+                        "epochs: at most 8.44 with the rungs (35 % of the full grid's 24); fewer "
+                        "when trials stop early (divergence, early stopping)\n") !=
         std::string::npos);
 }
 
@@ -257,6 +329,16 @@ TEST_CASE("bad pruning settings are refused with one line each", "[cli][halving]
   CHECK(result.err == "sweep: " + spec +
                           ": pruning.min_epochs: got 9; expected fewer than training.epochs (9) "
                           "so that a rung can stop a trial\n");
+
+  bad = halving_spec();
+  bad["pruning"]["min_epochs"] = "half";
+  write_file(spec, bad.dump());
+  result = run_sweep("validate '" + spec + "'");
+  CHECK(result.exit_code == 2);
+  CHECK(result.err == "sweep: " + spec +
+                          ": pruning.min_epochs: got \"half\"; expected \"auto\" or a number of "
+                          "epochs above 0 (a fraction of an epoch is a rung inside the first "
+                          "epoch)\n");
 
   bad = halving_spec();
   bad["search"]["parameters"]["epochs"] = json::array({3, 9});

@@ -20,7 +20,7 @@ using sweep::runner::RungBoard;
 
 namespace {
 
-HalvingOptions sh(int epochs, int min_epochs = 1, int eta = 3) {
+HalvingOptions sh(int epochs, double min_epochs = 1.0, int eta = 3) {
   return {"successive_halving", min_epochs, eta, epochs};
 }
 
@@ -44,14 +44,14 @@ Run play(const std::vector<double>& values, const std::vector<int>& order) {
   std::vector<std::int64_t> kept;
   for (const int i : order) {
     for (auto& d :
-         board.arrive(m[static_cast<std::size_t>(i)].id, values[static_cast<std::size_t>(i)])) {
+         board.arrive(m[static_cast<std::size_t>(i)].id, {values[static_cast<std::size_t>(i)]})) {
       kept = d.go_on;
       run.decisions.push_back(d);
     }
   }
   for (auto it = kept.rbegin(); it != kept.rend(); ++it) {
     const auto found = std::find_if(m.begin(), m.end(), [&](const auto& x) { return x.id == *it; });
-    for (auto& d : board.arrive(*it, values[static_cast<std::size_t>(found->index)] + 1.0))
+    for (auto& d : board.arrive(*it, {values[static_cast<std::size_t>(found->index)] + 1.0}))
       run.decisions.push_back(d);
   }
   return run;
@@ -60,9 +60,10 @@ Run play(const std::vector<double>& values, const std::vector<int>& order) {
 }  // namespace
 
 TEST_CASE("rungs sit at r, r·eta, r·eta² below the last epoch", "[pruning][halving]") {
-  CHECK(halving_brackets(sh(9)) == std::vector<std::vector<int>>{{1, 3}});
-  CHECK(halving_brackets(sh(30, 2, 2)) == std::vector<std::vector<int>>{{2, 4, 8, 16}});
-  CHECK(halving_brackets({"hyperband", 1, 3, 9}) == std::vector<std::vector<int>>{{1, 3}, {3}, {}});
+  using Brackets = std::vector<std::vector<double>>;
+  CHECK(halving_brackets(sh(9)) == Brackets{{1, 3}});
+  CHECK(halving_brackets(sh(30, 2, 2)) == Brackets{{2, 4, 8, 16}});
+  CHECK(halving_brackets({"hyperband", 1, 3, 9}) == Brackets{{1, 3}, {3}, {}});
   CHECK(rung_keep(28, 3) == 9);
   CHECK(rung_keep(12, 3) == 4);
   // Never fewer than eta go on: the last choice is made on whole training.
@@ -123,10 +124,10 @@ TEST_CASE("a cut's reason quotes the rung, the epoch, its value and the cut",
           "[pruning][halving]") {
   const auto m = members(4);
   RungBoard board(sh(9), m, "val_accuracy", true);
-  CHECK(board.arrive(m[0].id, 0.71).empty());
-  CHECK(board.arrive(m[1].id, 0.80).empty());
-  CHECK(board.arrive(m[2].id, 0.60).empty());
-  const auto decisions = board.arrive(m[3].id, 0.75);
+  CHECK(board.arrive(m[0].id, {0.71}).empty());
+  CHECK(board.arrive(m[1].id, {0.80}).empty());
+  CHECK(board.arrive(m[2].id, {0.60}).empty());
+  const auto decisions = board.arrive(m[3].id, {0.75});
   REQUIRE(decisions.size() == 1);
   REQUIRE(decisions[0].cuts.size() == 1);
   CHECK(decisions[0].cuts[0].reason ==
@@ -136,11 +137,11 @@ TEST_CASE("a cut's reason quotes the rung, the epoch, its value and the cut",
 TEST_CASE("a minimised objective keeps the lowest: NaN ranks last", "[pruning][halving]") {
   const auto m = members(5);
   RungBoard board(sh(9), m, "val_loss", false);
-  board.arrive(m[0].id, std::numeric_limits<double>::quiet_NaN());
-  board.arrive(m[1].id, 0.6);
-  board.arrive(m[2].id, 0.3);
-  board.arrive(m[3].id, 0.5);
-  const auto decisions = board.arrive(m[4].id, 0.4);
+  board.arrive(m[0].id, {std::numeric_limits<double>::quiet_NaN()});
+  board.arrive(m[1].id, {0.6});
+  board.arrive(m[2].id, {0.3});
+  board.arrive(m[3].id, {0.5});
+  const auto decisions = board.arrive(m[4].id, {0.4});
   REQUIRE(decisions.size() == 1);
   CHECK(decisions[0].go_on == std::vector<std::int64_t>{m[2].id, m[4].id, m[3].id});
   REQUIRE(decisions[0].cuts.size() == 2);
@@ -153,14 +154,13 @@ TEST_CASE("a minimised objective keeps the lowest: NaN ranks last", "[pruning][h
 TEST_CASE("a trial that ended before a rung is in for it without a place", "[pruning][halving]") {
   const auto m = members(5);
   RungBoard board(sh(9), m, "val_accuracy", true);
-  CHECK(board.next_pause(m[0].id, 0) == 1);
-  CHECK(board.next_pause(m[0].id, 1) == 3);
-  CHECK(board.next_pause(m[0].id, 3) == 0);
-  board.arrive(m[0].id, 0.5);
-  board.arrive(m[1].id, 0.6);
-  board.arrive(m[4].id, 0.3);
+  CHECK(board.next_pause(m[0].id) == 1);
+  board.arrive(m[0].id, {0.5});
+  CHECK(board.next_pause(m[0].id) == 3);
+  board.arrive(m[1].id, {0.6});
+  board.arrive(m[4].id, {0.3});
   CHECK(board.end(m[2].id).empty());  // diverged in epoch 1
-  const auto decisions = board.arrive(m[3].id, 0.4);
+  const auto decisions = board.arrive(m[3].id, {0.4});
   REQUIRE(decisions.size() == 1);
   CHECK(decisions[0].trials == 5);
   CHECK(decisions[0].kept == 3);
@@ -168,10 +168,63 @@ TEST_CASE("a trial that ended before a rung is in for it without a place", "[pru
   CHECK(decisions[0].cuts.size() == 1);
   // One kept ends (early stopping) before rung 2: the rung decides on the other two.
   CHECK(board.end(m[1].id).empty());
-  CHECK(board.arrive(m[0].id, 0.7).empty());
-  const auto rung2 = board.arrive(m[3].id, 0.8);
+  CHECK(board.arrive(m[0].id, {0.7}).empty());
+  const auto rung2 = board.arrive(m[3].id, {0.8});
   REQUIRE(rung2.size() == 1);
   CHECK(rung2[0].trials == 3);
   CHECK(rung2[0].kept == 2);
   CHECK(rung2[0].cuts.empty());
+}
+
+TEST_CASE("rungs inside an epoch: auto gives short trainings two rungs", "[pruning][halving]") {
+  using sweep::runner::at_epoch_end;
+  using sweep::runner::auto_min_epochs;
+  using sweep::runner::rung_batches;
+  CHECK(auto_min_epochs(20, 3) == 1.0);
+  CHECK(auto_min_epochs(9, 3) == 1.0);
+  CHECK(auto_min_epochs(2, 3) == Approx(2.0 / 9.0));
+  CHECK(auto_min_epochs(3, 2) == Approx(0.75));
+  const auto two = halving_brackets(sh(2, auto_min_epochs(2, 3)));
+  REQUIRE(two.size() == 1);
+  REQUIRE(two[0].size() == 2);
+  CHECK(two[0][0] == Approx(2.0 / 9.0));
+  CHECK(two[0][1] == Approx(2.0 / 3.0));
+  CHECK_FALSE(at_epoch_end(two[0][1]));
+  // 1/3 · 3 is 1 whatever the rounding: a rung at the end of epoch 1.
+  const auto three = halving_brackets(sh(3, 1.0 / 3.0));
+  REQUIRE(three[0].size() == 2);
+  CHECK(three[0][1] == 1.0);
+  CHECK(at_epoch_end(three[0][1]));
+  // 32 trials, 2 epochs: 32 train 2/9, 10 go on to 2/3, 3 to the end.
+  CHECK(halving_epochs(sh(2, 2.0 / 9.0), 32) ==
+        Approx(32 * 2.0 / 9.0 + 10 * 4.0 / 9.0 + 3 * 4.0 / 3.0));
+  // A trial of 15 batches an epoch reaches 2/9 after round(3.33) = 3 batches;
+  // never 0 batches, never its last.
+  CHECK(rung_batches(2.0 / 9.0, 15, 2) == 3);
+  CHECK(rung_batches(0.01, 15, 2) == 1);
+  CHECK(rung_batches(1.99, 15, 2) == 29);
+}
+
+TEST_CASE("ties on the objective go to the lower loss, then the lower index",
+          "[pruning][halving]") {
+  using sweep::runner::tie_metric;
+  CHECK(tie_metric("val_accuracy") == "val_loss");
+  CHECK(tie_metric("accuracy") == "loss");
+  CHECK(tie_metric("val_loss") == "");
+  const auto m = members(6);
+  RungBoard board(sh(9), m, "val_accuracy", true);
+  // Four at chance (0.5): the two whose val_loss fell most go on with the 0.9.
+  board.arrive(m[0].id, {0.5, 0.70});
+  board.arrive(m[1].id, {0.5, 0.69});
+  board.arrive(m[2].id, {0.9, 0.30});
+  board.arrive(m[3].id, {0.5, 0.60});
+  board.arrive(m[4].id, {0.5, 0.60});
+  const auto decisions = board.arrive(m[5].id, {0.1, 2.0});
+  REQUIRE(decisions.size() == 1);
+  CHECK(decisions[0].go_on == std::vector<std::int64_t>{m[2].id, m[3].id, m[4].id});
+  REQUIRE(decisions[0].cuts.size() == 3);
+  CHECK(decisions[0].cuts[0].id == m[1].id);
+  CHECK(decisions[0].cuts[0].reason ==
+        "stopped at rung 1 (epoch 1): val_accuracy 0.5, equal to the cut 0.5 kept by 3 of 6 "
+        "(ties go to the lower val_loss, then the lower trial index)");
 }

@@ -96,3 +96,52 @@ TEST_CASE("a callback that stops a paused fit ends it as fit() would", "[model][
   CHECK(history.epochs.size() == 2);
   CHECK_THROWS_WITH(run.finish(), "fit: the run is finished");
 }
+
+TEST_CASE("a fit paused inside epochs and evaluated there equals one fit",
+          "[model][fit_run][determinism]") {
+  const auto data = testing::spirals(100, 0.2, 0.2, 7);  // 240 training rows: 15 batches
+  const FitOptions options = options_with_schedule();
+
+  Rng rng_a(5);
+  Sequential a = testing::mlp(2, {32, 16}, 3, rng_a, "adam", 0.01);
+  const Outcome whole = weights_of(a, a.fit(data.train, &data.validation, options, rng_a));
+
+  Rng rng_b(5);
+  Sequential b = testing::mlp(2, {32, 16}, 3, rng_b, "adam", 0.01);
+  FitRun run(b, data.train, &data.validation, options, rng_b);
+  REQUIRE(run.batches_per_epoch() == 15);
+  CHECK(run.run_to_batch(4));  // inside epoch 1
+  CHECK(run.batches_done() == 4);
+  CHECK(run.epochs_done() == 0);
+  const EpochLog early = run.evaluate_now();
+  CHECK(early.epoch == 1);
+  CHECK(early.values.count("loss") == 1);
+  CHECK(early.values.count("accuracy") == 1);
+  CHECK(early.values.count("val_accuracy") == 1);
+  // Evaluating again gives the same numbers: evaluate_now changes nothing.
+  CHECK(run.evaluate_now().values == early.values);
+  bool goes_on = false;
+  std::thread([&] { goes_on = run.run_to_batch(30); }).join();  // epoch 2's last batch: stays open
+  CHECK(goes_on);
+  CHECK(run.epochs_done() == 1);
+  CHECK(run.batches_done() == 30);
+  CHECK(run.run_to_batch(40));  // closes epoch 2, pauses inside epoch 3
+  CHECK(run.epochs_done() == 2);
+  (void)run.evaluate_now();
+  CHECK(run.run_to(4));  // finishes epoch 3 and 4
+  CHECK(run.epochs_done() == 4);
+  std::thread([&] { goes_on = run.run_to_batch(1000); }).join();  // past the end: stops at 9
+  CHECK_FALSE(goes_on);
+  const Outcome paused = weights_of(b, run.finish());
+
+  REQUIRE(paused.weights.size() == whole.weights.size());
+  for (std::size_t i = 0; i < whole.weights.size(); ++i)
+    CHECK(paused.weights[i] == whole.weights[i]);
+  REQUIRE(paused.history.epochs.size() == 9);
+  for (std::size_t e = 0; e < 9; ++e) {
+    CHECK(paused.history.epochs[e].values == whole.history.epochs[e].values);
+    CHECK(paused.history.epochs[e].loss_trace == whole.history.epochs[e].loss_trace);
+    CHECK(paused.history.epochs[e].learning_rate == whole.history.epochs[e].learning_rate);
+  }
+  CHECK(paused.history.best_epoch == whole.history.best_epoch);
+}
