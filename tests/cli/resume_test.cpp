@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -158,6 +159,34 @@ struct RunningSweep {
   }
 };
 
+// What the database holds: a stale writer must leave it exactly so.
+struct DbState {
+  std::vector<std::vector<std::string>> epochs;
+  std::string trials;
+  std::string sweep;
+  bool operator==(const DbState&) const = default;
+};
+
+DbState db_state(const std::string& db) {
+  return {epoch_rows(db), query_one(db, "SELECT group_concat(id || status, ',') FROM trials"),
+          query_one(db, "SELECT status || ' ' || ifnull(owner, '-') FROM sweeps")};
+}
+
+// The sweep that lost its lease exits 1 with the one line saying so, and the
+// database is as it was when the lease was taken.
+void check_stopped_by_lost_lease(RunningSweep& sweep, const DbState& then) {
+  REQUIRE(sweep.wait_for_exit());
+  REQUIRE(WIFEXITED(sweep.status));
+  CHECK(WEXITSTATUS(sweep.status) == 1);
+  const std::string err = read_file(sweep.err);
+  INFO(err);
+  CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+  CHECK(err.rfind("sweep: lost the lease of ", 0) == 0);
+  CHECK(err.find("stopped without writing") != std::string::npos);
+  CHECK(db_state(sweep.db) == then);
+  CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
+}
+
 }  // namespace
 
 TEST_CASE("a sweep killed with SIGKILL resumes to the same result as an uninterrupted run",
@@ -300,22 +329,10 @@ TEST_CASE("a sweep whose lease is taken mid-run stops with exit 1 and writes not
   // Another process takes the sweep over (as `sweep resume` elsewhere would
   // after this one was stopped longer than its lease).
   execute(sweep.db, "UPDATE sweeps SET owner = 'thief:1', lease_expires = 1e12");
-  const std::string epochs_then = query_one(sweep.db, "SELECT count(*) FROM epochs");
-  const std::string trials_then =
-      query_one(sweep.db, "SELECT group_concat(id || status, ',') FROM trials");
-  REQUIRE(sweep.wait_for_exit());
-  REQUIRE(WIFEXITED(sweep.status));
-  CHECK(WEXITSTATUS(sweep.status) == 1);
-  const std::string err = read_file(sweep.err);
-  INFO(err);
-  CHECK(std::count(err.begin(), err.end(), '\n') == 1);
-  CHECK(err.rfind("sweep: lost the lease of ", 0) == 0);
-  CHECK(err.find("stopped without writing") != std::string::npos);
   // Nothing after the take-over: no epoch, no trial status, no sweep status.
-  CHECK(query_one(sweep.db, "SELECT count(*) FROM epochs") == epochs_then);
-  CHECK(query_one(sweep.db, "SELECT group_concat(id || status, ',') FROM trials") == trials_then);
-  CHECK(query_one(sweep.db, "SELECT status || ' ' || owner FROM sweeps") == "running thief:1");
-  CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
+  const DbState then = db_state(sweep.db);
+  CHECK(then.sweep == "running thief:1");
+  check_stopped_by_lost_lease(sweep, then);
 }
 
 TEST_CASE(
@@ -345,27 +362,12 @@ TEST_CASE(
       run_sweep("resume crash --jobs 2 --db '" + sweep.db + "' --out '" + (sweep.dir / "r2") + "'");
   INFO(resumed.err);
   REQUIRE(resumed.exit_code == 0);
-  const auto epochs_then = epoch_rows(sweep.db);
-  const std::string trials_then =
-      query_one(sweep.db, "SELECT group_concat(id || status, ',') FROM trials");
-  const std::string sweep_then =
-      query_one(sweep.db, "SELECT status || ' ' || ifnull(owner, '-') FROM sweeps");
-  CHECK(epochs_then.size() == static_cast<std::size_t>(kTrials * kEpochs));
+  const DbState then = db_state(sweep.db);
+  CHECK(then.epochs.size() == static_cast<std::size_t>(kTrials * kEpochs));
 
   // fg: the stale process finds it no longer owns the sweep.
   kill(sweep.pid, SIGCONT);
-  REQUIRE(sweep.wait_for_exit());
-  REQUIRE(WIFEXITED(sweep.status));
-  CHECK(WEXITSTATUS(sweep.status) == 1);
-  const std::string err = read_file(sweep.err);
-  INFO(err);
-  CHECK(std::count(err.begin(), err.end(), '\n') == 1);
-  CHECK(err.rfind("sweep: lost the lease of ", 0) == 0);
-  CHECK(epoch_rows(sweep.db) == epochs_then);
-  CHECK(query_one(sweep.db, "SELECT group_concat(id || status, ',') FROM trials") == trials_then);
-  CHECK(query_one(sweep.db, "SELECT status || ' ' || ifnull(owner, '-') FROM sweeps") ==
-        sweep_then);
-  CHECK(query_one(sweep.db, "PRAGMA integrity_check") == "ok");
+  check_stopped_by_lost_lease(sweep, then);
 }
 
 TEST_CASE("a storage failure stops the sweep: exit 1, status failed, no trial blamed",
