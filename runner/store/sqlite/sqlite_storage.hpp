@@ -35,7 +35,13 @@ class SqliteStorage final : public Storage {
                         std::int64_t next_id) override;
   int recover_interrupted(std::int64_t sweep_id) override;
   reports::SweepRecord read_sweep(std::int64_t sweep_id) override;
+  reports::SweepRecord read_sweep(std::int64_t sweep_id, const TrialQuery& query) override;
+  void for_each_trial(std::int64_t sweep_id, const TrialQuery& query,
+                      const std::function<void(reports::TrialRecord&)>& each) override;
+  void for_each_score(std::int64_t sweep_id, const std::string& metric, bool maximize,
+                      const std::function<void(const TrialScore&)>& each) override;
   std::vector<reports::EpochRecord> epochs(std::int64_t trial_id) override;
+  std::set<std::string> metric_names(std::int64_t sweep_id) override;
   std::optional<TrialWeights> read_weights(std::int64_t trial_id) override;
   std::vector<std::int64_t> trials_with_weights(std::int64_t sweep_id) override;
   void delete_weights(const std::vector<std::int64_t>& trial_ids) override;
