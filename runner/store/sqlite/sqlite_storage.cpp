@@ -24,6 +24,7 @@
 #include "runner/store/sqlite/detail/sqlite_failure.hpp"
 #include "runner/store/sqlite/detail/statement.hpp"
 #include "runner/store/sqlite/detail/transaction.hpp"
+#include "runner/store/sqlite/detail/trial_configs.hpp"
 
 namespace sweep::runner {
 namespace {
@@ -32,12 +33,14 @@ namespace {
 // timeout), and how long opening keeps trying while the file is busy.
 constexpr int kBusyTimeoutMs = 5000;
 
+using detail::ConfigJoiner;
+using detail::ConfigSplitter;
 using detail::Connection;
 using detail::SqliteFailure;
 using detail::Statement;
 using detail::Transaction;
 
-static_assert(SqliteStorage::kSchemaVersion == 4,
+static_assert(SqliteStorage::kSchemaVersion == 5,
               "kSchemaVersion must equal the last migration step");
 
 constexpr char kSqliteHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
@@ -169,16 +172,17 @@ SweepInfo read_sweep_info(const Statement& s, double now) {
 }
 
 constexpr const char* kTrialColumns =
-    "id, sweep_id, idx, config_json, params_json, config_hash, repeat, seed, cost, status, error, "
+    "id, sweep_id, idx, config_id, params_json, config_hash, repeat, seed, cost, status, error, "
     "started_at, finished_at, seconds, (SELECT count(*) FROM epochs e WHERE e.trial_id = "
-    "trials.id), best_epoch, objective, test_metrics_json, div_epoch, div_batch, div_loss";
+    "trials.id), best_epoch, objective, test_metrics_json, div_epoch, div_batch, div_loss, "
+    "config_patch";
 
-TrialRow read_trial_row(const Statement& s) {
+TrialRow read_trial_row(const Statement& s, ConfigJoiner& configs) {
   TrialRow row;
   row.id = s.column_int64(0);
   row.sweep_id = s.column_int64(1);
   row.index = s.column_int(2);
-  row.config_json = s.column_text(3);
+  row.config_json = configs.join(s.column_int64(3), s.column_text(21)).dump();
   row.params_json = s.column_text(4);
   row.config_hash = s.column_text(5);
   row.repeat = s.column_int(6);
@@ -311,14 +315,15 @@ reports::SweepRecord sweep_header(Connection& connection, const std::string& pat
 
 // The columns of trials that a TrialRecord holds, in record_of's order.
 constexpr const char* kRecordColumns =
-    "id, params_json, config_json, config_hash, repeat, seed, status, error, started_at, "
-    "finished_at, seconds, test_metrics_json, div_epoch, div_batch, div_loss";
+    "id, params_json, config_id, config_hash, repeat, seed, status, error, started_at, "
+    "finished_at, seconds, test_metrics_json, div_epoch, div_batch, div_loss, config_patch";
 
-reports::TrialRecord record_of(const Statement& s, bool with_config) {
+// configs: null when the record goes without its config.
+reports::TrialRecord record_of(const Statement& s, ConfigJoiner* configs) {
   reports::TrialRecord trial;
   trial.id = s.column_int64(0);
   trial.params = json_column(s, 1, "a trial's parameters");
-  if (with_config) trial.config = json_column(s, 2, "a trial's config");
+  if (configs != nullptr) trial.config = configs->join(s.column_int64(2), s.column_text(15));
   trial.config_hash = s.column_text(3);
   trial.repeat = s.column_int(4);
   trial.seed = detail::seed_from_sql(s.column_int64(5));
@@ -398,8 +403,9 @@ void stream_trials(Connection& connection, std::int64_t sweep_id, const TrialQue
   auto trials = connection.cached(query.config_hashes ? some_sql : all_sql);
   trials->bind(1, sweep_id);
   if (query.config_hashes) trials->bind(2, nlohmann::json(*query.config_hashes).dump());
+  ConfigJoiner configs(connection);
   while (trials->step()) {
-    reports::TrialRecord trial = record_of(*trials, query.config);
+    reports::TrialRecord trial = record_of(*trials, query.config ? &configs : nullptr);
     if (query.epochs) trial.epochs = trial_epochs(connection, trial.id, query.loss_traces);
     each(trial);
   }
@@ -858,20 +864,35 @@ void SqliteStorage::add_trials(std::int64_t sweep_id, const std::vector<NewTrial
                 // Only the identity constraint is resolved by doing nothing; any other
                 // violation (an unknown sweep, say) still fails the whole call.
                 auto insert = connection.cached(
-                    "INSERT INTO trials (sweep_id, idx, config_json, params_json, config_hash, "
-                    "repeat, seed, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                    "INSERT INTO trials (sweep_id, idx, params_json, config_hash, "
+                    "repeat, seed, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
                     "ON CONFLICT (sweep_id, config_hash, repeat) DO NOTHING");
+                // A trial the sweep already has keeps its row; only a new one
+                // gets its config split (and may add a base).
+                auto set_config = connection.cached(
+                    "UPDATE trials SET config_id = ?2, config_patch = ?3 WHERE id = ?1");
+                ConfigSplitter configs(connection, sweep_id);
                 for (const NewTrial& trial : trials) {
                   insert->reset();
                   insert->bind(1, sweep_id);
                   insert->bind(2, trial.index);
-                  insert->bind(3, trial.config_json);
-                  insert->bind(4, trial.params_json);
-                  insert->bind(5, trial.config_hash);
-                  insert->bind(6, trial.repeat);
-                  insert->bind(7, detail::seed_to_sql(trial.seed));
-                  insert->bind_real(8, trial.cost);
+                  insert->bind(3, trial.params_json);
+                  insert->bind(4, trial.config_hash);
+                  insert->bind(5, trial.repeat);
+                  insert->bind(6, detail::seed_to_sql(trial.seed));
+                  insert->bind_real(7, trial.cost);
                   insert->run();
+                  if (connection.changes() == 0) continue;
+                  const std::int64_t id = connection.last_insert_rowid();
+                  const auto params = nlohmann::json::parse(trial.params_json, nullptr, false);
+                  const std::string hint =
+                      params.is_object() ? params.value("optimizer", nlohmann::json()).dump() : "";
+                  auto [config_id, patch] = configs.split(trial.config_json, hint);
+                  set_config->reset();
+                  set_config->bind(1, id);
+                  set_config->bind(2, config_id);
+                  set_config->bind(3, patch);
+                  set_config->run();
                 }
                 transaction.commit();
               });
@@ -887,7 +908,8 @@ std::vector<TrialRow> SqliteStorage::trials(std::int64_t sweep_id) {
                        auto select = connection.cached(select_sql);
                        select->bind(1, sweep_id);
                        std::vector<TrialRow> out;
-                       while (select->step()) out.push_back(read_trial_row(*select));
+                       ConfigJoiner configs(connection);
+                       while (select->step()) out.push_back(read_trial_row(*select, configs));
                        return out;
                      });
 }
@@ -967,8 +989,9 @@ reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id) {
             "SELECT {} FROM trials WHERE sweep_id = ?1 ORDER BY idx, repeat, id", kRecordColumns);
         auto trials = connection.cached(trials_sql);
         trials->bind(1, sweep_id);
+        ConfigJoiner configs(connection);
         while (trials->step()) {
-          reports::TrialRecord trial = record_of(*trials, true);
+          reports::TrialRecord trial = record_of(*trials, &configs);
           if (auto found = epochs.find(trial.id); found != epochs.end()) {
             trial.epochs = std::move(found->second);
           }

@@ -200,7 +200,9 @@ TEMPLATE_TEST_CASE("store: adding the same trials twice keeps one of each", "[st
   // Seeds above INT64_MAX survive SQLite's signed integers exactly.
   CHECK(rows[0].seed == 0xFFFFFFFFFFFFFFF0ULL);
   CHECK(rows[3].seed == 0xFFFFFFFFFFFFFFF2ULL);
-  CHECK(rows[3].config_json == R"({"optimizer":"adam","learning_rate":3})");
+  // The same JSON value, written compactly with sorted keys (a resolved
+  // config is canonical already, so its text comes back as it went in).
+  CHECK(rows[3].config_json == R"({"learning_rate":3,"optimizer":"adam"})");
   CHECK(rows[3].params_json == R"({"learning_rate":3})");
   CHECK(rows[3].cost == 4.5);
   CHECK(rows[3].index == 2);
