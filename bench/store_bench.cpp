@@ -159,6 +159,9 @@ int run_sweep_shape(int trial_count, int epoch_count, int jobs, double work_us,
     for (const runner::TrialRow& trial : store.trials(sweep_id)) ids.push_back(trial.id);
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
+    // Only the trials' calls count (add_trials and trials() before them not).
+    const double store_before = store.seconds_in_store();
+    const double wait_before = store.seconds_waiting();
     const auto start = Clock::now();
     std::vector<std::thread> workers;
     for (int j = 0; j < jobs; ++j) {
@@ -204,8 +207,8 @@ int run_sweep_shape(int trial_count, int epoch_count, int jobs, double work_us,
     for (auto& worker : workers) worker.join();
     if (failed) return 1;
     seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    store_seconds = store.seconds_in_store();
-    wait_seconds = store.seconds_waiting();
+    store_seconds = store.seconds_in_store() - store_before;
+    wait_seconds = store.seconds_waiting() - wait_before;
   }
   std::filesystem::remove_all(folder);
   std::printf(

@@ -9,8 +9,11 @@
 //   same file at once: SQLite's WAL lets readers read while one writer writes.
 // - Writers: only the holder of a sweep's lease may start, record or finish
 //   its trials; the store records the lease but the runner enforces it.
-// - Durability: WAL journal with synchronous=NORMAL. Each write call is one
-//   transaction, committed before the call returns. The runner records each
+// - Durability: WAL journal with synchronous=NORMAL. Each write call is
+//   atomic (all of it or nothing) and committed before the call returns.
+//   Trial writes (start_trial, record_epoch, finish_trial, finish_and_start)
+//   that threads make at the same moment may share one commit (group
+//   commit): one write failing is rolled back alone. The runner records each
 //   epoch before the next starts, and a trial's last epoch with its outcome
 //   (TrialOutcome::final_epoch), so that a worker moving on to its next trial
 //   commits once (finish_and_start). A committed epoch survives

@@ -1,7 +1,9 @@
 // The SQLite backend of Storage: one file, WAL journal with
 // synchronous=NORMAL, schema versioned with PRAGMA user_version and migrated
 // in place (detail/schema.cpp). One connection shared by every thread under
-// one mutex; sqlite3.h stays out of this header.
+// one mutex; trial writes made at once are committed together (the waiting
+// thread that gets there first commits the others' writes with its own,
+// each in a savepoint). sqlite3.h stays out of this header.
 #pragma once
 
 #include <memory>
