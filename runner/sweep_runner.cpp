@@ -161,7 +161,9 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
     throw UsageError("pruning.method " + spec.pruning_method +
                      " does not run under MPI yet; run the sweep on one machine (without "
                      "mpirun), or set pruning.method to none");
-  const std::vector<TrialPlan> plans = expand(spec);
+  std::string note;
+  const std::vector<TrialPlan> plans = expand(spec, note);
+  if (!note.empty()) fmt::print(stderr, "sweep: note: {}\n", note);
   // Before anything touches the database: a missing file must not leave a
   // half-made sweep.
   const SweepData data = load_sweep_data(spec, plans);
