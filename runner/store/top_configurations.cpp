@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
+#include <map>
+#include <string_view>
 #include <unordered_map>
 
 #include "reports/ranking.hpp"
@@ -24,19 +27,26 @@ struct Aggregate {
 std::vector<ConfigurationScore> top_configurations(Storage& store, std::int64_t sweep_id,
                                                    const std::string& metric, bool maximize,
                                                    std::size_t count) {
-  std::vector<std::string> hashes;
+  // Stable addresses: the index's keys view these strings.
+  std::deque<std::string> hashes;
   std::vector<Aggregate> aggregates;
-  std::unordered_map<std::string, std::size_t> index_of;
+  std::unordered_map<std::string_view, std::size_t> index_of;
   // (configuration, value) of each counted trial, in trial order: the second
   // pass sums squared deviations in rank_configurations's order.
   std::vector<std::pair<std::size_t, double>> values;
   const int diverged = reports::status_order("diverged");
   const int failed = reports::status_order("failed");
+  std::map<TrialStatus, int> order_of;
+  for (const TrialStatus status :
+       {TrialStatus::pending, TrialStatus::running, TrialStatus::completed, TrialStatus::diverged,
+        TrialStatus::pruned, TrialStatus::failed, TrialStatus::interrupted})
+    order_of[status] = reports::status_order(std::string(to_string(status)));
   store.for_each_score(sweep_id, metric, maximize, [&](const TrialScore& score) {
-    const auto [it, inserted] = index_of.try_emplace(score.config_hash, aggregates.size());
-    const int status = reports::status_order(std::string(to_string(score.status)));
-    if (inserted) {
+    const int status = order_of.at(score.status);
+    auto it = index_of.find(score.config_hash);
+    if (it == index_of.end()) {
       hashes.push_back(score.config_hash);
+      it = index_of.emplace(hashes.back(), aggregates.size()).first;
       aggregates.push_back({aggregates.size(), status});
     }
     Aggregate& aggregate = aggregates[it->second];

@@ -1173,7 +1173,7 @@ void SqliteStorage::for_each_score(std::int64_t sweep_id, const std::string& met
         TrialScore score;
         while (select->step()) {
           score.id = select->column_int64(0);
-          score.config_hash = select->column_text(1);
+          score.config_hash.assign(select->column_text_view(1));  // reuses its buffer
           score.repeat = select->column_int(2);
           score.status = status_column(*select, 3);
           score.value = select->column_real(4);
