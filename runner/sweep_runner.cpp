@@ -127,15 +127,30 @@ Spec stored_spec(const SweepInfo& info) {
                     SpecOrigin::stored);
 }
 
-reports::SweepRecord load_record(Storage& store, const SweepInfo& info) {
-  reports::SweepRecord record = store.read_sweep(info.id);
-  const Spec spec = stored_spec(info);
+namespace {
+
+// What the reports need from the spec besides the stored records.
+void add_spec_facts(reports::SweepRecord& record, const Spec& spec) {
   record.objective_metric = spec.objective_metric;
   record.maximize = spec.maximize;
   const std::size_t units = output_units(spec.resolved["model"]);
   record.classes = static_cast<int>(units == 1 ? 2 : units);
   record.swept = spec.swept_keys();
+}
+
+}  // namespace
+
+reports::SweepRecord load_record(Storage& store, const SweepInfo& info) {
+  reports::SweepRecord record = store.read_sweep(info.id);
+  const Spec spec = stored_spec(info);
+  add_spec_facts(record, spec);
   record.pruning = pruning_summary(spec, record);
+  return record;
+}
+
+reports::SweepRecord load_record(Storage& store, const SweepInfo& info, const TrialQuery& query) {
+  reports::SweepRecord record = store.read_sweep(info.id, query);
+  add_spec_facts(record, stored_spec(info));
   return record;
 }
 
@@ -147,7 +162,9 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
     throw UsageError("pruning.method " + spec.pruning_method +
                      " does not run under MPI yet; run the sweep on one machine (without "
                      "mpirun), or set pruning.method to none");
-  const std::vector<TrialPlan> plans = expand(spec);
+  std::string note;
+  const std::vector<TrialPlan> plans = expand(spec, note);
+  if (!note.empty()) fmt::print(stderr, "sweep: note: {}\n", note);
   // Before anything touches the database: a missing file must not leave a
   // half-made sweep.
   const SweepData data = load_sweep_data(spec, plans);

@@ -36,6 +36,9 @@ int run_sweep(const Spec& spec, const RunOptions& options);
 
 // The sweep as plain records for the reports, from the store alone.
 reports::SweepRecord load_record(Storage& store, const SweepInfo& info);
+// The same with only the trials `query` selects; pruning is left null (its
+// summary needs every trial).
+reports::SweepRecord load_record(Storage& store, const SweepInfo& info, const TrialQuery& query);
 // The spec a sweep was run with, as stored.
 Spec stored_spec(const SweepInfo& info);
 // sweep-reports/NAME; throws UsageError for a name that is not a valid sweep

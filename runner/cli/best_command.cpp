@@ -17,6 +17,7 @@
 #include "runner/cli.hpp"
 #include "runner/model/npz_writer.hpp"
 #include "runner/model/saved_model.hpp"
+#include "runner/store/top_configurations.hpp"
 
 namespace sweep::runner::cli {
 
@@ -77,11 +78,23 @@ void export_weights(const std::string& path, Storage& store, const reports::Swee
 
 }  // namespace
 
+reports::SweepRecord record_for_choice(Storage& store, const SweepInfo& info, std::int64_t trial) {
+  if (trial != 0) return load_record(store, info);
+  const Spec spec = stored_spec(info);
+  TrialQuery query;
+  query.config_hashes.emplace();
+  for (const ConfigurationScore& score :
+       top_configurations(store, info.id, spec.objective_metric, spec.maximize, 2))
+    query.config_hashes->push_back(score.config_hash);
+  query.loss_traces = false;
+  return load_record(store, info, query);
+}
+
 int cmd_best(const Args& args) {
   const auto store_owned = open_storage(args.db, Storage::Mode::read_only);
   Storage& store = *store_owned;
   const SweepInfo info = find_or_fail(store, args.name);
-  const auto record = load_record(store, info);
+  const auto record = record_for_choice(store, info, args.trial);
   if (!args.weights_out.empty()) {
     export_weights(args.weights_out, store, record, chosen_trial(record, args.trial));
     return kExitOk;

@@ -57,6 +57,13 @@ int cmd_predict(const Args& args);
 // and the sweeps it holds (with a "did you mean").
 SweepInfo find_or_fail(Storage& store, const std::string& name);
 
+// The sweep with only what choosing its winner reads: the trials of its two
+// best configurations (the runner-up decides whether the winner is tied),
+// found by ranking the trials' scores in the store. Its report's "best" is
+// the whole sweep's, at a cost that does not grow with the other trials'
+// epochs. With `trial` given (not 0): the whole sweep, as load_record.
+reports::SweepRecord record_for_choice(Storage& store, const SweepInfo& info, std::int64_t trial);
+
 // The trial `requested` (an id) of the sweep, or, when it is 0, the one the
 // report quotes as the best: the winning configuration's repeat with the best
 // value. Throws UsageError for an id the sweep does not have, and

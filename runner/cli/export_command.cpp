@@ -13,6 +13,7 @@
 
 #include "runner/cli.hpp"
 #include "runner/errors.hpp"
+#include "runner/sweep_runner.hpp"
 
 namespace sweep::runner::cli {
 
@@ -39,13 +40,10 @@ int cmd_export(const Args& args) {
   if (!args.csv) throw UsageError("export: choose a format: --csv");
   const auto store_owned = open_storage(args.db, Storage::Mode::read_only);
   Storage& store = *store_owned;
-  const auto record = load_record(store, find_or_fail(store, args.name));
-  std::set<std::string> metric_names;
-  for (const auto& trial : record.trials) {
-    for (const auto& epoch : trial.epochs) {
-      for (const auto& [name, value] : epoch.metrics) metric_names.insert(name);
-    }
-  }
+  const SweepInfo info = find_or_fail(store, args.name);
+  const std::vector<std::string> swept = stored_spec(info).swept_keys();
+  // Streamed a trial at a time: memory stays that of one trial's rows.
+  const std::set<std::string> metric_names = store.metric_names(info.id);
   std::FILE* out = stdout;
   if (!args.output.empty()) {
     out = std::fopen(args.output.c_str(), "w");
@@ -53,14 +51,18 @@ int cmd_export(const Args& args) {
       throw std::runtime_error("cannot write " + args.output + ": " + std::strerror(errno));
   }
   std::string header = "trial";
-  for (const auto& key : record.swept) header += "," + key;
+  for (const auto& key : swept) header += "," + key;
   header += ",repeat,status,epoch,epoch_learning_rate,seconds";
   for (const auto& name : metric_names) header += "," + name;
   fmt::print(out, "{}\n", header);
-  for (const auto& trial : record.trials) {
+  TrialQuery query;
+  query.loss_traces = false;
+  query.config = false;
+  std::string line;
+  store.for_each_trial(info.id, query, [&](const reports::TrialRecord& trial) {
     for (const auto& epoch : trial.epochs) {
-      std::string line = std::to_string(trial.id);
-      for (const auto& key : record.swept) {
+      line = std::to_string(trial.id);
+      for (const auto& key : swept) {
         line += ',';
         line += csv_field(trial.params.value(key, json()));
       }
@@ -71,9 +73,10 @@ int cmd_export(const Args& args) {
         line += ',';
         if (found != epoch.metrics.end()) line += fmt::format("{}", found->second);
       }
-      fmt::print(out, "{}\n", line);
+      line += '\n';
+      std::fputs(line.c_str(), out);
     }
-  }
+  });
   if (out != stdout) std::fclose(out);
   return kExitOk;
 }

@@ -57,7 +57,8 @@ void print_rungs(const Spec& spec, std::size_t trials) {
 int cmd_plan(const Args& args) {
   const Spec spec = load_spec(args.spec, args.overrides);
   print_warnings(spec);
-  const auto plans = expand(spec);
+  std::string note;
+  const auto plans = expand(spec, note);
   std::map<std::pair<std::string, int>, std::string> stored;
   if (std::filesystem::exists(args.db)) {
     const auto store_owned = open_storage(args.db, Storage::Mode::read_only);
@@ -88,6 +89,7 @@ int cmd_plan(const Args& args) {
   }
   fmt::print("{} trials, {} to run, {} done\n", plans.size(), to_run,
              plans.size() - static_cast<std::size_t>(to_run));
+  if (!note.empty()) fmt::print("note: {}\n", note);
   if (spec.pruning_method != "none") print_rungs(spec, plans.size());
   return kExitOk;
 }

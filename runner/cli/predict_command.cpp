@@ -126,7 +126,8 @@ void write_predictions(std::FILE* out, const PredictionData& data, const engine:
 int cmd_predict(const Args& args) {
   const auto store_owned = open_storage(args.db, Storage::Mode::read_only);
   Storage& store = *store_owned;
-  const reports::SweepRecord record = load_record(store, find_or_fail(store, args.name));
+  const reports::SweepRecord record =
+      record_for_choice(store, find_or_fail(store, args.name), args.trial);
   const reports::TrialRecord& trial = chosen_trial(record, args.trial);
   const TrialWeights weights = stored_weights(store, record, trial);
   engine::Sequential model = rebuild_model(trial.config, weights);

@@ -36,4 +36,8 @@ std::vector<TrialPlan> expand(const Spec& spec) {
   return make_sampler(spec.method)->plan(spec);
 }
 
+std::vector<TrialPlan> expand(const Spec& spec, std::string& note) {
+  return make_sampler(spec.method)->plan_with_note(spec, note);
+}
+
 }  // namespace sweep::runner

@@ -35,6 +35,13 @@ class Sampler {
  public:
   virtual ~Sampler() = default;
   virtual std::vector<TrialPlan> plan(const Spec& spec) const = 0;
+  // plan(), and one line for the user when the plans are not what the spec
+  // says at face value (a random search that drew duplicates); empty when
+  // there is nothing to say.
+  virtual std::vector<TrialPlan> plan_with_note(const Spec& spec, std::string& note) const {
+    note.clear();
+    return plan(spec);
+  }
 };
 
 // The registered samplers' names, in order ("grid", "random").
@@ -45,5 +52,7 @@ std::unique_ptr<Sampler> make_sampler(const std::string& method);
 
 // The plans of spec.method's sampler.
 std::vector<TrialPlan> expand(const Spec& spec);
+// The same, with the sampler's note (Sampler::plan_with_note).
+std::vector<TrialPlan> expand(const Spec& spec, std::string& note);
 
 }  // namespace sweep::runner

@@ -34,7 +34,7 @@ std::size_t pick(std::mt19937_64& rng, std::size_t n) {
   return std::min(n - 1, static_cast<std::size_t>(uniform01(rng) * static_cast<double>(n)));
 }
 
-void TrialBuilder::add(const OptimizerChoice* choice,
+bool TrialBuilder::add(const OptimizerChoice* choice,
                        const std::vector<std::pair<const Axis*, json>>& values) {
   json raw = spec_.base;
   json params = json::object();
@@ -58,7 +58,7 @@ void TrialBuilder::add(const OptimizerChoice* choice,
   params["optimizer"] = config["training"]["optimizer"]["name"];
   params["learning_rate"] = config["training"]["optimizer"]["learning_rate"];
   const std::string hash = hash_json(identity_view(config));
-  if (!seen_.insert(hash).second) return;
+  if (!seen_.insert(hash).second) return false;
   const int index = static_cast<int>(trials_.size() / static_cast<std::size_t>(spec_.repeats));
   for (int repeat = spec_.first_repeat; repeat < spec_.first_repeat + spec_.repeats; ++repeat) {
     TrialPlan plan;
@@ -71,6 +71,7 @@ void TrialBuilder::add(const OptimizerChoice* choice,
     plan.cost = estimate_cost(config);
     trials_.push_back(std::move(plan));
   }
+  return true;
 }
 
 }  // namespace sweep::runner::detail

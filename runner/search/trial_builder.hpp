@@ -21,8 +21,9 @@ class TrialBuilder {
   explicit TrialBuilder(const Spec& spec) : spec_(spec) {}
 
   // One configuration: the optimizer choice (or none) and one value per axis.
+  // Returns false, planning nothing, for a configuration already planned.
   // Throws SpecError when the combination does not resolve.
-  void add(const OptimizerChoice* choice,
+  bool add(const OptimizerChoice* choice,
            const std::vector<std::pair<const Axis*, nlohmann::json>>& values);
   std::vector<TrialPlan> take() { return std::move(trials_); }
 

@@ -9,8 +9,11 @@
 //   same file at once: SQLite's WAL lets readers read while one writer writes.
 // - Writers: only the holder of a sweep's lease may start, record or finish
 //   its trials; the store records the lease but the runner enforces it.
-// - Durability: WAL journal with synchronous=NORMAL. Each write call is one
-//   transaction, committed before the call returns. The runner records each
+// - Durability: WAL journal with synchronous=NORMAL. Each write call is
+//   atomic (all of it or nothing) and committed before the call returns.
+//   Trial writes (start_trial, record_epoch, finish_trial, finish_and_start)
+//   that threads make at the same moment may share one commit (group
+//   commit): one write failing is rolled back alone. The runner records each
 //   epoch before the next starts, and a trial's last epoch with its outcome
 //   (TrialOutcome::final_epoch), so that a worker moving on to its next trial
 //   commits once (finish_and_start). A committed epoch survives
@@ -30,9 +33,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -78,6 +83,8 @@ struct TrialRow {
   std::int64_t id = 0;
   std::int64_t sweep_id = 0;
   int index = 0;
+  // The same JSON value as NewTrial::config_json, written compactly with
+  // sorted keys (a resolved config comes back as it went in).
   std::string config_json;
   std::string params_json;
   std::string config_hash;
@@ -106,6 +113,30 @@ struct TrialOutcome {
   // The trained model, when it is to be kept: finishing the trial stores it
   // in the same transaction. Shared, so that copies of an outcome are cheap.
   std::shared_ptr<const TrialWeights> weights;
+};
+
+// Which trials a partial read returns, and how much of each.
+struct TrialQuery {
+  // Only the trials of these configurations (by config_hash); every trial
+  // when unset.
+  std::optional<std::vector<std::string>> config_hashes;
+  bool epochs = true;       // their epochs with every metric
+  bool loss_traces = true;  // ... and each epoch's loss trace (needs epochs)
+  bool config = true;       // their resolved config (TrialRecord::config)
+};
+
+// One trial as the ranking sees it (reports/ranking.hpp): its configuration,
+// repeat, status and objective value.
+struct TrialScore {
+  std::int64_t id = 0;
+  std::string config_hash;
+  int repeat = 0;
+  TrialStatus status = TrialStatus::pending;
+  // The best finite value of the objective metric over the trial's epochs
+  // (highest when maximising), what reports::trial_objective gives; nullopt
+  // when it has none, and always for diverged and failed trials (whose values
+  // never count).
+  std::optional<double> value;
 };
 
 struct LeaseResult {
@@ -174,7 +205,24 @@ class Storage {
   // trials with epochs, traces, test metrics and divergence. The objective,
   // classes and swept names come from the spec and are left to the caller.
   virtual reports::SweepRecord read_sweep(std::int64_t sweep_id) = 0;
+  // The same, with only the trials (and the parts of them) `query` asks for,
+  // in the same order, from one snapshot.
+  virtual reports::SweepRecord read_sweep(std::int64_t sweep_id, const TrialQuery& query) = 0;
+  // Each trial `query` selects, one at a time in read_sweep's order (index,
+  // repeat, id), from one snapshot: memory stays that of one trial whatever
+  // the sweep's size. `each` may move from its argument; it must not call
+  // this Storage (the call holds its mutex).
+  virtual void for_each_trial(std::int64_t sweep_id, const TrialQuery& query,
+                              const std::function<void(reports::TrialRecord&)>& each) = 0;
+  // Each trial's score for the objective `metric` (maximised or not), in
+  // read_sweep's order, from one snapshot, without reading its epochs into
+  // memory: what ranking a sweep needs and nothing more. Same rule for `each`.
+  virtual void for_each_score(std::int64_t sweep_id, const std::string& metric, bool maximize,
+                              const std::function<void(const TrialScore&)>& each) = 0;
   virtual std::vector<reports::EpochRecord> epochs(std::int64_t trial_id) = 0;
+  // Every metric name that an epoch of the sweep recorded ("loss",
+  // "val_accuracy", "val_f1_score", ...), as the keys of its EpochRecords.
+  virtual std::set<std::string> metric_names(std::int64_t sweep_id) = 0;
 
   // The stored weights of a trial; nullopt when it has none.
   virtual std::optional<TrialWeights> read_weights(std::int64_t trial_id) = 0;

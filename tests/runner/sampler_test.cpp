@@ -127,6 +127,55 @@ TEST_CASE("random search samples a seeded, reproducible set", "[expansion]") {
   }
 }
 
+TEST_CASE("random search draws again for each duplicate, and says so", "[expansion]") {
+  auto spec = base_spec();
+  // Rates rounded to 6 digits on [1e-4, 1.001e-4]: 101 values
+  // for 60 draws, so some draws repeat an earlier one.
+  spec["search"] = {
+      {"method", "random"},
+      {"trials", 60},
+      {"repeats", 2},
+      {"parameters",
+       {{"optimizer", {"adam"}}, {"learning_rate", {{"uniform", {1e-4, 1.001e-4}}}}}}};
+  const auto parsed = parse_spec(spec, "s");
+  std::string note;
+  const auto first = expand(parsed, note);
+  REQUIRE(first.size() == 60 * 2);
+  std::set<std::string> hashes;
+  for (const auto& t : first) hashes.insert(t.config_hash);
+  CHECK(hashes.size() == 60);
+  // The replacements come from the same generator: the same spec, the same plans.
+  std::string again;
+  const auto second = expand(parsed, again);
+  REQUIRE(second.size() == first.size());
+  for (std::size_t i = 0; i < first.size(); ++i)
+    CHECK(first[i].config_hash == second[i].config_hash);
+  CHECK(again == note);
+  CHECK_THAT(note, Catch::Matches("random search: [0-9]+ of [0-9]+ draws repeated an earlier "
+                                  "configuration and were drawn again, so 60 distinct "
+                                  "configurations will run, as asked"));
+  // The same count through plan(): the note is only said, never acted on.
+  CHECK(expand(parsed).size() == first.size());
+
+  SECTION("a space smaller than asked plans what it holds, and says how many will run") {
+    spec["search"]["parameters"] = {{"optimizer", {"adam", "sgd"}}, {"batch_size", {16, 32, 64}}};
+    spec["search"]["trials"] = 20;
+    const auto small = expand(parse_spec(spec, "s"), note);
+    CHECK(small.size() == 6 * 2);
+    CHECK(note ==
+          "random search: 1200 draws found only 6 distinct configurations of the 20 asked "
+          "(search.trials; values are rounded to 6 digits, lists are finite), so 12 trials will "
+          "run");
+  }
+  SECTION("no duplicate, nothing to say") {
+    spec["search"]["parameters"] = {{"optimizer", {"adam", "sgd"}},
+                                    {"learning_rate", {{"loguniform", {1e-4, 1e-1}}}}};
+    spec["search"]["trials"] = 10;
+    CHECK(expand(parse_spec(spec, "s"), note).size() == 10 * 2);
+    CHECK(note.empty());
+  }
+}
+
 TEST_CASE("learning rates nested under an optimizer choice apply to that optimizer only",
           "[expansion]") {
   auto spec = base_spec();

@@ -3,9 +3,12 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -14,6 +17,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "runner/store/sqlite/detail/clock.hpp"
 #include "runner/store/sqlite/detail/connection.hpp"
@@ -23,6 +27,7 @@
 #include "runner/store/sqlite/detail/sqlite_failure.hpp"
 #include "runner/store/sqlite/detail/statement.hpp"
 #include "runner/store/sqlite/detail/transaction.hpp"
+#include "runner/store/sqlite/detail/trial_configs.hpp"
 
 namespace sweep::runner {
 namespace {
@@ -31,12 +36,14 @@ namespace {
 // timeout), and how long opening keeps trying while the file is busy.
 constexpr int kBusyTimeoutMs = 5000;
 
+using detail::ConfigJoiner;
+using detail::ConfigSplitter;
 using detail::Connection;
 using detail::SqliteFailure;
 using detail::Statement;
 using detail::Transaction;
 
-static_assert(SqliteStorage::kSchemaVersion == 4,
+static_assert(SqliteStorage::kSchemaVersion == 5,
               "kSchemaVersion must equal the last migration step");
 
 constexpr char kSqliteHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
@@ -168,16 +175,17 @@ SweepInfo read_sweep_info(const Statement& s, double now) {
 }
 
 constexpr const char* kTrialColumns =
-    "id, sweep_id, idx, config_json, params_json, config_hash, repeat, seed, cost, status, error, "
+    "id, sweep_id, idx, config_id, params_json, config_hash, repeat, seed, cost, status, error, "
     "started_at, finished_at, seconds, (SELECT count(*) FROM epochs e WHERE e.trial_id = "
-    "trials.id), best_epoch, objective, test_metrics_json, div_epoch, div_batch, div_loss";
+    "trials.id), best_epoch, objective, test_metrics_json, div_epoch, div_batch, div_loss, "
+    "config_patch";
 
-TrialRow read_trial_row(const Statement& s) {
+TrialRow read_trial_row(const Statement& s, ConfigJoiner& configs) {
   TrialRow row;
   row.id = s.column_int64(0);
   row.sweep_id = s.column_int64(1);
   row.index = s.column_int(2);
-  row.config_json = s.column_text(3);
+  row.config_json = configs.join(s.column_int64(3), s.column_text(21)).dump();
   row.params_json = s.column_text(4);
   row.config_hash = s.column_text(5);
   row.repeat = s.column_int(6);
@@ -264,6 +272,146 @@ std::unordered_map<std::int64_t, std::vector<reports::EpochRecord>> load_epochs(
     out[traces->column_int64(0)][*at].loss_trace = detail::decode_trace(traces->column_blob(2));
   }
   return out;
+}
+
+// One read transaction, so that what a read returns is one consistent
+// snapshot while another process writes. Ends in the destructor (a read has
+// nothing to roll back).
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Connection& connection) : connection_(connection) {
+    connection_.exec("BEGIN");
+  }
+  ~ReadSnapshot() { sqlite3_exec(connection_.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  Connection& connection_;
+};
+
+// The sweep's own facts: its record without trials.
+reports::SweepRecord sweep_header(Connection& connection, const std::string& path,
+                                  std::int64_t sweep_id) {
+  static const std::string sweep_sql =
+      fmt::format("SELECT {} FROM sweeps WHERE id = ?1", kSweepColumns);
+  auto sweep = connection.cached(sweep_sql);
+  sweep->bind(1, sweep_id);
+  if (!sweep->step()) throw StorageError(fmt::format("no sweep with id {} in {}", sweep_id, path));
+  const SweepInfo info = read_sweep_info(*sweep, detail::unix_seconds());
+  reports::SweepRecord record;
+  record.id = info.id;
+  record.name = info.name;
+  record.description = info.description;
+  record.status = info.status;
+  record.spec = json_column(*sweep, 3, "the sweep's spec");
+  record.spec_hash = info.spec_hash;
+  record.started_at = info.created_at;
+  record.finished_at = info.finished_at;
+  record.duration_seconds = info.duration_seconds;
+  record.jobs = info.jobs;
+  record.version = info.version;
+  record.host = info.host;
+  record.data = json_column(*sweep, 14, "the sweep's data facts");
+  return record;
+}
+
+// The columns of trials that a TrialRecord holds, in record_of's order.
+constexpr const char* kRecordColumns =
+    "id, params_json, config_id, config_hash, repeat, seed, status, error, started_at, "
+    "finished_at, seconds, test_metrics_json, div_epoch, div_batch, div_loss, config_patch";
+
+// configs: null when the record goes without its config.
+reports::TrialRecord record_of(const Statement& s, ConfigJoiner* configs) {
+  reports::TrialRecord trial;
+  trial.id = s.column_int64(0);
+  trial.params = json_column(s, 1, "a trial's parameters");
+  if (configs != nullptr) trial.config = configs->join(s.column_int64(2), s.column_text(15));
+  trial.config_hash = s.column_text(3);
+  trial.repeat = s.column_int(4);
+  trial.seed = detail::seed_from_sql(s.column_int64(5));
+  trial.status = std::string(to_string(status_column(s, 6)));
+  trial.error = s.column_text(7);
+  trial.started_at = s.column_text(8);
+  trial.finished_at = s.column_text(9);
+  trial.seconds = s.column_real_or(10, 0.0);
+  trial.test_metrics = detail::decode_metrics_json(s.column_text(11));
+  if (!s.column_is_null(12)) {
+    trial.divergence =
+        reports::Divergence{s.column_int(12), s.column_int(13), s.column_real_or(14, 0.0)};
+  }
+  return trial;
+}
+
+// One trial's epochs with their metrics (and loss traces when asked), read by
+// the trial's key: three indexed range reads.
+std::vector<reports::EpochRecord> trial_epochs(Connection& connection, std::int64_t trial_id,
+                                               bool traces) {
+  std::vector<reports::EpochRecord> out;
+  auto epochs = connection.cached(
+      "SELECT epoch, learning_rate, seconds, loss, accuracy, val_loss, val_accuracy FROM epochs "
+      "WHERE trial_id = ?1 ORDER BY epoch");
+  epochs->bind(1, trial_id);
+  while (epochs->step()) {
+    reports::EpochRecord record;
+    record.epoch = epochs->column_int(0);
+    record.learning_rate = epochs->column_real_or(1, 0.0);
+    record.seconds = epochs->column_real_or(2, 0.0);
+    for (int i = 0; i < 4; ++i) {
+      if (const auto value = epochs->column_real(3 + i)) record.metrics[kEpochColumns[i]] = *value;
+    }
+    out.push_back(std::move(record));
+  }
+  if (out.empty()) return out;
+  // Both lists are in epoch order: a cursor finds each row's epoch (rows
+  // without one, orphans of a file written without foreign keys, are skipped).
+  const auto at_epoch = [&out](std::size_t& cursor, int epoch) -> reports::EpochRecord* {
+    while (cursor < out.size() && out[cursor].epoch < epoch) ++cursor;
+    return cursor < out.size() && out[cursor].epoch == epoch ? &out[cursor] : nullptr;
+  };
+  auto metrics = connection.cached(
+      "SELECT epoch, name, value FROM metrics WHERE trial_id = ?1 ORDER BY epoch, name");
+  metrics->bind(1, trial_id);
+  std::size_t cursor = 0;
+  while (metrics->step()) {
+    if (auto* epoch = at_epoch(cursor, metrics->column_int(0))) {
+      epoch->metrics[metrics->column_text(1)] =
+          metrics->column_real_or(2, std::numeric_limits<double>::quiet_NaN());
+    }
+  }
+  if (!traces) return out;
+  auto trace =
+      connection.cached("SELECT epoch, points FROM loss_traces WHERE trial_id = ?1 ORDER BY epoch");
+  trace->bind(1, trial_id);
+  cursor = 0;
+  while (trace->step()) {
+    if (auto* epoch = at_epoch(cursor, trace->column_int(0))) {
+      epoch->loss_trace = detail::decode_trace(trace->column_blob(1));
+    }
+  }
+  return out;
+}
+
+// Calls each(record) for every trial of the sweep that `query` selects, in
+// index, repeat, id order.
+void stream_trials(Connection& connection, std::int64_t sweep_id, const TrialQuery& query,
+                   const std::function<void(reports::TrialRecord&)>& each) {
+  static const std::string all_sql = fmt::format(
+      "SELECT {} FROM trials WHERE sweep_id = ?1 ORDER BY idx, repeat, id", kRecordColumns);
+  // The hashes travel as one bound JSON array.
+  static const std::string some_sql = fmt::format(
+      "SELECT {} FROM trials WHERE sweep_id = ?1 AND config_hash IN (SELECT value FROM "
+      "json_each(?2)) ORDER BY idx, repeat, id",
+      kRecordColumns);
+  auto trials = connection.cached(query.config_hashes ? some_sql : all_sql);
+  trials->bind(1, sweep_id);
+  if (query.config_hashes) trials->bind(2, nlohmann::json(*query.config_hashes).dump());
+  ConfigJoiner configs(connection);
+  while (trials->step()) {
+    reports::TrialRecord trial = record_of(*trials, query.config ? &configs : nullptr);
+    if (query.epochs) trial.epochs = trial_epochs(connection, trial.id, query.loss_traces);
+    each(trial);
+  }
 }
 
 TrialStatus current_status(Connection& connection, std::int64_t trial_id) {
@@ -499,6 +647,122 @@ struct SqliteStorage::Impl {
                          failure.code());
     }
   }
+
+  // Group commit. A trial write waits in `queue`; one waiting thread at a
+  // time leads: it takes the queue, runs every write in it (and those that
+  // arrive meanwhile) in one transaction, each inside a savepoint of its own,
+  // commits once and wakes the others. So workers that write at the same
+  // moment share one commit, and each call still returns only once its write
+  // is committed (or has failed alone: a write that throws is rolled back to
+  // its savepoint and the others go on).
+  struct Write {
+    const std::function<std::string()>& describe;
+    const std::function<void(Connection&)>& body;
+    std::exception_ptr error;
+    bool done = false;
+  };
+  std::mutex queue_mutex;
+  std::condition_variable queue_done;
+  std::vector<Write*> queue;
+  bool leading = false;
+
+  void write(const std::function<std::string()>& describe,
+             const std::function<void(Connection&)>& body) {
+    using Clock = std::chrono::steady_clock;
+    Write item{describe, body, nullptr, false};
+    const auto asked = Clock::now();
+    std::int64_t led_ns = 0;
+    std::unique_lock lock(queue_mutex);
+    queue.push_back(&item);
+    while (!item.done) {
+      if (leading) {
+        queue_done.wait(lock);
+        continue;
+      }
+      leading = true;
+      lock.unlock();
+      const auto started = Clock::now();
+      lead();
+      led_ns +=
+          std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count();
+      lock.lock();
+      leading = false;
+      queue_done.notify_all();
+    }
+    lock.unlock();
+    // lead() timed its own work; the rest of this call was waiting.
+    const std::int64_t total =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - asked).count();
+    waiting_ns.fetch_add(std::max<std::int64_t>(0, total - led_ns), std::memory_order_relaxed);
+    if (item.error) std::rethrow_exception(item.error);
+  }
+
+  // What a failed write throws: SQLite's failures as one StorageError line.
+  std::exception_ptr failure_of(const Write& item) const {
+    try {
+      throw;
+    } catch (const SqliteFailure& failure) {
+      return std::make_exception_ptr(
+          StorageError(fmt::format("cannot {} in {}: {}", item.describe(), path, failure.what()),
+                       failure.code()));
+    } catch (...) {
+      return std::current_exception();
+    }
+  }
+
+  void lead() {
+    std::vector<Write*> finished;
+    call([] { return std::string("write"); },
+         [&](Connection& db) {
+           std::deque<Write*> pending;
+           const auto take = [&] {
+             std::lock_guard lock(queue_mutex);
+             pending.insert(pending.end(), queue.begin(), queue.end());
+             queue.clear();
+           };
+           take();
+           while (!pending.empty()) {
+             std::vector<Write*> written;  // in this transaction, not yet committed
+             try {
+               Transaction transaction(db);
+               while (!pending.empty()) {
+                 Write* item = pending.front();
+                 pending.pop_front();
+                 // The first write of a transaction goes without a savepoint
+                 // (one journals every page it changes): if it fails, rolling
+                 // back the whole transaction undoes it alone.
+                 const bool alone = written.empty();
+                 if (!alone) db.cached("SAVEPOINT write")->run();
+                 try {
+                   item->body(db);
+                   if (!alone) db.cached("RELEASE write")->run();
+                   written.push_back(item);
+                 } catch (...) {
+                   item->error = failure_of(*item);
+                   finished.push_back(item);
+                   if (alone) break;  // the transaction rolls back; the rest get a new one
+                   db.cached("ROLLBACK TO write")->run();
+                   db.cached("RELEASE write")->run();
+                 }
+                 if (pending.empty()) take();  // writes that arrived meanwhile join
+               }
+               if (!written.empty()) transaction.commit();
+               finished.insert(finished.end(), written.begin(), written.end());
+             } catch (...) {
+               // BEGIN, a savepoint or COMMIT failed: nothing of this
+               // transaction is written, and every write waiting says so.
+               written.insert(written.end(), pending.begin(), pending.end());
+               pending.clear();
+               for (Write* item : written) {
+                 item->error = failure_of(*item);
+                 finished.push_back(item);
+               }
+             }
+           }
+         });
+    std::lock_guard lock(queue_mutex);
+    for (Write* item : finished) item->done = true;
+  }
 };
 
 SqliteStorage::SqliteStorage(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>()) {
@@ -551,6 +815,9 @@ SqliteStorage::SqliteStorage(const std::string& path, Mode mode) : impl_(std::ma
           // rewrote its ~100 overflow pages into the log (2.8 ms of a 0.56 s
           // sweep each). FAST zeroes only what costs no extra I/O.
           connection.exec("PRAGMA secure_delete = FAST");
+          // A write that shares a commit runs in a savepoint, whose journal
+          // of the pages it changes is kept in memory, not in a temporary file.
+          connection.exec("PRAGMA temp_store = MEMORY");
         }
         connection.exec("PRAGMA foreign_keys = ON");
         if (!impl_->read_only) detail::migrate(connection);
@@ -719,20 +986,35 @@ void SqliteStorage::add_trials(std::int64_t sweep_id, const std::vector<NewTrial
                 // Only the identity constraint is resolved by doing nothing; any other
                 // violation (an unknown sweep, say) still fails the whole call.
                 auto insert = connection.cached(
-                    "INSERT INTO trials (sweep_id, idx, config_json, params_json, config_hash, "
-                    "repeat, seed, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                    "INSERT INTO trials (sweep_id, idx, params_json, config_hash, "
+                    "repeat, seed, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
                     "ON CONFLICT (sweep_id, config_hash, repeat) DO NOTHING");
+                // A trial the sweep already has keeps its row; only a new one
+                // gets its config split (and may add a base).
+                auto set_config = connection.cached(
+                    "UPDATE trials SET config_id = ?2, config_patch = ?3 WHERE id = ?1");
+                ConfigSplitter configs(connection, sweep_id);
                 for (const NewTrial& trial : trials) {
                   insert->reset();
                   insert->bind(1, sweep_id);
                   insert->bind(2, trial.index);
-                  insert->bind(3, trial.config_json);
-                  insert->bind(4, trial.params_json);
-                  insert->bind(5, trial.config_hash);
-                  insert->bind(6, trial.repeat);
-                  insert->bind(7, detail::seed_to_sql(trial.seed));
-                  insert->bind_real(8, trial.cost);
+                  insert->bind(3, trial.params_json);
+                  insert->bind(4, trial.config_hash);
+                  insert->bind(5, trial.repeat);
+                  insert->bind(6, detail::seed_to_sql(trial.seed));
+                  insert->bind_real(7, trial.cost);
                   insert->run();
+                  if (connection.changes() == 0) continue;
+                  const std::int64_t id = connection.last_insert_rowid();
+                  const auto params = nlohmann::json::parse(trial.params_json, nullptr, false);
+                  const std::string hint =
+                      params.is_object() ? params.value("optimizer", nlohmann::json()).dump() : "";
+                  auto [config_id, patch] = configs.split(trial.config_json, hint);
+                  set_config->reset();
+                  set_config->bind(1, id);
+                  set_config->bind(2, config_id);
+                  set_config->bind(3, patch);
+                  set_config->run();
                 }
                 transaction.commit();
               });
@@ -748,55 +1030,48 @@ std::vector<TrialRow> SqliteStorage::trials(std::int64_t sweep_id) {
                        auto select = connection.cached(select_sql);
                        select->bind(1, sweep_id);
                        std::vector<TrialRow> out;
-                       while (select->step()) out.push_back(read_trial_row(*select));
+                       ConfigJoiner configs(connection);
+                       while (select->step()) out.push_back(read_trial_row(*select, configs));
                        return out;
                      });
 }
 
 void SqliteStorage::start_trial(std::int64_t trial_id) {
-  impl_->call([&] { return fmt::format("start trial {}", trial_id); },
-              [&](Connection& connection) {
-                Transaction transaction(connection);
-                check_writer(connection, impl_->path, impl_->writer, trial_id);
-                start_in(connection, trial_id);
-                transaction.commit();
-              });
+  impl_->write([&] { return fmt::format("start trial {}", trial_id); },
+               [&](Connection& connection) {
+                 check_writer(connection, impl_->path, impl_->writer, trial_id);
+                 start_in(connection, trial_id);
+               });
 }
 
 void SqliteStorage::record_epoch(std::int64_t trial_id, const reports::EpochRecord& epoch) {
-  impl_->call([&] { return fmt::format("record epoch {} of trial {}", epoch.epoch, trial_id); },
-              [&](Connection& connection) {
-                Transaction transaction(connection);
-                check_writer(connection, impl_->path, impl_->writer, trial_id);
-                record_in(connection, trial_id, epoch);
-                transaction.commit();
-              });
+  impl_->write([&] { return fmt::format("record epoch {} of trial {}", epoch.epoch, trial_id); },
+               [&](Connection& connection) {
+                 check_writer(connection, impl_->path, impl_->writer, trial_id);
+                 record_in(connection, trial_id, epoch);
+               });
 }
 
 void SqliteStorage::finish_trial(std::int64_t trial_id, const TrialOutcome& outcome) {
-  impl_->call(
+  impl_->write(
       [&] { return fmt::format("finish trial {} as {}", trial_id, to_string(outcome.status)); },
       [&](Connection& connection) {
-        Transaction transaction(connection);
         check_writer(connection, impl_->path, impl_->writer, trial_id);
         finish_in(connection, trial_id, outcome);
-        transaction.commit();
       });
 }
 
 void SqliteStorage::finish_and_start(std::int64_t finished_id, const TrialOutcome& outcome,
                                      std::int64_t next_id) {
-  impl_->call(
+  impl_->write(
       [&] {
         return fmt::format("finish trial {} as {} and start trial {}", finished_id,
                            to_string(outcome.status), next_id);
       },
       [&](Connection& connection) {
-        Transaction transaction(connection);
         check_writer(connection, impl_->path, impl_->writer, finished_id);
         finish_in(connection, finished_id, outcome);
         start_in(connection, next_id);
-        transaction.commit();
       });
 }
 
@@ -819,65 +1094,19 @@ reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id) {
   return impl_->call(
       [&] { return fmt::format("read sweep {}", sweep_id); },
       [&](Connection& connection) {
-        // One read transaction, so the sweep, its trials and their epochs are
-        // one consistent snapshot while another process writes.
-        connection.exec("BEGIN");
-        struct EndRead {
-          Connection& connection;
-          ~EndRead() { sqlite3_exec(connection.handle(), "COMMIT", nullptr, nullptr, nullptr); }
-        } end_read{connection};
-
-        static const std::string sweep_sql =
-            fmt::format("SELECT {} FROM sweeps WHERE id = ?1", kSweepColumns);
-        auto sweep = connection.cached(sweep_sql);
-        sweep->bind(1, sweep_id);
-        if (!sweep->step()) {
-          throw StorageError(fmt::format("no sweep with id {} in {}", sweep_id, impl_->path));
-        }
-        const SweepInfo info = read_sweep_info(*sweep, detail::unix_seconds());
-        reports::SweepRecord record;
-        record.id = info.id;
-        record.name = info.name;
-        record.description = info.description;
-        record.status = info.status;
-        record.spec = json_column(*sweep, 3, "the sweep's spec");
-        record.spec_hash = info.spec_hash;
-        record.started_at = info.created_at;
-        record.finished_at = info.finished_at;
-        record.duration_seconds = info.duration_seconds;
-        record.jobs = info.jobs;
-        record.version = info.version;
-        record.host = info.host;
-        record.data = json_column(*sweep, 14, "the sweep's data facts");
-
+        const ReadSnapshot snapshot(connection);
+        reports::SweepRecord record = sweep_header(connection, impl_->path, sweep_id);
+        // Every trial's epochs in three scans, rather than three reads per trial.
         auto epochs = load_epochs(
             connection, "trial_id IN (SELECT id FROM trials WHERE sweep_id = ?1)", sweep_id);
         static const std::string trials_sql = fmt::format(
-            "SELECT {} FROM trials WHERE sweep_id = ?1 "
-            "ORDER BY idx, repeat, id",
-            kTrialColumns);
+            "SELECT {} FROM trials WHERE sweep_id = ?1 ORDER BY idx, repeat, id", kRecordColumns);
         auto trials = connection.cached(trials_sql);
         trials->bind(1, sweep_id);
+        ConfigJoiner configs(connection);
         while (trials->step()) {
-          const TrialRow row = read_trial_row(*trials);
-          reports::TrialRecord trial;
-          trial.id = row.id;
-          trial.params = json_column(*trials, 4, "a trial's parameters");
-          trial.config = json_column(*trials, 3, "a trial's config");
-          trial.config_hash = row.config_hash;
-          trial.repeat = row.repeat;
-          trial.seed = row.seed;
-          trial.status = std::string(to_string(row.status));
-          trial.error = row.error;
-          if (!trials->column_is_null(18)) {
-            trial.divergence = reports::Divergence{trials->column_int(18), trials->column_int(19),
-                                                   trials->column_real_or(20, 0.0)};
-          }
-          trial.test_metrics = detail::decode_metrics_json(trials->column_text(17));
-          trial.started_at = row.started_at;
-          trial.finished_at = row.finished_at;
-          trial.seconds = row.seconds;
-          if (auto found = epochs.find(row.id); found != epochs.end()) {
+          reports::TrialRecord trial = record_of(*trials, &configs);
+          if (auto found = epochs.find(trial.id); found != epochs.end()) {
             trial.epochs = std::move(found->second);
           }
           record.trials.push_back(std::move(trial));
@@ -886,21 +1115,103 @@ reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id) {
       });
 }
 
+reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id, const TrialQuery& query) {
+  return impl_->call(
+      [&] { return fmt::format("read sweep {}", sweep_id); },
+      [&](Connection& connection) {
+        const ReadSnapshot snapshot(connection);
+        reports::SweepRecord record = sweep_header(connection, impl_->path, sweep_id);
+        stream_trials(connection, sweep_id, query, [&record](reports::TrialRecord& trial) {
+          record.trials.push_back(std::move(trial));
+        });
+        return record;
+      });
+}
+
+void SqliteStorage::for_each_trial(std::int64_t sweep_id, const TrialQuery& query,
+                                   const std::function<void(reports::TrialRecord&)>& each) {
+  impl_->call([&] { return fmt::format("read the trials of sweep {}", sweep_id); },
+              [&](Connection& connection) {
+                const ReadSnapshot snapshot(connection);
+                stream_trials(connection, sweep_id, query, each);
+              });
+}
+
+void SqliteStorage::for_each_score(std::int64_t sweep_id, const std::string& metric, bool maximize,
+                                   const std::function<void(const TrialScore&)>& each) {
+  impl_->call(
+      [&] { return fmt::format("rank the trials of sweep {}", sweep_id); },
+      [&](Connection& connection) {
+        const ReadSnapshot snapshot(connection);
+        // The best finite value of the metric over the trial's epochs, as
+        // reports::trial_objective takes it: NaN is stored as the text 'nan'
+        // and infinities are REAL values beyond the largest finite double.
+        // The column name comes from kEpochColumns, never from the caller.
+        const char* column = nullptr;
+        for (const char* own : kEpochColumns)
+          if (metric == own) column = own;
+        const char* best = maximize ? "max" : "min";
+        const std::string value =
+            column != nullptr
+                ? fmt::format(
+                      "(SELECT {0}(e.{1}) FROM epochs e WHERE e.trial_id = t.id AND "
+                      "typeof(e.{1}) = 'real' AND abs(e.{1}) <= 1.7976931348623157e308)",
+                      best, column)
+                : fmt::format(
+                      "(SELECT {0}(m.value) FROM metrics m WHERE m.trial_id = t.id AND "
+                      "m.name = ?2 AND typeof(m.value) = 'real' AND abs(m.value) <= "
+                      "1.7976931348623157e308)",
+                      best);
+        const std::string sql = fmt::format(
+            "SELECT t.id, t.config_hash, t.repeat, t.status, CASE WHEN t.status IN ('diverged', "
+            "'failed') THEN NULL ELSE {} END FROM trials t WHERE t.sweep_id = ?1 "
+            "ORDER BY t.idx, t.repeat, t.id",
+            value);
+        auto select = connection.cached(sql);
+        select->bind(1, sweep_id);
+        if (column == nullptr) select->bind(2, metric);
+        TrialScore score;
+        while (select->step()) {
+          score.id = select->column_int64(0);
+          score.config_hash.assign(select->column_text_view(1));  // reuses its buffer
+          score.repeat = select->column_int(2);
+          score.status = status_column(*select, 3);
+          score.value = select->column_real(4);
+          each(score);
+        }
+      });
+}
+
 std::vector<reports::EpochRecord> SqliteStorage::epochs(std::int64_t trial_id) {
   return impl_->call([&] { return fmt::format("read the epochs of trial {}", trial_id); },
                      [&](Connection& connection) {
-                       connection.exec("BEGIN");
-                       struct EndRead {
-                         Connection& connection;
-                         ~EndRead() {
-                           sqlite3_exec(connection.handle(), "COMMIT", nullptr, nullptr, nullptr);
-                         }
-                       } end_read{connection};
-                       auto all = load_epochs(connection, "trial_id = ?1", trial_id);
-                       auto found = all.find(trial_id);
-                       return found == all.end() ? std::vector<reports::EpochRecord>{}
-                                                 : std::move(found->second);
+                       const ReadSnapshot snapshot(connection);
+                       return trial_epochs(connection, trial_id, true);
                      });
+}
+
+std::set<std::string> SqliteStorage::metric_names(std::int64_t sweep_id) {
+  return impl_->call(
+      [&] { return fmt::format("list the metrics of sweep {}", sweep_id); },
+      [&](Connection& connection) {
+        const ReadSnapshot snapshot(connection);
+        std::set<std::string> names;
+        // count() of a column counts its non-NULL values: the columns some epoch has.
+        auto own = connection.cached(
+            "SELECT count(loss), count(accuracy), count(val_loss), count(val_accuracy) FROM "
+            "epochs WHERE trial_id IN (SELECT id FROM trials WHERE sweep_id = ?1)");
+        own->bind(1, sweep_id);
+        if (own->step()) {
+          for (int i = 0; i < 4; ++i)
+            if (own->column_int64(i) > 0) names.insert(kEpochColumns[i]);
+        }
+        auto others = connection.cached(
+            "SELECT DISTINCT name FROM metrics WHERE trial_id IN (SELECT id FROM trials WHERE "
+            "sweep_id = ?1)");
+        others->bind(1, sweep_id);
+        while (others->step()) names.insert(others->column_text(0));
+        return names;
+      });
 }
 
 std::optional<TrialWeights> SqliteStorage::read_weights(std::int64_t trial_id) {

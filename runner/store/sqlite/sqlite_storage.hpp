@@ -1,7 +1,9 @@
 // The SQLite backend of Storage: one file, WAL journal with
 // synchronous=NORMAL, schema versioned with PRAGMA user_version and migrated
 // in place (detail/schema.cpp). One connection shared by every thread under
-// one mutex; sqlite3.h stays out of this header.
+// one mutex; trial writes made at once are committed together (the waiting
+// thread that gets there first commits the others' writes with its own,
+// each in a savepoint). sqlite3.h stays out of this header.
 #pragma once
 
 #include <memory>
@@ -19,7 +21,7 @@ class SqliteStorage final : public Storage {
   SqliteStorage(const std::string& path, Mode mode);
   ~SqliteStorage() override;
 
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   std::optional<SweepInfo> find_sweep(const std::string& name) override;
   std::int64_t create_sweep(const SweepInfo& info) override;
@@ -35,7 +37,13 @@ class SqliteStorage final : public Storage {
                         std::int64_t next_id) override;
   int recover_interrupted(std::int64_t sweep_id) override;
   reports::SweepRecord read_sweep(std::int64_t sweep_id) override;
+  reports::SweepRecord read_sweep(std::int64_t sweep_id, const TrialQuery& query) override;
+  void for_each_trial(std::int64_t sweep_id, const TrialQuery& query,
+                      const std::function<void(reports::TrialRecord&)>& each) override;
+  void for_each_score(std::int64_t sweep_id, const std::string& metric, bool maximize,
+                      const std::function<void(const TrialScore&)>& each) override;
   std::vector<reports::EpochRecord> epochs(std::int64_t trial_id) override;
+  std::set<std::string> metric_names(std::int64_t sweep_id) override;
   std::optional<TrialWeights> read_weights(std::int64_t trial_id) override;
   std::vector<std::int64_t> trials_with_weights(std::int64_t sweep_id) override;
   void delete_weights(const std::vector<std::int64_t>& trial_ids) override;

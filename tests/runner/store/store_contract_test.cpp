@@ -4,6 +4,7 @@
 // apply to the SQLite backend.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -200,7 +201,9 @@ TEMPLATE_TEST_CASE("store: adding the same trials twice keeps one of each", "[st
   // Seeds above INT64_MAX survive SQLite's signed integers exactly.
   CHECK(rows[0].seed == 0xFFFFFFFFFFFFFFF0ULL);
   CHECK(rows[3].seed == 0xFFFFFFFFFFFFFFF2ULL);
-  CHECK(rows[3].config_json == R"({"optimizer":"adam","learning_rate":3})");
+  // The same JSON value, written compactly with sorted keys (a resolved
+  // config is canonical already, so its text comes back as it went in).
+  CHECK(rows[3].config_json == R"({"learning_rate":3,"optimizer":"adam"})");
   CHECK(rows[3].params_json == R"({"learning_rate":3})");
   CHECK(rows[3].cost == 4.5);
   CHECK(rows[3].index == 2);
@@ -658,6 +661,66 @@ TEMPLATE_TEST_CASE("store: many threads share one store", "[store]", SqliteBacke
     CHECK(row.epochs_done == 5);
   }
   CHECK(store.seconds_in_store() > 0.0);
+  CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
+  CHECK(raw_query(path, "PRAGMA foreign_key_check").empty());
+}
+
+TEMPLATE_TEST_CASE("store: writes made at once may share a commit, and each fails alone", "[store]",
+                   SqliteBackend) {
+  TempDir dir;
+  const std::string path = dir.file("sweep.db");
+  const auto store_owned = TestType::open(path, Storage::Mode::read_write);
+  Storage& store = *store_owned;
+  const auto id = store.create_sweep(sample_sweep("fashion"));
+  store.add_trials(id, sample_trials(12));
+  const auto rows = store.trials(id);
+  // Trials 0-7 run; 8-11 are completed. Writers 0-3 record an epoch; writers
+  // 4-7 finish their trial with its last epoch and start a completed one,
+  // which fails after the finish was written: the finish must go too.
+  for (std::size_t i = 0; i < 12; ++i) store.start_trial(rows[i].id);
+  for (std::size_t i = 8; i < 12; ++i) store.finish_trial(rows[i].id, completed(0, 0.5));
+  std::vector<std::string> errors(8);
+  std::atomic<int> calling{0};
+  {
+    // Another process holds the write lock, so the writes pile up behind
+    // the first one (which waits in BEGIN) and share what follows.
+    RawDb other(path);
+    other.exec("BEGIN IMMEDIATE");
+    std::vector<std::thread> workers;
+    for (std::size_t i = 0; i < 8; ++i) {
+      workers.emplace_back([&, i] {
+        ++calling;
+        try {
+          if (i < 4) {
+            store.record_epoch(rows[i].id, sample_epoch(1));
+          } else {
+            TrialOutcome outcome = completed(1, 0.5);
+            outcome.final_epoch = sample_epoch(1);
+            store.finish_and_start(rows[i].id, outcome, rows[i + 4].id);
+          }
+        } catch (const std::logic_error& e) {
+          errors[i] = e.what();
+        }
+      });
+    }
+    while (calling.load() < 8) std::this_thread::yield();
+    other.exec("ROLLBACK");
+    for (auto& worker : workers) worker.join();
+  }
+  const auto after = store.trials(id);
+  for (std::size_t i = 0; i < 8; ++i) {
+    INFO("writer " << i);
+    CHECK(after[i].status == TrialStatus::running);
+    if (i < 4) {
+      CHECK(errors[i].empty());
+      CHECK(after[i].epochs_done == 1);
+    } else {
+      CHECK(errors[i] ==
+            "trial " + std::to_string(rows[i + 4].id) + " cannot go from completed to running");
+      CHECK(after[i].epochs_done == 0);
+      CHECK(after[i + 4].status == TrialStatus::completed);
+    }
+  }
   CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
   CHECK(raw_query(path, "PRAGMA foreign_key_check").empty());
 }

@@ -2,6 +2,9 @@
 // kind of file that is not a usable sweep database, with its exact message.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -62,13 +65,13 @@ TEST_CASE("store open: a new file gets the latest schema, in WAL mode", "[store]
     CHECK(store.path() == path);
   }
   CHECK(SqliteStorage::kSchemaVersion == sweep::runner::detail::latest_schema_version());
-  CHECK(raw_query(path, "PRAGMA user_version") == "4");
+  CHECK(raw_query(path, "PRAGMA user_version") == "5");
   CHECK(raw_query(path, "PRAGMA application_id") == std::to_string(0x53574550));
   CHECK(raw_query(path, "PRAGMA journal_mode") == "wal");
   CHECK(raw_query(path,
                   "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
                   "WHERE type = 'table' ORDER BY name)") ==
-        "epochs,loss_traces,metrics,sweeps,trials,weights");
+        "configs,epochs,loss_traces,metrics,sweeps,trials,weights");
   // Reopening migrates nothing and keeps the data.
   {
     SqliteStorage store(path, Storage::Mode::read_write);
@@ -87,12 +90,12 @@ TEST_CASE("store open: a version 1 database is migrated with its data", "[store]
   // A reader cannot migrate, and says how to.
   check_refused(path, Storage::Mode::read_only,
                 path +
-                    " has schema version 1, older than this sweep's (4); run or resume a sweep "
+                    " has schema version 1, older than this sweep's (5); run or resume a sweep "
                     "on it to upgrade it");
   REQUIRE(raw_query(path, "PRAGMA user_version") == "1");
 
   SqliteStorage store(path, Storage::Mode::read_write);
-  CHECK(raw_query(path, "PRAGMA user_version") == "4");
+  CHECK(raw_query(path, "PRAGMA user_version") == "5");
   CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
   const auto sweep = store.find_sweep("old");
   REQUIRE(sweep);
@@ -105,6 +108,7 @@ TEST_CASE("store open: a version 1 database is migrated with its data", "[store]
   CHECK(sweep->data_json == "{}");                 // the v3 column's default
   CHECK(trials[0].status == TrialStatus::completed);
   CHECK(trials[0].epochs_done == 1);
+  CHECK(trials[0].config_json == R"({"learning_rate":0.1})");  // moved by step 5
   const auto epochs = store.epochs(10);
   REQUIRE(epochs.size() == 1);
   CHECK(epochs[0].metrics.at("loss") == 0.75);
@@ -125,6 +129,69 @@ TEST_CASE("store open: a version 1 database is migrated with its data", "[store]
   store.finish_trial(fresh.id, outcome);
   CHECK(same_bits(*store.read_weights(fresh.id), sample_weights(1.0f)));
   CHECK_FALSE(store.read_weights(10));
+}
+
+TEST_CASE("store open: a version 4 database's configs move into shared bases and patches",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("v4.db");
+  const auto steps = sweep::runner::detail::migrations();
+  std::string ddl = "BEGIN;";
+  for (int i = 0; i < 4; ++i) ddl += steps[i].sql;
+  raw_exec(path, ddl + "PRAGMA user_version = 4; COMMIT;");
+  // Two sweeps; in the first, nine trials over three optimizers whose
+  // configs differ from their optimizer's first by the learning rate only.
+  const auto config = [](const std::string& optimizer, int i) {
+    const std::string extra = optimizer == "sgd" ? R"("momentum":0,"nesterov":false)"
+                              : optimizer == "adam"
+                                  ? R"("amsgrad":false,"beta_1":0.9,"beta_2":0.999)"
+                                  : R"("centered":false,"rho":0.9)";
+    return R"({"dataset":{"name":"spirals","samples":300,"validation_split":0.2},"model":)"
+           R"({"layers":[{"activation":"relu","type":"dense","units":8},{"activation":)"
+           R"("softmax","type":"dense","units":3}]},"training":{"batch_size":32,"epochs":2,)"
+           R"("optimizer":{)" +
+           extra + R"(,"learning_rate":)" + std::to_string(i) + R"(,"name":")" + optimizer +
+           R"("}}})";
+  };
+  std::string rows = R"sql(
+    INSERT INTO sweeps (id, name, spec_json, spec_hash, status, created_at)
+      VALUES (1, 'a', '{}', 'a', 'completed', '2025-01-02T03:04:05.006Z'),
+             (2, 'b', '{}', 'b', 'completed', '2025-01-02T03:04:05.006Z');
+  )sql";
+  std::vector<std::string> originals;
+  const char* optimizers[] = {"sgd", "adam", "rmsprop"};
+  for (int i = 0; i < 10; ++i) {
+    const std::string optimizer = i < 9 ? optimizers[i % 3] : "adam";
+    originals.push_back(nlohmann::json::parse(config(optimizer, i)).dump());
+    rows += fmt::format(
+        "INSERT INTO trials (id, sweep_id, idx, config_json, params_json, config_hash, repeat, "
+        "seed) VALUES ({}, {}, {}, '{}', '{{\"optimizer\":\"{}\"}}', 'h{}', 0, {});",
+        100 + i, i < 9 ? 1 : 2, i, config(optimizer, i), optimizer, i, i);
+  }
+  raw_exec(path, rows);
+
+  SqliteStorage store(path, Storage::Mode::read_write);
+  CHECK(raw_query(path, "PRAGMA user_version") == "5");
+  CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
+  CHECK(raw_query(path, "PRAGMA foreign_key_check") == "");
+  // One base per optimizer and sweep; the trials keep only their rate.
+  CHECK(raw_query(path, "SELECT count(*) FROM configs WHERE sweep_id = 1") == "3");
+  CHECK(raw_query(path, "SELECT count(*) FROM configs WHERE sweep_id = 2") == "1");
+  CHECK(raw_query(path, "SELECT config_patch FROM trials WHERE id = 104") ==
+        R"([{"op":"replace","path":"/training/optimizer/learning_rate","value":4}])");
+  CHECK(raw_query(path,
+                  "SELECT count(*) FROM pragma_table_info('trials') WHERE name = "
+                  "'config_json'") == "0");
+  for (const char* name : {"a", "b"}) {
+    const auto sweep = store.find_sweep(name);
+    REQUIRE(sweep);
+    for (const auto& row : store.trials(sweep->id)) {
+      CHECK(row.config_json == originals.at(static_cast<std::size_t>(row.id - 100)));
+    }
+    for (const auto& trial : store.read_sweep(sweep->id).trials) {
+      CHECK(trial.config.dump() == originals.at(static_cast<std::size_t>(trial.id - 100)));
+    }
+  }
 }
 
 TEST_CASE("store open: migration steps are numbered in order", "[store]") {
@@ -185,7 +252,7 @@ TEST_CASE("store open: a newer schema is refused", "[store]") {
   { SqliteStorage store(path, Storage::Mode::read_write); }
   raw_exec(path, "PRAGMA user_version = 7");
   const std::string message =
-      path + " has schema version 7, newer than this sweep understands (4); upgrade sweep";
+      path + " has schema version 7, newer than this sweep understands (5); upgrade sweep";
   check_refused(path, Storage::Mode::read_write, message);
   check_refused(path, Storage::Mode::read_only, message);
   CHECK(raw_query(path, "PRAGMA user_version") == "7");
@@ -207,7 +274,7 @@ TEST_CASE("store open: an empty file becomes a database, but not for a reader", 
   write_bytes(path, "");
   check_refused(path, Storage::Mode::read_only, path + " is not a sweep database (it is empty)");
   SqliteStorage store(path, Storage::Mode::read_write);
-  CHECK(raw_query(path, "PRAGMA user_version") == "4");
+  CHECK(raw_query(path, "PRAGMA user_version") == "5");
 }
 
 TEST_CASE("store open: a folder is not a database", "[store]") {

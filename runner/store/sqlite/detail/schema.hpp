@@ -23,6 +23,10 @@ struct Migration {
   int version;  // user_version after this step
   const char* summary;
   const char* sql;  // the exact DDL of the step; step 1 also sets application_id
+  // A step that moves data runs this after `sql`, then `sql_after` (both may
+  // be null): SQL alone cannot compute what the step stores.
+  void (*data)(Connection&) = nullptr;
+  const char* sql_after = nullptr;
 };
 
 // Every step from version 1 up, in order. Kept verbatim forever: a step that

@@ -100,10 +100,14 @@ std::int64_t Statement::column_int64(int column) const {
 }
 
 std::string Statement::column_text(int column) const {
+  return std::string(column_text_view(column));
+}
+
+std::string_view Statement::column_text_view(int column) const {
   const auto* text = sqlite3_column_text(statement_, column);
   if (text == nullptr) return {};
   const int size = sqlite3_column_bytes(statement_, column);
-  return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size));
+  return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(size)};
 }
 
 std::optional<double> Statement::column_real(int column) const {

@@ -52,7 +52,9 @@ class Statement {
   bool column_is_null(int column) const;
   std::int64_t column_int64(int column) const;
   int column_int(int column) const { return static_cast<int>(column_int64(column)); }
-  std::string column_text(int column) const;            // NULL reads as ""
+  std::string column_text(int column) const;  // NULL reads as ""
+  // The same without a copy, valid until the next step or reset.
+  std::string_view column_text_view(int column) const;
   std::optional<double> column_real(int column) const;  // NULL reads as nullopt
   double column_real_or(int column, double fallback) const;
   std::span<const std::byte> column_blob(int column) const;

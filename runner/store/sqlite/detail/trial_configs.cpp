@@ -1,0 +1,104 @@
+#include "runner/store/sqlite/detail/trial_configs.hpp"
+
+#include <fmt/format.h>
+
+#include "runner/store/sqlite/detail/connection.hpp"
+#include "runner/store/sqlite/detail/sqlite_failure.hpp"
+
+namespace sweep::runner::detail {
+namespace {
+
+using nlohmann::json;
+
+json parse_or_fail(std::string_view text, const char* what) {
+  auto value = json::parse(text, nullptr, false);
+  if (value.is_discarded()) throw SqliteFailure(fmt::format("{} is not valid json", what), 11);
+  return value;
+}
+
+}  // namespace
+
+ConfigSplitter::ConfigSplitter(Connection& connection, std::int64_t sweep_id)
+    : connection_(connection), sweep_id_(sweep_id) {}
+
+std::pair<std::int64_t, std::string> ConfigSplitter::split(const std::string& config_json,
+                                                           const std::string& hint) {
+  if (!loaded_) {
+    auto select = connection_.cached("SELECT id, config_json FROM configs WHERE sweep_id = ?1");
+    select->bind(1, sweep_id_);
+    while (select->step())
+      bases_.emplace(select->column_int64(0),
+                     parse_or_fail(select->column_text(1), "a stored base config"));
+    loaded_ = true;
+  }
+  const json config = parse_or_fail(config_json, "a trial's config");
+  const std::size_t close_enough = config_json.size() / 4;
+  std::int64_t best_id = 0;
+  std::string best_patch;
+  const auto consider = [&](std::int64_t id, const json& base) {
+    std::string patch = json::diff(base, config).dump();
+    if (best_id == 0 || patch.size() < best_patch.size()) {
+      best_id = id;
+      best_patch = std::move(patch);
+    }
+  };
+  if (const auto last = last_for_hint_.find(hint); last != last_for_hint_.end())
+    consider(last->second, bases_.at(last->second));
+  if (best_id == 0 || best_patch.size() > close_enough) {
+    for (const auto& [id, base] : bases_) consider(id, base);
+  }
+  if (best_id == 0 || best_patch.size() > close_enough) {
+    auto insert = connection_.cached("INSERT INTO configs (sweep_id, config_json) VALUES (?1, ?2)");
+    insert->bind(1, sweep_id_);
+    insert->bind(2, config.dump());
+    insert->run();
+    best_id = connection_.last_insert_rowid();
+    best_patch = "[]";
+    bases_.emplace(best_id, config);
+  }
+  last_for_hint_[hint] = best_id;
+  return {best_id, std::move(best_patch)};
+}
+
+json ConfigJoiner::join(std::int64_t config_id, std::string_view patch) {
+  auto found = bases_.find(config_id);
+  if (found == bases_.end()) {
+    auto select = connection_.cached("SELECT config_json FROM configs WHERE id = ?1");
+    select->bind(1, config_id);
+    if (!select->step())
+      throw SqliteFailure(fmt::format("a trial's base config {} is missing", config_id), 11);
+    found = bases_.emplace(config_id, parse_or_fail(select->column_text(0), "a base config")).first;
+  }
+  if (patch == "[]") return found->second;
+  try {
+    return found->second.patch(parse_or_fail(patch, "a trial's config patch"));
+  } catch (const json::exception& e) {
+    throw SqliteFailure(fmt::format("a trial's config patch does not apply: {}", e.what()), 11);
+  }
+}
+
+void split_stored_configs(Connection& connection) {
+  std::map<std::int64_t, ConfigSplitter> splitters;
+  auto select = connection.cached(
+      "SELECT id, sweep_id, config_json, params_json FROM trials ORDER BY sweep_id, idx, repeat, "
+      "id");
+  auto update =
+      connection.cached("UPDATE trials SET config_id = ?2, config_patch = ?3 WHERE id = ?1");
+  while (select->step()) {
+    const std::int64_t sweep_id = select->column_int64(1);
+    auto splitter = splitters.find(sweep_id);
+    if (splitter == splitters.end())
+      splitter = splitters.try_emplace(sweep_id, connection, sweep_id).first;
+    const json params = json::parse(select->column_text(3), nullptr, false);
+    const std::string hint =
+        params.is_object() ? params.value("optimizer", json()).dump() : std::string();
+    auto [config_id, patch] = splitter->second.split(select->column_text(2), hint);
+    update->bind(1, select->column_int64(0));
+    update->bind(2, config_id);
+    update->bind(3, patch);
+    update->run();
+    update->reset();
+  }
+}
+
+}  // namespace sweep::runner::detail

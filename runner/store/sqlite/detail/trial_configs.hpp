@@ -1,0 +1,60 @@
+// A trial's resolved config, stored once per sweep (schema 5): the sweep's
+// trials share a few base configs (table configs), and each trial keeps only
+// its difference from one of them as an RFC 6902 JSON Patch
+// (trials.config_id, trials.config_patch). In a random search over learning
+// rates that patch is the one replaced rate, ~80 bytes instead of a ~700-byte
+// config per trial.
+//
+// Which base: the one whose patch is smallest, found by first trying the base
+// that the last trial with the same hint (its optimizer) used; a config that
+// no base is close to (its patch over a quarter of its own size) becomes a
+// new base. Everything here runs inside the caller's transaction.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+namespace sweep::runner::detail {
+
+class Connection;
+
+// Splits configs into a base and a patch, adding bases to the sweep as needed.
+class ConfigSplitter {
+ public:
+  ConfigSplitter(Connection& connection, std::int64_t sweep_id);
+  // (config_id, patch text) of `config_json`; `hint` groups configs that are
+  // likely close (e.g. the trial's optimizer).
+  std::pair<std::int64_t, std::string> split(const std::string& config_json,
+                                             const std::string& hint);
+
+ private:
+  Connection& connection_;
+  std::int64_t sweep_id_;
+  bool loaded_ = false;
+  std::map<std::int64_t, nlohmann::json> bases_;
+  std::map<std::string, std::int64_t> last_for_hint_;
+};
+
+// Rebuilds configs from (config_id, patch), parsing each base once.
+class ConfigJoiner {
+ public:
+  explicit ConfigJoiner(Connection& connection) : connection_(connection) {}
+  // The trial's resolved config. Throws SqliteFailure (SQLITE_CORRUPT) when
+  // the base is missing or the patch does not apply.
+  nlohmann::json join(std::int64_t config_id, std::string_view patch);
+
+ private:
+  Connection& connection_;
+  std::map<std::int64_t, nlohmann::json> bases_;
+};
+
+// The v4 -> v5 step's data part: moves every trial's config_json into
+// bases and patches (the columns exist; config_json is dropped after).
+void split_stored_configs(Connection& connection);
+
+}  // namespace sweep::runner::detail
