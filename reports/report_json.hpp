@@ -11,7 +11,7 @@
 
 namespace sweep::reports {
 
-inline constexpr int kReportSchemaVersion = 1;
+inline constexpr int kReportSchemaVersion = 2;
 
 nlohmann::json build_report(const SweepRecord& sweep);
 

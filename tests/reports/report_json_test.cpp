@@ -28,7 +28,7 @@ const json& trial_entry(const json& report, std::int64_t id) {
 
 TEST_CASE("report.json has every documented section and key", "[report_json]") {
   const json report = build_report(spirals_like_sweep());
-  CHECK(report.at("schema_version") == 1);
+  CHECK(report.at("schema_version") == 2);
   for (const char* key :
        {"sweep", "objective", "ranking", "best", "trials", "by_optimizer", "warnings"})
     CHECK(report.contains(key));
