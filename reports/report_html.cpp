@@ -135,7 +135,10 @@ json envelope_of(std::map<int, std::vector<double>>& by_epoch) {
               {"lo", json::array()},
               {"mid", json::array()},
               {"hi", json::array()}};
-  for (auto& [epoch, values] : by_epoch) {
+  for (auto& entry : by_epoch) {
+    // Named, not a structured binding: clang 14 cannot capture one in a lambda.
+    const int epoch = entry.first;
+    std::vector<double>& values = entry.second;
     if (values.empty()) continue;
     std::sort(values.begin(), values.end());
     const auto at = [&](double q) {
