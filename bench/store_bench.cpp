@@ -164,6 +164,7 @@ int run_sweep_shape(int trial_count, int epoch_count, int jobs, double work_us,
     const double wait_before = store.seconds_waiting();
     const auto start = Clock::now();
     std::vector<std::thread> workers;
+    workers.reserve(static_cast<std::size_t>(jobs));
     for (int j = 0; j < jobs; ++j) {
       workers.emplace_back([&] {
         try {

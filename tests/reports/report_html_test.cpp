@@ -171,7 +171,7 @@ TEST_CASE("a large random search's page holds columns, its best curves and envel
   // Per optimizer its 5 best configurations and one trial of each other label.
   const auto drawn = data.at("curves").size();
   CHECK(drawn >= 15);
-  CHECK(drawn <= 3 * (5 + 10));
+  CHECK(drawn <= std::size_t{3} * (5 + 10));
   int rest = 0;
   for (const auto& [optimizer, envelope] : data.at("envelopes").items()) {
     INFO(optimizer);

@@ -26,6 +26,7 @@ HalvingOptions sh(int epochs, double min_epochs = 1.0, int eta = 3) {
 
 std::vector<RungBoard::Member> members(int n) {
   std::vector<RungBoard::Member> out;
+  out.reserve(static_cast<std::size_t>(n));
   // Ids in another order than indices: ties must follow the index.
   for (int i = 0; i < n; ++i) out.push_back({100 + (i * 7) % n, i});
   return out;

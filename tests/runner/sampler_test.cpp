@@ -140,7 +140,7 @@ TEST_CASE("random search draws again for each duplicate, and says so", "[expansi
   const auto parsed = parse_spec(spec, "s");
   std::string note;
   const auto first = expand(parsed, note);
-  REQUIRE(first.size() == 60 * 2);
+  REQUIRE(first.size() == std::size_t{60} * 2);
   std::set<std::string> hashes;
   for (const auto& t : first) hashes.insert(t.config_hash);
   CHECK(hashes.size() == 60);
@@ -161,7 +161,7 @@ TEST_CASE("random search draws again for each duplicate, and says so", "[expansi
     spec["search"]["parameters"] = {{"optimizer", {"adam", "sgd"}}, {"batch_size", {16, 32, 64}}};
     spec["search"]["trials"] = 20;
     const auto small = expand(parse_spec(spec, "s"), note);
-    CHECK(small.size() == 6 * 2);
+    CHECK(small.size() == std::size_t{6} * 2);
     CHECK(note ==
           "random search: 1200 draws found only 6 distinct configurations of the 20 asked "
           "(search.trials; values are rounded to 6 digits, lists are finite), so 12 trials will "
@@ -171,7 +171,7 @@ TEST_CASE("random search draws again for each duplicate, and says so", "[expansi
     spec["search"]["parameters"] = {{"optimizer", {"adam", "sgd"}},
                                     {"learning_rate", {{"loguniform", {1e-4, 1e-1}}}}};
     spec["search"]["trials"] = 10;
-    CHECK(expand(parse_spec(spec, "s"), note).size() == 10 * 2);
+    CHECK(expand(parse_spec(spec, "s"), note).size() == std::size_t{10} * 2);
     CHECK(note.empty());
   }
 }
