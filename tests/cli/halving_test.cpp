@@ -137,20 +137,25 @@ class Child {
   bool done_ = false;
 };
 
-}  // namespace
-
-TEST_CASE("successive halving gives the same export with --jobs 1 and --jobs 2", "[cli][halving]") {
-  TempDir dir;
-  const std::string spec = dir / "spec.json";
-  write_file(spec, halving_spec().dump());
+// Runs `spec` with --jobs 1 into DIR/one.db and --jobs 2 into DIR/two.db and
+// checks that both export the same rows; returns one.db's path.
+std::string check_jobs_1_and_2_agree(const TempDir& dir, const std::string& spec) {
   const auto one = run_sweep("run '" + spec + "' --jobs 1" + args_for(dir, "one.db"));
   INFO(one.err);
   REQUIRE(one.exit_code == 0);
   const auto two = run_sweep("run '" + spec + "' --jobs 2" + args_for(dir, "two.db"));
   REQUIRE(two.exit_code == 0);
   CHECK(export_without_seconds(dir / "one.db") == export_without_seconds(dir / "two.db"));
+  return dir / "one.db";
+}
 
-  const std::string db = dir / "one.db";
+}  // namespace
+
+TEST_CASE("successive halving gives the same export with --jobs 1 and --jobs 2", "[cli][halving]") {
+  TempDir dir;
+  const std::string spec = dir / "spec.json";
+  write_file(spec, halving_spec().dump());
+  const std::string db = check_jobs_1_and_2_agree(dir, spec);
   // 12 at rung 1, 4 go on; 4 at rung 2, 3 go on (trials that diverge take no place).
   CHECK(count(db, "SELECT count(*) FROM trials WHERE status = 'pruned'") == 9);
   CHECK(count(db, "SELECT count(*) FROM trials WHERE status = 'completed'") == 3);
@@ -223,14 +228,7 @@ TEST_CASE("rungs inside an epoch: the same export with --jobs 1 and 2, and after
   TempDir dir;
   const std::string spec = dir / "spec.json";
   write_file(spec, inside_epoch_spec().dump());
-  const auto one = run_sweep("run '" + spec + "' --jobs 1" + args_for(dir, "one.db"));
-  INFO(one.err);
-  REQUIRE(one.exit_code == 0);
-  const auto two = run_sweep("run '" + spec + "' --jobs 2" + args_for(dir, "two.db"));
-  REQUIRE(two.exit_code == 0);
-  CHECK(export_without_seconds(dir / "one.db") == export_without_seconds(dir / "two.db"));
-
-  const std::string db = dir / "one.db";
+  const std::string db = check_jobs_1_and_2_agree(dir, spec);
   CHECK(count(db, "SELECT count(*) FROM trials WHERE status = 'pruned'") == 9);
   CHECK(count(db, "SELECT count(*) FROM trials WHERE status = 'completed'") == 3);
   // A trial cut at rung 1 keeps epoch 1 as far as it went: 17 of 75 batches.

@@ -37,6 +37,20 @@ Outcome weights_of(Sequential& model, History history) {
   return out;
 }
 
+// The paused fit's weights and every epoch's log equal the uninterrupted one's.
+void check_same_fit(const Outcome& paused, const Outcome& whole) {
+  REQUIRE(paused.weights.size() == whole.weights.size());
+  for (std::size_t i = 0; i < whole.weights.size(); ++i)
+    CHECK(paused.weights[i] == whole.weights[i]);
+  REQUIRE(paused.history.epochs.size() == whole.history.epochs.size());
+  for (std::size_t e = 0; e < whole.history.epochs.size(); ++e) {
+    CHECK(paused.history.epochs[e].values == whole.history.epochs[e].values);
+    CHECK(paused.history.epochs[e].loss_trace == whole.history.epochs[e].loss_trace);
+    CHECK(paused.history.epochs[e].learning_rate == whole.history.epochs[e].learning_rate);
+  }
+  CHECK(paused.history.best_epoch == whole.history.best_epoch);
+}
+
 }  // namespace
 
 TEST_CASE("a fit paused at epochs 1 and 3, resumed on other threads, equals one fit",
@@ -61,16 +75,8 @@ TEST_CASE("a fit paused at epochs 1 and 3, resumed on other threads, equals one 
   std::thread([&] { goes_on = run.run_to(100); }).join();  // past the end: stops at 9
   CHECK_FALSE(goes_on);
   const Outcome paused = weights_of(b, run.finish());
-
-  REQUIRE(paused.weights.size() == whole.weights.size());
-  for (std::size_t i = 0; i < whole.weights.size(); ++i)
-    CHECK(paused.weights[i] == whole.weights[i]);
-  REQUIRE(paused.history.epochs.size() == 9);
-  for (std::size_t e = 0; e < 9; ++e) {
-    CHECK(paused.history.epochs[e].values == whole.history.epochs[e].values);
-    CHECK(paused.history.epochs[e].learning_rate == whole.history.epochs[e].learning_rate);
-  }
-  CHECK(paused.history.best_epoch == whole.history.best_epoch);
+  REQUIRE(whole.history.epochs.size() == 9);
+  check_same_fit(paused, whole);
 }
 
 TEST_CASE("a callback that stops a paused fit ends it as fit() would", "[model][fit_run]") {
@@ -133,15 +139,6 @@ TEST_CASE("a fit paused inside epochs and evaluated there equals one fit",
   std::thread([&] { goes_on = run.run_to_batch(1000); }).join();  // past the end: stops at 9
   CHECK_FALSE(goes_on);
   const Outcome paused = weights_of(b, run.finish());
-
-  REQUIRE(paused.weights.size() == whole.weights.size());
-  for (std::size_t i = 0; i < whole.weights.size(); ++i)
-    CHECK(paused.weights[i] == whole.weights[i]);
-  REQUIRE(paused.history.epochs.size() == 9);
-  for (std::size_t e = 0; e < 9; ++e) {
-    CHECK(paused.history.epochs[e].values == whole.history.epochs[e].values);
-    CHECK(paused.history.epochs[e].loss_trace == whole.history.epochs[e].loss_trace);
-    CHECK(paused.history.epochs[e].learning_rate == whole.history.epochs[e].learning_rate);
-  }
-  CHECK(paused.history.best_epoch == whole.history.best_epoch);
+  REQUIRE(whole.history.epochs.size() == 9);
+  check_same_fit(paused, whole);
 }
