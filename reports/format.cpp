@@ -30,17 +30,33 @@ std::string format_value(double value) {
   return tidy_exponent(fmt::format("{:.3g}", value));
 }
 
-std::string format_learning_rate(double rate) {
+std::string format_learning_rate(double rate, int digits) {
   if (!std::isfinite(rate)) return format_value(rate);
   if (rate == 0.0) return "0";
-  if (std::fabs(rate) >= 1.0 && std::fabs(rate) < 1000.0) return fmt::format("{:.3g}", rate);
+  if (std::fabs(rate) >= 1.0 && std::fabs(rate) < 1000.0)
+    return fmt::format("{:.{}g}", rate, digits);
   // "1.00e-03" -> "1e-3", "3.50e-04" -> "3.5e-4".
-  const std::string text = tidy_exponent(fmt::format("{:.2e}", rate));
+  const std::string text = tidy_exponent(fmt::format("{:.{}e}", rate, digits - 1));
   const auto e = text.find('e');
   std::string mantissa = text.substr(0, e);
   while (mantissa.back() == '0') mantissa.pop_back();
   if (mantissa.back() == '.') mantissa.pop_back();
   return mantissa + text.substr(e);
+}
+
+std::vector<std::string> format_learning_rates_apart(const std::vector<double>& rates) {
+  std::vector<std::string> texts;
+  // 17 significant digits tell any two doubles apart.
+  for (int digits = 3; digits <= 17; ++digits) {
+    texts.clear();
+    for (const double rate : rates) texts.push_back(format_learning_rate(rate, digits));
+    bool apart = true;
+    for (std::size_t i = 0; i < rates.size() && apart; ++i)
+      for (std::size_t j = i + 1; j < rates.size() && apart; ++j)
+        apart = rates[i] == rates[j] || texts[i] != texts[j];
+    if (apart) break;
+  }
+  return texts;
 }
 
 std::string format_percent(double fraction) {

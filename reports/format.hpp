@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -14,8 +15,15 @@ namespace sweep::reports {
 std::string format_value(double value);
 
 // Learning rates the way people write them: "1e-3", "3e-4", "0.5" is "5e-1";
-// rates from 1 to 999 as plain numbers ("1", "10").
-std::string format_learning_rate(double rate);
+// rates from 1 to 999 as plain numbers ("1", "10"). `digits` significant
+// digits at most (trailing zeros dropped).
+std::string format_learning_rate(double rate, int digits = 3);
+
+// The rates as format_learning_rate writes them, with the fewest significant
+// digits (3 at least) at which rates that differ print differently: a
+// random search's neighbours 0.020213 and 0.020241 are "2.021e-2" and
+// "2.024e-2", not "2.02e-2" twice.
+std::vector<std::string> format_learning_rates_apart(const std::vector<double>& rates);
 
 // A fraction as a rounded percentage: 0.034 -> "3 %".
 std::string format_percent(double fraction);

@@ -473,10 +473,11 @@ json build_report(const SweepRecord& sweep) {
           entry["at_edge"] = true;
           entry["edge"] = "low";
         }
+        const auto texts =
+            format_learning_rates_apart({summary.below.value_or(rate), *summary.above, rate});
         advice.push_back(fmt::format(
             "the optimum for {} lies between {} and {} (best tried: {}){}; refine the grid there",
-            name, format_learning_rate(summary.below.value_or(rate)),
-            format_learning_rate(*summary.above), best_text,
+            name, texts[0], texts[1], texts[2],
             summary.below ? ""
                           : fmt::format(", the lowest rate tried, still improving when training "
                                         "ended")));
