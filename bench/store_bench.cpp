@@ -34,6 +34,19 @@ namespace {
 using namespace sweep;
 using Clock = std::chrono::steady_clock;
 
+reports::EpochRecord epoch_record(int e) {
+  reports::EpochRecord epoch;
+  epoch.epoch = e;
+  epoch.learning_rate = 1e-3;
+  epoch.seconds = 0.25;
+  epoch.metrics = {{"loss", 0.5 / e},
+                   {"accuracy", 0.8 + 0.001 * e},
+                   {"val_loss", 0.55 / e},
+                   {"val_accuracy", 0.79 + 0.001 * e}};
+  for (int w = 0; w < 20; ++w) epoch.loss_trace.push_back(0.5 / e + 0.001 * w);
+  return epoch;
+}
+
 int run(int trial_count, int epoch_count, const std::filesystem::path& folder) {
   const std::filesystem::path path = folder / "store_bench.db";
   double seconds = 0;
@@ -63,15 +76,7 @@ int run(int trial_count, int epoch_count, const std::filesystem::path& folder) {
     for (const runner::TrialRow& trial : store.trials(sweep_id)) {
       store.start_trial(trial.id);
       for (int e = 1; e <= epoch_count; ++e) {
-        reports::EpochRecord epoch;
-        epoch.epoch = e;
-        epoch.learning_rate = 1e-3;
-        epoch.seconds = 0.25;
-        epoch.metrics = {{"loss", 0.5 / e},
-                         {"accuracy", 0.8 + 0.001 * e},
-                         {"val_loss", 0.55 / e},
-                         {"val_accuracy", 0.79 + 0.001 * e}};
-        for (int w = 0; w < 20; ++w) epoch.loss_trace.push_back(0.5 / e + 0.001 * w);
+        const reports::EpochRecord epoch = epoch_record(e);
         const auto start = Clock::now();
         store.record_epoch(trial.id, epoch);
         seconds += std::chrono::duration<double>(Clock::now() - start).count();
@@ -93,19 +98,6 @@ int run(int trial_count, int epoch_count, const std::filesystem::path& folder) {
       "row), one transaction per row, WAL with synchronous=NORMAL, fresh database\"}\n",
       rows, seconds, rows / seconds, seconds / rows * 1e6, store_seconds, trial_count, epoch_count);
   return 0;
-}
-
-reports::EpochRecord epoch_record(int e) {
-  reports::EpochRecord epoch;
-  epoch.epoch = e;
-  epoch.learning_rate = 1e-3;
-  epoch.seconds = 0.25;
-  epoch.metrics = {{"loss", 0.5 / e},
-                   {"accuracy", 0.8 + 0.001 * e},
-                   {"val_loss", 0.55 / e},
-                   {"val_accuracy", 0.79 + 0.001 * e}};
-  for (int w = 0; w < 20; ++w) epoch.loss_trace.push_back(0.5 / e + 0.001 * w);
-  return epoch;
 }
 
 void spin(double microseconds) {
