@@ -19,6 +19,7 @@
 
 #include "engine/datasets/dataset.hpp"
 #include "engine/errors.hpp"
+#include "reports/format.hpp"
 #include "reports/ranking.hpp"
 #include "reports/report_json.hpp"
 #include "reports/writer.hpp"
@@ -96,6 +97,45 @@ json data_facts(const SweepData& data, const std::vector<TrialPlan>& plans) {
     break;
   }
   return facts;
+}
+
+// The weights of the trials that may win, lost when the process that trained
+// them was killed before the sweep ended (StoreSink holds them until then):
+// each such trial is trained again. Its seed makes the weights the same bit
+// for bit, which its objective, compared with the stored one, confirms
+// before they are written.
+void recover_lost_weights(Storage& store, const WeightsRetention& retention,
+                          const std::map<std::int64_t, const TrialPlan*>& plan_of,
+                          const TrainFn& train, const Spec& spec) {
+  for (const auto& lost : retention.missing()) {
+    const auto found = plan_of.find(lost.trial_id);
+    if (found == plan_of.end()) continue;
+    const TrialPlan& plan = *found->second;
+    fmt::print(stderr,
+               "sweep: note: training trial {} ({}) again: its weights were lost with the "
+               "process that trained it, killed before the sweep ended\n",
+               lost.trial_id, terminal_safe(reports::describe_config(plan.params)));
+    TrialHooks hooks;
+    hooks.on_epoch = [](const reports::EpochRecord&) {};
+    hooks.should_stop = [] { return interrupt_requested(); };
+    const TrialResult again = train({lost.trial_id, &plan}, hooks);
+    if (interrupt_requested()) return;
+    const auto same = [](std::optional<double> a, std::optional<double> b) {
+      if (!a || !b) return !a && !b;
+      return *a == *b || (std::isnan(*a) && std::isnan(*b));
+    };
+    if (again.outcome.status != TrialStatus::completed || !again.outcome.weights ||
+        !same(again.outcome.objective, lost.objective)) {
+      fmt::print(stderr,
+                 "sweep: warning: trial {} trained again did not reproduce its stored {} ({} "
+                 "against {}): its weights are not kept\n",
+                 lost.trial_id, spec.objective_metric,
+                 again.outcome.objective ? fmt::format("{}", *again.outcome.objective) : "none",
+                 lost.objective ? fmt::format("{}", *lost.objective) : "none");
+      continue;
+    }
+    store.write_weights(lost.trial_id, *again.outcome.weights);
+  }
 }
 
 }  // namespace
@@ -278,6 +318,15 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
       RungExecutor(jobs).run(tasks, make_start_fn(spec, data, pruners), *board, sink, stop);
     } else {
       executor->run(tasks, make_train_fn(spec, data, pruners), sink, stop);
+    }
+    sink.write_held();
+    if (!interrupt_requested()) {
+      std::map<std::int64_t, const TrialPlan*> plan_of;
+      for (const auto& row : store.trials(sweep_id)) {
+        const auto found = by_identity.find({row.config_hash, row.repeat});
+        if (found != by_identity.end()) plan_of[row.id] = found->second;
+      }
+      recover_lost_weights(store, retention, plan_of, make_train_fn(spec, data, pruners), spec);
     }
   } catch (const LeaseLost&) {
     // Another process runs the sweep now: write nothing more.

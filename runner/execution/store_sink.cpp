@@ -1,6 +1,7 @@
 #include "runner/execution/store_sink.hpp"
 
 #include <optional>
+#include <vector>
 
 #include "reports/format.hpp"
 #include "runner/search/sampler.hpp"
@@ -36,8 +37,9 @@ void StoreSink::finished(const TrialTask& task, const TrialResult& result, const
       decision = retention_->finished(task.plan->config_hash, task.trial_id, outcome.status,
                                       outcome.objective, outcome.weights != nullptr);
     }
+    const bool hold = retention_ != nullptr && retention_->policy() == WeightsPolicy::best;
     std::optional<TrialOutcome> stripped;
-    if (outcome.weights && !decision.keep) {
+    if (outcome.weights && (!decision.keep || hold)) {
       stripped = outcome;
       stripped->weights.reset();
     }
@@ -47,7 +49,12 @@ void StoreSink::finished(const TrialTask& task, const TrialResult& result, const
     } else {
       storage_.finish_trial(task.trial_id, written);
     }
-    storage_.delete_weights(decision.drop);
+    if (hold && decision.keep) held_[task.trial_id] = outcome.weights;
+    // Dropped weights that are only held go without a write.
+    std::vector<std::int64_t> stored;
+    for (const std::int64_t id : decision.drop)
+      if (held_.erase(id) == 0) stored.push_back(id);
+    storage_.delete_weights(stored);
   }
   if (outcome.final_epoch) progress_.epoch_done();
   const int epochs = task.plan->config["training"]["epochs"].get<int>();
@@ -55,6 +62,14 @@ void StoreSink::finished(const TrialTask& task, const TrialResult& result, const
                            std::string{to_string(outcome.status)}, outcome.objective, result.epochs,
                            epochs - result.epochs, outcome.seconds);
   if (next != nullptr) progress_.trial_started();
+}
+
+void StoreSink::write_held() {
+  const std::lock_guard lock(finish_mutex_);
+  for (auto it = held_.begin(); it != held_.end(); it = held_.erase(it)) {
+    check_lease();
+    storage_.write_weights(it->first, *it->second);
+  }
 }
 
 }  // namespace sweep::runner

@@ -1,5 +1,6 @@
 #include "runner/execution/weights_retention.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace sweep::runner {
@@ -39,6 +40,7 @@ void WeightsRetention::add_stored(const std::string& config_hash, std::int64_t t
   if (is_finished(status))
     config.finished[trial_id] = status == TrialStatus::diverged ? std::nullopt : finite(objective);
   if (has_weights) config.stored.insert(trial_id);
+  if (status == TrialStatus::completed) config.retrainable.insert(trial_id);
 }
 
 WeightsRetention::Decision WeightsRetention::finished(const std::string& config_hash,
@@ -50,6 +52,7 @@ WeightsRetention::Decision WeightsRetention::finished(const std::string& config_
     config.finished[trial_id] = status == TrialStatus::diverged ? std::nullopt : finite(objective);
   Decision decision;
   if (policy_ == WeightsPolicy::none) return decision;
+  if (has_weights && status == TrialStatus::completed) config.retrainable.insert(trial_id);
   if (policy_ == WeightsPolicy::all || !complete(config)) {
     decision.keep = has_weights;
     if (decision.keep) config.stored.insert(trial_id);
@@ -79,6 +82,32 @@ WeightsRetention::Decision WeightsRetention::finished(const std::string& config_
     if (!other_value || worse(*other_value, *value)) drop_all(other);
   }
   return decision;
+}
+
+std::vector<WeightsRetention::Missing> WeightsRetention::missing() const {
+  std::vector<Missing> lost;
+  if (policy_ != WeightsPolicy::best) return lost;
+  // The best mean of the complete configurations.
+  std::optional<double> best;
+  for (const auto& [hash, config] : configs_) {
+    if (!complete(config)) continue;
+    const auto value = mean(config);
+    if (value && (!best || worse(*best, *value))) best = value;
+  }
+  if (!best) return lost;
+  for (const auto& [hash, config] : configs_) {
+    if (!complete(config)) continue;
+    const auto value = mean(config);
+    if (!value || worse(*value, *best)) continue;
+    for (const std::int64_t id : config.retrainable) {
+      const auto found = config.finished.find(id);
+      if (config.stored.count(id) == 0 && found != config.finished.end())
+        lost.push_back({id, found->second});
+    }
+  }
+  std::sort(lost.begin(), lost.end(),
+            [](const Missing& a, const Missing& b) { return a.trial_id < b.trial_id; });
+  return lost;
 }
 
 }  // namespace sweep::runner

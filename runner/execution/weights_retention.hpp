@@ -16,7 +16,9 @@
 //   written.
 // So once every configuration is complete, the best ones (ties included)
 // alone hold weights, every repeat of them. `all` keeps every trial's weights;
-// `none` keeps none. Not thread-safe: the sink calls it under its own lock.
+// `none` keeps none. "Keeps" means the sink writes them (StoreSink holds a
+// `best` sweep's in memory until the sweep ends). Not thread-safe: the sink calls it under its own
+// lock.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +36,7 @@ namespace sweep::runner {
 class WeightsRetention {
  public:
   WeightsRetention(WeightsPolicy policy, int repeats, bool maximize);
+  WeightsPolicy policy() const { return policy_; }
 
   // A trial the store already holds (a sweep that resumes): its status,
   // objective and whether its weights are stored.
@@ -49,10 +52,22 @@ class WeightsRetention {
   Decision finished(const std::string& config_hash, std::int64_t trial_id, TrialStatus status,
                     std::optional<double> objective, bool has_weights);
 
+  // Under `best`, the trials that should hold weights by now and do not: the
+  // completed trials of the best complete configurations (ties included)
+  // whose weights neither the store nor the sink holds (lost when the process that trained them was
+  // killed before it wrote them). By id, with the objective each finished
+  // with. Empty under `all` and `none`.
+  struct Missing {
+    std::int64_t trial_id = 0;
+    std::optional<double> objective;
+  };
+  std::vector<Missing> missing() const;
+
  private:
   struct Config {
     std::map<std::int64_t, std::optional<double>> finished;  // final outcomes' objectives
-    std::set<std::int64_t> stored;                           // trials with weights in the store
+    std::set<std::int64_t> stored;       // trials whose weights are kept (stored or held)
+    std::set<std::int64_t> retrainable;  // completed trials, whose weights a new run reproduces
   };
   bool complete(const Config& config) const;
   static std::optional<double> mean(const Config& config);

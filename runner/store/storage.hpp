@@ -26,7 +26,8 @@
 // - Non-finite numbers: NaN and infinities round-trip through every metric,
 //   objective, divergence loss and loss trace.
 // - Weights: a trial's weights (TrialWeights) are written with its outcome, in
-//   the outcome's transaction, kept apart from the tables every listing and
+//   the outcome's transaction, or later for a finished trial (write_weights),
+//   kept apart from the tables every listing and
 //   report reads (a sweep that keeps every trial's weights reads as fast as
 //   one that keeps none), and read back bit for bit. Starting a trial again
 //   deletes them with its other rows.
@@ -231,6 +232,11 @@ class Storage {
   // One transaction: deletes the stored weights of these trials (those that
   // have none are skipped). A trial write: guard_writes applies.
   virtual void delete_weights(const std::vector<std::int64_t>& trial_ids) = 0;
+  // One transaction: stores (replacing any) the weights of a trial that has
+  // finished as completed or pruned, the outcomes that keep weights. Throws
+  // std::logic_error for a trial in any other state. A trial write:
+  // guard_writes applies.
+  virtual void write_weights(std::int64_t trial_id, const TrialWeights& weights) = 0;
 
   // One owner per sweep ("host:pid"). Acquired when there is no owner, the
   // lease has expired, the owner is us, or the owner is on this host and its
@@ -243,7 +249,8 @@ class Storage {
   // Does nothing when owner does not hold the lease.
   virtual void release_lease(std::int64_t sweep_id, const std::string& owner) = 0;
   // From now on, every trial write through this object (start_trial,
-  // record_epoch, finish_trial, finish_and_start, delete_weights) first checks, inside its
+  // record_epoch, finish_trial, finish_and_start, delete_weights,
+  // write_weights) first checks, inside its
   // own transaction, that `owner` still holds the lease of the trial's
   // sweep, and throws LeaseLost without writing anything otherwise: a process
   // that lost its sweep (stopped for longer than the lease, then resumed while

@@ -25,6 +25,7 @@
 using nlohmann::json;
 using sweep::test::epoch_rows;
 using sweep::test::execute;
+using sweep::test::query;
 using sweep::test::query_one;
 using sweep::test::read_file;
 using sweep::test::run_sweep;
@@ -213,6 +214,11 @@ TEST_CASE("a sweep killed with SIGKILL resumes to the same result as an uninterr
                                (sweep.dir / "clean.db") + "' --out '" + (sweep.dir / "c") + "'");
   REQUIRE(clean.exit_code == 0);
   CHECK(epoch_rows(db) == epoch_rows(sweep.dir / "clean.db"));
+  // The winner's weights too, although the killed process held them unwritten.
+  const std::string weights =
+      "SELECT trial_id || ' ' || epoch || ' ' || hex(data) FROM weights ORDER BY trial_id";
+  CHECK(query(db, weights) == query(sweep.dir / "clean.db", weights));
+  CHECK_FALSE(query(db, weights).empty());
 }
 
 TEST_CASE("a second process cannot run a sweep that is running elsewhere", "[cli][lease]") {

@@ -18,6 +18,7 @@
 #include "tests/cli/process.hpp"
 
 using nlohmann::json;
+using sweep::test::execute;
 using sweep::test::query;
 using sweep::test::query_one;
 using sweep::test::read_file;
@@ -268,6 +269,32 @@ TEST_CASE("storage.weights best keeps the winner's repeats alone, none keeps not
   CHECK(refused.err == fmt::format("sweep: trial {} of sweep \"colours\" has no stored weights "
                                    "(the sweep ran with storage.weights \"none\")\n",
                                    id));
+}
+
+TEST_CASE("weights lost with a killed process are trained again on resume, bit for bit",
+          "[cli][winner]") {
+  // Under `best` the winners' weights are written when the sweep ends; a
+  // process killed before then leaves finished trials without them, as here.
+  Sweep sweep;
+  run_colours(sweep, "best");
+  const std::string weights_sql =
+      "SELECT trial_id || ' ' || epoch || ' ' || hex(data) || ' ' || hex(preprocessing) FROM "
+      "weights ORDER BY trial_id";
+  const auto kept = query(sweep.db(), weights_sql);
+  REQUIRE(kept.size() == 2);
+  execute(sweep.db(), "DELETE FROM weights");
+  const auto resumed =
+      run_sweep("resume colours" + sweep.in() + " --out '" + (sweep.dir / "reports") + "'");
+  INFO(resumed.err);
+  REQUIRE(resumed.exit_code == 0);
+  const std::string winner = query_one(sweep.db(),
+                                       "SELECT min(id) FROM trials WHERE id IN "
+                                       "(SELECT trial_id FROM weights)");
+  CHECK(resumed.err.find("sweep: note: training trial " + winner + " (") != std::string::npos);
+  CHECK(std::count(resumed.err.begin(), resumed.err.end(), '\n') == 2);
+  CHECK(query(sweep.db(), weights_sql) == kept);
+  // Nothing else was trained again: every epoch row is the first run's.
+  CHECK(query_one(sweep.db(), "SELECT count(*) FROM trials WHERE status = 'completed'") == "8");
 }
 
 TEST_CASE("sweep best --spec reruns the repeat the report quotes, bit for bit", "[cli][winner]") {

@@ -96,3 +96,36 @@ TEST_CASE("weights, all and none", "[weights][retention]") {
   WeightsRetention none(WeightsPolicy::none, 1, true);
   CHECK_FALSE(done(none, "a", 1, 0.9).keep);
 }
+
+TEST_CASE("weights, best: the winners whose weights were lost are missing, no one else",
+          "[weights][retention]") {
+  // Resumed after a kill: configuration "a" (two repeats, the best) finished
+  // without its weights written; "b" is beaten; "c" diverged (no value).
+  WeightsRetention retention(WeightsPolicy::best, 2, true);
+  retention.add_stored("a", 1, TrialStatus::completed, 0.75, false);
+  retention.add_stored("a", 2, TrialStatus::completed, 0.25, false);
+  retention.add_stored("b", 3, TrialStatus::completed, 0.25, false);
+  retention.add_stored("b", 4, TrialStatus::completed, 0.25, false);
+  retention.add_stored("c", 5, TrialStatus::diverged, std::nullopt, false);
+  retention.add_stored("c", 6, TrialStatus::diverged, 0.95, false);
+  auto missing = [&] {
+    Ids ids;
+    for (const auto& lost : retention.missing()) ids.push_back(lost.trial_id);
+    return ids;
+  };
+  CHECK(missing() == Ids{1, 2});
+  CHECK(retention.missing()[0].objective == 0.75);
+  // A tie on the mean misses both configurations' weights.
+  retention.add_stored("d", 7, TrialStatus::completed, 0.5, false);
+  retention.add_stored("d", 8, TrialStatus::pruned, 0.5, false);
+  CHECK(missing() == Ids{1, 2, 7});  // a pruned trial is not trained again
+  // Weights the sink holds (kept on finishing) are not missing.
+  WeightsRetention held(WeightsPolicy::best, 1, true);
+  held.add_stored("a", 1, TrialStatus::completed, 0.5, false);
+  CHECK(held.finished("b", 2, TrialStatus::completed, 0.7, true).keep);
+  CHECK(held.missing().empty());
+  // Only `best` trains anything again.
+  WeightsRetention all(WeightsPolicy::all, 1, true);
+  all.add_stored("a", 1, TrialStatus::completed, 0.5, false);
+  CHECK(all.missing().empty());
+}

@@ -1299,6 +1299,23 @@ void SqliteStorage::delete_weights(const std::vector<std::int64_t>& trial_ids) {
               });
 }
 
+void SqliteStorage::write_weights(std::int64_t trial_id, const TrialWeights& weights) {
+  impl_->call([&] { return fmt::format("write the weights of trial {}", trial_id); },
+              [&](Connection& connection) {
+                Transaction transaction(connection);
+                check_writer(connection, impl_->path, impl_->writer, trial_id);
+                const TrialStatus status = current_status(connection, trial_id);
+                if (status != TrialStatus::completed && status != TrialStatus::pruned) {
+                  throw std::logic_error(
+                      fmt::format("trial {} is {}: only a completed or pruned "
+                                  "trial keeps weights",
+                                  trial_id, to_string(status)));
+                }
+                write_weights_in(connection, trial_id, weights);
+                transaction.commit();
+              });
+}
+
 LeaseResult SqliteStorage::acquire_lease(std::int64_t sweep_id, const std::string& owner,
                                          double ttl_seconds) {
   return impl_->call(

@@ -47,6 +47,7 @@ class SqliteStorage final : public Storage {
   std::optional<TrialWeights> read_weights(std::int64_t trial_id) override;
   std::vector<std::int64_t> trials_with_weights(std::int64_t sweep_id) override;
   void delete_weights(const std::vector<std::int64_t>& trial_ids) override;
+  void write_weights(std::int64_t trial_id, const TrialWeights& weights) override;
   LeaseResult acquire_lease(std::int64_t sweep_id, const std::string& owner,
                             double ttl_seconds) override;
   void renew_lease(std::int64_t sweep_id, const std::string& owner, double ttl_seconds) override;

@@ -791,6 +791,40 @@ TEMPLATE_TEST_CASE("store: weights go with the outcome or not at all", "[store][
   CHECK_FALSE(store.read_weights(rows[1].id));
 }
 
+TEMPLATE_TEST_CASE("store: weights written after the outcome, for a completed or pruned trial only",
+                   "[store][weights]", SqliteBackend) {
+  TempDir dir;
+  const std::string path = dir.file("sweep.db");
+  const auto store_owned = TestType::open(path, Storage::Mode::read_write);
+  Storage& store = *store_owned;
+  const auto id = store.create_sweep(sample_sweep("fashion"));
+  store.add_trials(id, sample_trials(4));
+  const auto rows = store.trials(id);
+  const std::vector<TrialStatus> ends = {TrialStatus::completed, TrialStatus::pruned,
+                                         TrialStatus::diverged};
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    store.start_trial(rows[i].id);
+    TrialOutcome outcome = completed(2, 0.5);
+    outcome.status = ends[i];
+    store.finish_trial(rows[i].id, outcome);
+  }
+  store.write_weights(rows[0].id, sample_weights(1.0f));
+  store.write_weights(rows[1].id, sample_weights(2.0f));
+  // Written again: replaced.
+  store.write_weights(rows[0].id, sample_weights(3.0f));
+  CHECK(same_bits(*store.read_weights(rows[0].id), sample_weights(3.0f)));
+  CHECK(same_bits(*store.read_weights(rows[1].id), sample_weights(2.0f)));
+  // A diverged trial keeps none, nor does one that has not finished.
+  CHECK_THROWS_WITH(store.write_weights(rows[2].id, sample_weights(1.0f)),
+                    "trial " + std::to_string(rows[2].id) +
+                        " is diverged: only a completed or pruned trial keeps weights");
+  CHECK_THROWS_WITH(store.write_weights(rows[3].id, sample_weights(1.0f)),
+                    "trial " + std::to_string(rows[3].id) +
+                        " is pending: only a completed or pruned trial keeps weights");
+  CHECK(store.trials_with_weights(id) == std::vector<std::int64_t>{rows[0].id, rows[1].id});
+  CHECK(raw_query(path, "SELECT count(*) FROM weights") == "2");
+}
+
 TEMPLATE_TEST_CASE("store: a trial run again loses its weights, and deleted weights are gone",
                    "[store][weights]", SqliteBackend) {
   TempDir dir;

@@ -178,6 +178,8 @@ TEMPLATE_TEST_CASE("lease: a guarded storage refuses every trial write once the 
   CHECK_THROWS_WITH(store.finish_trial(rows[0].id, outcome), lost);
   CHECK_THROWS_WITH(store.finish_and_start(rows[0].id, outcome, rows[1].id), lost);
   CHECK_THROWS_WITH(store.start_trial(rows[2].id), lost);
+  CHECK_THROWS_WITH(store.write_weights(rows[0].id, sweep::runner::TrialWeights{}), lost);
+  CHECK_THROWS_WITH(store.delete_weights({rows[0].id}), lost);
   // Nothing was written: one epoch, the first trial still running, the others pending.
   CHECK(store.epochs(rows[0].id).size() == 1);
   const auto after = store.trials(id);
