@@ -273,10 +273,14 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   std::map<std::pair<std::string, int>, const TrialPlan*> by_identity;
   for (const auto& plan : plans) by_identity[{plan.config_hash, plan.repeat}] = &plan;
   std::vector<TrialTask> tasks;
+  // Each stored trial's plan, by id: the trials to run, and those whose lost
+  // weights are trained again (recover_lost_weights).
+  std::map<std::int64_t, const TrialPlan*> plan_of;
   for (const auto& row : store.trials(sweep_id)) {
-    if (!needs_run(row.status)) continue;
     const auto found = by_identity.find({row.config_hash, row.repeat});
-    if (found != by_identity.end()) tasks.push_back({row.id, found->second});
+    if (found == by_identity.end()) continue;
+    plan_of[row.id] = found->second;
+    if (needs_run(row.status)) tasks.push_back({row.id, found->second});
   }
   // The most expensive first, so the workers do not end on one long trial.
   std::stable_sort(tasks.begin(), tasks.end(), [](const TrialTask& a, const TrialTask& b) {
@@ -320,14 +324,8 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
       executor->run(tasks, make_train_fn(spec, data, pruners), sink, stop);
     }
     sink.write_held();
-    if (!interrupt_requested()) {
-      std::map<std::int64_t, const TrialPlan*> plan_of;
-      for (const auto& row : store.trials(sweep_id)) {
-        const auto found = by_identity.find({row.config_hash, row.repeat});
-        if (found != by_identity.end()) plan_of[row.id] = found->second;
-      }
+    if (!interrupt_requested())
       recover_lost_weights(store, retention, plan_of, make_train_fn(spec, data, pruners), spec);
-    }
   } catch (const LeaseLost&) {
     // Another process runs the sweep now: write nothing more.
     progress.finish();
