@@ -28,6 +28,11 @@ using sweep::test::write_file;
 
 namespace {
 
+// The kill tests' problem: epochs of ~0.1 s, so that each kill lands mid-way
+// (a twelfth of the work under the sanitizers, which train ~20x slower).
+constexpr int kSlowSamples = SWEEP_SANITIZED ? 10000 : 30000;
+constexpr int kSlowUnits = SWEEP_SANITIZED ? 128 : 256;
+
 // 12 trials, 9 epochs: rungs at epochs 1 (12 trials, 4 go on) and 3 (4, 3).
 // `samples` and `units` set how long an epoch takes.
 json halving_spec(int samples = 1500, int units = 48) {
@@ -185,7 +190,7 @@ TEST_CASE("kill -9 while trials wait at a rung and after it cut, then resume: th
           "[cli][halving][resume]") {
   TempDir dir;
   const std::string spec = dir / "spec.json";
-  write_file(spec, halving_spec(30000, 256).dump());
+  write_file(spec, halving_spec(kSlowSamples, kSlowUnits).dump());
   const std::string db = dir / "k.db";
   const std::string out = dir / "rk";
   const std::vector<std::string> tail = {"--jobs", "2", "--db", db, "--out", out};
@@ -253,7 +258,7 @@ TEST_CASE("rungs inside an epoch: the same export with --jobs 1 and 2, and after
   // kill -9 once a rung has cut (trials paused inside epoch 1 are lost with
   // the process), then resume: the same export as a clean run.
   const std::string slow = dir / "slow.json";
-  write_file(slow, inside_epoch_spec(30000, 256).dump());
+  write_file(slow, inside_epoch_spec(kSlowSamples, kSlowUnits).dump());
   const std::string killed = dir / "k.db";
   {
     Child child({"run", slow, "--jobs", "2", "--db", killed, "--out", dir / "rk"});

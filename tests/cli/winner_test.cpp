@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -134,6 +135,17 @@ std::string python_with_numpy() {
   return "";
 }
 
+// The trials of every configuration whose mean objective (val_accuracy, over
+// the repeats with a value) is the best, ties included, by id: those that
+// storage.weights "best" keeps.
+std::string best_configurations_trials(const std::string& db) {
+  return query_one(db,
+                   "WITH m AS (SELECT config_hash, avg(objective) AS v FROM trials WHERE status "
+                   "!= 'diverged' AND objective IS NOT NULL GROUP BY config_hash) SELECT "
+                   "group_concat(id, ',') FROM (SELECT id FROM trials WHERE config_hash IN "
+                   "(SELECT config_hash FROM m WHERE v = (SELECT max(v) FROM m)) ORDER BY id)");
+}
+
 }  // namespace
 
 TEST_CASE("sweep predict on the sweep's test set gives exactly the stored test metrics",
@@ -245,15 +257,17 @@ TEST_CASE("storage.weights best keeps the winner's repeats alone, none keeps not
   run_colours(best, "best");
   const auto winner = run_sweep("best colours --json" + best.in());
   REQUIRE(winner.exit_code == 0);
-  std::string ids;
+  // The winner's repeats, and those of any configuration tied with it.
+  const std::string kept = best_configurations_trials(best.db());
+  std::set<std::string> tied;
+  std::stringstream ids(kept);
+  for (std::string id; std::getline(ids, id, ',');) tied.insert(id);
   const json parsed = json::parse(winner.out);
-  for (const auto& id : parsed.at("trial_ids")) {
-    if (!ids.empty()) ids += ',';
-    ids += std::to_string(id.get<std::int64_t>());
-  }
+  for (const auto& id : parsed.at("trial_ids"))
+    CHECK(tied.count(std::to_string(id.get<std::int64_t>())) == 1);
   CHECK(query_one(best.db(),
                   "SELECT group_concat(trial_id, ',') FROM (SELECT trial_id FROM "
-                  "weights ORDER BY trial_id)") == ids);
+                  "weights ORDER BY trial_id)") == kept);
   // The stored epoch is the one the report quotes for that trial.
   CHECK(query_one(best.db(),
                   "SELECT count(*) FROM weights w JOIN trials t ON t.id = w.trial_id "
@@ -281,7 +295,10 @@ TEST_CASE("weights lost with a killed process are trained again on resume, bit f
       "SELECT trial_id || ' ' || epoch || ' ' || hex(data) || ' ' || hex(preprocessing) FROM "
       "weights ORDER BY trial_id";
   const auto kept = query(sweep.db(), weights_sql);
-  REQUIRE(kept.size() == 2);
+  const std::string best = best_configurations_trials(sweep.db());
+  REQUIRE(kept.size() == static_cast<std::size_t>(std::count(best.begin(), best.end(), ',') + 1));
+  const std::string epochs_sql = "SELECT * FROM epochs ORDER BY trial_id, epoch";
+  const auto epochs = query(sweep.db(), epochs_sql);
   execute(sweep.db(), "DELETE FROM weights");
   const auto resumed =
       run_sweep("resume colours" + sweep.in() + " --out '" + (sweep.dir / "reports") + "'");
@@ -291,9 +308,11 @@ TEST_CASE("weights lost with a killed process are trained again on resume, bit f
                                        "SELECT min(id) FROM trials WHERE id IN "
                                        "(SELECT trial_id FROM weights)");
   CHECK(resumed.err.find("sweep: note: training trial " + winner + " (") != std::string::npos);
-  CHECK(std::count(resumed.err.begin(), resumed.err.end(), '\n') == 2);
+  CHECK(std::count(resumed.err.begin(), resumed.err.end(), '\n') ==
+        static_cast<std::ptrdiff_t>(kept.size()));
   CHECK(query(sweep.db(), weights_sql) == kept);
-  // Nothing else was trained again: every epoch row is the first run's.
+  // Nothing was recorded again: every epoch row is the first run's.
+  CHECK(query(sweep.db(), epochs_sql) == epochs);
   CHECK(query_one(sweep.db(), "SELECT count(*) FROM trials WHERE status = 'completed'") == "8");
 }
 
