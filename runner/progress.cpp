@@ -68,8 +68,10 @@ void Progress::draw_locked() {
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double fraction = total_epochs_ > 0 ? static_cast<double>(epochs_) / total_epochs_ : 0.0;
-  const std::string eta =
-      fraction > 0.0 && done_ < total_trials_ ? format_duration(elapsed / fraction - elapsed) : "-";
+  // Past the planned epochs (trials tied at a rung all went on) the ETA is unknown.
+  const std::string eta = fraction > 0.0 && fraction < 1.0 && done_ < total_trials_
+                              ? format_duration(elapsed / fraction - elapsed)
+                              : "-";
   constexpr int kWidth = 24;
   const int filled = static_cast<int>(std::lround(fraction * kWidth));
   std::string bar(static_cast<std::size_t>(std::clamp(filled, 0, kWidth)), '#');

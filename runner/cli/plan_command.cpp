@@ -46,8 +46,9 @@ void print_rungs(const Spec& spec, std::size_t trials) {
   const double full = static_cast<double>(trials) * options.epochs;
   const double most = halving_epochs(options, trials);
   fmt::print(
-      "epochs: at most {} with the rungs ({} of the full grid's {}); fewer when trials stop "
-      "early (divergence, early stopping)\n",
+      "epochs: at most {} with the rungs ({} of the full grid's {}), more when trials tie at a "
+      "rung's cut (they all go on); fewer when trials stop early (divergence, early "
+      "stopping)\n",
       reports::format_value(most), reports::format_percent(full > 0 ? most / full : 0.0),
       reports::format_value(full));
 }

@@ -234,9 +234,22 @@ RungBoard::Decision RungBoard::decide(int bracket, int k) {
     if (!nta && ta != tb) return ta < tb;
     return states_[a].member.index < states_[b].member.index;
   });
-  const std::size_t keep =
-      std::min(arrived.size(),
-               static_cast<std::size_t>(rung_keep(decision.trials, options_.reduction_factor)));
+  // How many go on: rung_keep of the rung's trials, and never more than
+  // rung_keep applied k + 1 times to the bracket's first rung (so that a rung
+  // that kept extra trials, below, leaves the rungs after it their share).
+  int share = static_cast<int>(rungs[0].trials.size());
+  for (int j = 0; j <= k; ++j) share = rung_keep(share, options_.reduction_factor);
+  std::size_t keep =
+      std::min(arrived.size(), static_cast<std::size_t>(std::min(
+                                   share, rung_keep(decision.trials, options_.reduction_factor))));
+  // A trial tied with the last one kept goes on too: a rung whose values
+  // cannot tell them apart does not choose between them.
+  if (keep > 0) {
+    const double last = states_[arrived[keep - 1]].values[at].objective;
+    while (keep < arrived.size() && !std::isnan(last) &&
+           states_[arrived[keep]].values[at].objective == last)
+      ++keep;
+  }
   decision.kept = static_cast<int>(keep);
   if (keep > 0) decision.cut = states_[arrived[keep - 1]].values[at].objective;
   std::vector<std::size_t> next;
@@ -266,17 +279,11 @@ std::string RungBoard::reason(int bracket, int rung, double epoch, double value,
                               int kept, int trials) const {
   std::string where = fmt::format("stopped at rung {}", rung + 1);
   if (brackets_.size() > 1) where += fmt::format(" of bracket {}", bracket + 1);
-  const char* side = std::isnan(value) ? "no value, behind"
-                     : value == cut    ? "equal to"
-                     : maximize_       ? "below"
-                                       : "above";
-  std::string text = fmt::format(
+  // Trials tied with the cut go on, so a cut trial is always behind it.
+  const char* side = std::isnan(value) ? "no value, behind" : maximize_ ? "below" : "above";
+  const std::string text = fmt::format(
       "{} (epoch {}): {} {}, {} the cut {} kept by {} of {}", where, reports::format_value(epoch),
       metric_, reports::format_value(value), side, reports::format_value(cut), kept, trials);
-  if (value == cut)
-    text += tie_.empty()
-                ? " (ties go to the lower trial index)"
-                : fmt::format(" (ties go to the lower {}, then the lower trial index)", tie_);
   return text;
 }
 

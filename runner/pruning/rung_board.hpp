@@ -12,10 +12,14 @@
 // a failure) — and never on the order they arrived in: of its n trials the
 // best ⌊n/η⌋ by objective go on, but never fewer than η (all of them when
 // n ≤ η), so that the last choice is made on whole training rather than on
-// one rung's snapshot (NaN last; ties on the objective go to the lower loss
-// of the same split at the rung — val_loss for val_accuracy: of two trials
-// at chance accuracy, the one whose loss fell is learning — then to the
-// lower trial index); the other arrivals are cut. Hyperband splits the trials into
+// one rung's snapshot, and never more than the bracket's share, ⌊·/η⌋ taken
+// k + 1 times from its first rung's trials (NaN last). Trials tied with the
+// last one kept go on too, as Optuna's SuccessiveHalvingPruner keeps them: a
+// rung whose values cannot tell trials apart (many at chance accuracy early
+// on) does not choose between them, and the next rung, held to its share,
+// chooses on longer training. The other arrivals are cut. The go-on list is
+// ranked by objective, then the lower loss of the same split at the rung
+// (val_loss for val_accuracy), then the lower trial index. Hyperband splits the trials into
 // brackets by index (Hyperband's shares, interleaved), each a successive
 // halving that starts at r·η^b.
 //
@@ -51,8 +55,8 @@ bool at_epoch_end(double position);
 // rung at `position` epochs: round(position × batches_per_epoch), at least 1
 // and short of the last batch.
 long long rung_batches(double position, std::size_t batches_per_epoch, int epochs);
-// The loss that breaks ties on `objective` at a rung: "val_loss" for a val_
-// metric, "loss" for a training one; empty when the objective is a loss.
+// The loss that ranks trials tied on `objective` at a rung: "val_loss" for a
+// val_ metric, "loss" for a training one; empty when the objective is a loss.
 std::string tie_metric(const std::string& objective);
 // The bracket of each of `count` trials, in trial-index order.
 std::vector<int> assign_brackets(const HalvingOptions& options, std::size_t count);

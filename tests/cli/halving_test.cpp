@@ -283,9 +283,9 @@ TEST_CASE("sweep plan shows the rungs and the epochs they allow", "[cli][halving
   CHECK(plan.out.find("pruning: successive_halving, min_epochs 1, reduction_factor 3\n"
                       "  rung 1 at epoch 1: 12 trials, 4 go on; rung 2 at epoch 3: 4 trials, 3 "
                       "go on; 3 train to epoch 9\n"
-                      "epochs: at most 38 with the rungs (35 % of the full grid's 108); fewer "
-                      "when trials stop early (divergence, early stopping)\n") !=
-        std::string::npos);
+                      "epochs: at most 38 with the rungs (35 % of the full grid's 108), more "
+                      "when trials tie at a rung's cut (they all go on); fewer when trials stop "
+                      "early (divergence, early stopping)\n") != std::string::npos);
 
   write_file(spec, inside_epoch_spec().dump());
   const auto inside = run_sweep("plan '" + spec + "' --db '" + (dir / "none.db") + "'");
@@ -293,9 +293,9 @@ TEST_CASE("sweep plan shows the rungs and the epochs they allow", "[cli][halving
   CHECK(inside.out.find("pruning: successive_halving, min_epochs 0.222, reduction_factor 3\n"
                         "  rung 1 at epoch 0.222 (inside an epoch): 12 trials, 4 go on; rung 2 at "
                         "epoch 0.667 (inside an epoch): 4 trials, 3 go on; 3 train to epoch 2\n"
-                        "epochs: at most 8.44 with the rungs (35 % of the full grid's 24); fewer "
-                        "when trials stop early (divergence, early stopping)\n") !=
-        std::string::npos);
+                        "epochs: at most 8.44 with the rungs (35 % of the full grid's 24), more "
+                        "when trials tie at a rung's cut (they all go on); fewer when trials "
+                        "stop early (divergence, early stopping)\n") != std::string::npos);
 }
 
 TEST_CASE("bad pruning settings are refused with one line each", "[cli][halving][validate]") {

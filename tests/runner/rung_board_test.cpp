@@ -206,7 +206,7 @@ TEST_CASE("rungs inside an epoch: auto gives short trainings two rungs", "[pruni
   CHECK(rung_batches(1.99, 15, 2) == 29);
 }
 
-TEST_CASE("ties on the objective go to the lower loss, then the lower index",
+TEST_CASE("trials tied at a rung's cut all go on, and the next rung keeps the bracket's share",
           "[pruning][halving]") {
   using sweep::runner::tie_metric;
   CHECK(tie_metric("val_accuracy") == "val_loss");
@@ -214,7 +214,8 @@ TEST_CASE("ties on the objective go to the lower loss, then the lower index",
   CHECK(tie_metric("val_loss") == "");
   const auto m = members(6);
   RungBoard board(sh(9), m, "val_accuracy", true);
-  // Four at chance (0.5): the two whose val_loss fell most go on with the 0.9.
+  // Four at chance (0.5) where 3 of 6 go on: the rung cannot tell them apart,
+  // so all four go on with the 0.9 (ranked by the lower val_loss, then index).
   board.arrive(m[0].id, {0.5, 0.70});
   board.arrive(m[1].id, {0.5, 0.69});
   board.arrive(m[2].id, {0.9, 0.30});
@@ -222,10 +223,31 @@ TEST_CASE("ties on the objective go to the lower loss, then the lower index",
   board.arrive(m[4].id, {0.5, 0.60});
   const auto decisions = board.arrive(m[5].id, {0.1, 2.0});
   REQUIRE(decisions.size() == 1);
-  CHECK(decisions[0].go_on == std::vector<std::int64_t>{m[2].id, m[3].id, m[4].id});
-  REQUIRE(decisions[0].cuts.size() == 3);
-  CHECK(decisions[0].cuts[0].id == m[1].id);
+  CHECK(decisions[0].kept == 5);
+  CHECK(decisions[0].go_on ==
+        std::vector<std::int64_t>{m[2].id, m[3].id, m[4].id, m[1].id, m[0].id});
+  REQUIRE(decisions[0].cuts.size() == 1);
+  CHECK(decisions[0].cuts[0].id == m[5].id);
   CHECK(decisions[0].cuts[0].reason ==
-        "stopped at rung 1 (epoch 1): val_accuracy 0.5, equal to the cut 0.5 kept by 3 of 6 "
-        "(ties go to the lower val_loss, then the lower trial index)");
+        "stopped at rung 1 (epoch 1): val_accuracy 0.1, below the cut 0.5 kept by 5 of 6");
+
+  // 27 trials, 20 tied at rung 1's cut: all 20 go on (9 would), and rung 2
+  // keeps what it would have kept of 9, 3, not ⌊20/3⌋ = 6.
+  const auto many = members(27);
+  RungBoard wide(sh(9), many, "val_accuracy", true);
+  std::vector<RungBoard::Decision> rung1;
+  for (int i = 0; i < 27; ++i)
+    for (auto& d : wide.arrive(many[static_cast<std::size_t>(i)].id, {i < 20 ? 0.5 : 0.1, 0.6}))
+      rung1.push_back(d);
+  REQUIRE(rung1.size() == 1);
+  CHECK(rung1[0].kept == 20);
+  std::vector<RungBoard::Decision> rung2;
+  for (std::size_t r = 0; r < rung1[0].go_on.size(); ++r)
+    for (auto& d : wide.arrive(rung1[0].go_on[r], {0.5 + 0.01 * static_cast<double>(r), 0.6}))
+      rung2.push_back(d);
+  REQUIRE(rung2.size() == 1);
+  CHECK(rung2[0].trials == 20);
+  CHECK(rung2[0].kept == 3);
+  CHECK(rung2[0].go_on ==
+        std::vector<std::int64_t>{rung1[0].go_on[19], rung1[0].go_on[18], rung1[0].go_on[17]});
 }
