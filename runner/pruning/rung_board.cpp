@@ -281,10 +281,9 @@ std::string RungBoard::reason(int bracket, int rung, double epoch, double value,
   if (brackets_.size() > 1) where += fmt::format(" of bracket {}", bracket + 1);
   // Trials tied with the cut go on, so a cut trial is always behind it.
   const char* side = std::isnan(value) ? "no value, behind" : maximize_ ? "below" : "above";
-  const std::string text = fmt::format(
-      "{} (epoch {}): {} {}, {} the cut {} kept by {} of {}", where, reports::format_value(epoch),
-      metric_, reports::format_value(value), side, reports::format_value(cut), kept, trials);
-  return text;
+  return fmt::format("{} (epoch {}): {} {}, {} the cut {} kept by {} of {}", where,
+                     reports::format_value(epoch), metric_, reports::format_value(value), side,
+                     reports::format_value(cut), kept, trials);
 }
 
 }  // namespace sweep::runner
