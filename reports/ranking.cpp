@@ -76,7 +76,10 @@ std::vector<RankEntry> rank_configurations(const SweepRecord& sweep) {
     for (double x : v) sum += x;
     entry.mean = sum / static_cast<double>(v.size());
     double squares = 0.0;
-    for (double x : v) squares += (x - entry.mean) * (x - entry.mean);
+    // fma, not a * b + c: the compiler may contract the latter or not, per
+    // call site and CPU, and top_configurations (runner/store) must get the
+    // same bits from the same values.
+    for (double x : v) squares = std::fma(x - entry.mean, x - entry.mean, squares);
     entry.std = v.size() > 1 ? std::sqrt(squares / static_cast<double>(v.size() - 1)) : 0.0;
     entry.min = *std::min_element(v.begin(), v.end());
     entry.max = *std::max_element(v.begin(), v.end());

@@ -63,7 +63,8 @@ std::vector<ConfigurationScore> top_configurations(Storage& store, std::int64_t 
   }
   for (const auto& [i, x] : values) {
     Aggregate& aggregate = aggregates[i];
-    aggregate.squares += (x - aggregate.mean) * (x - aggregate.mean);
+    // As rank_configurations sums them (an fma each): the same bits.
+    aggregate.squares = std::fma(x - aggregate.mean, x - aggregate.mean, aggregate.squares);
   }
   const auto std_of = [](const Aggregate& a) {
     return a.n > 1 ? std::sqrt(a.squares / static_cast<double>(a.n - 1)) : 0.0;
