@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -391,25 +392,50 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-std::string script_safe_json(const json& value) {
-  const std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
+namespace {
+
+// Serializer output appended to a string with '<', '>' and '&' escaped on the
+// way (script_safe_json), so the text is never copied a second time.
+class ScriptSafeWriter final : public nlohmann::detail::output_adapter_protocol<char> {
+ public:
+  explicit ScriptSafeWriter(std::string& out) : out_(out) {}
+  void write_character(char c) override {
+    switch (c) {
       case '<':
-        out += "\\u003c";
+        out_ += "\\u003c";
         break;
       case '>':
-        out += "\\u003e";
+        out_ += "\\u003e";
         break;
       case '&':
-        out += "\\u0026";
+        out_ += "\\u0026";
         break;
       default:
-        out += ch;
+        out_ += c;
     }
   }
+  void write_characters(const char* s, std::size_t length) override {
+    std::size_t plain = 0;  // start of the run not yet appended
+    for (std::size_t i = 0; i < length; ++i) {
+      if (s[i] != '<' && s[i] != '>' && s[i] != '&') continue;
+      out_.append(s + plain, i - plain);
+      write_character(s[i]);
+      plain = i + 1;
+    }
+    out_.append(s + plain, length - plain);
+  }
+
+ private:
+  std::string& out_;
+};
+
+}  // namespace
+
+std::string script_safe_json(const json& value) {
+  std::string out;
+  nlohmann::detail::serializer<json> serializer(std::make_shared<ScriptSafeWriter>(out), ' ',
+                                                json::error_handler_t::replace);
+  serializer.dump(value, false, false, 0);
   return out;
 }
 

@@ -9,6 +9,8 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 #include "reports/diagnosis.hpp"
 #include "reports/format.hpp"
@@ -421,13 +423,19 @@ json build_report(const SweepRecord& sweep) {
     base_configs[name] = {{"trial_id", trial->id}, {"config", trial->config}};
   report["base_configs"] = std::move(base_configs);
   static const json no_config = json::object();
-  json trials = json::array();
-  for (std::size_t i = 0; i < sweep.trials.size(); ++i) {
-    const TrialRecord& trial = sweep.trials[i];
-    const auto base = bases.find(optimizer_of(trial));
-    trials.push_back(trial_json(sweep, trial, diagnoses[i],
-                                base == bases.end() ? no_config : base->second->config));
-  }
+  // Each trial's entry stands alone: built in parallel (most of the report's
+  // time at 100,000 trials), in the trials' order.
+  json::array_t trials(sweep.trials.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, sweep.trials.size(), 64),
+                    [&](const tbb::blocked_range<std::size_t>& range) {
+                      for (std::size_t i = range.begin(); i != range.end(); ++i) {
+                        const TrialRecord& trial = sweep.trials[i];
+                        const auto base = bases.find(optimizer_of(trial));
+                        trials[i] =
+                            trial_json(sweep, trial, diagnoses[i],
+                                       base == bases.end() ? no_config : base->second->config);
+                      }
+                    });
   report["trials"] = std::move(trials);
 
   json warnings = json::array();

@@ -3,12 +3,14 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <map>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <unordered_map>
 #include <vector>
 
@@ -45,6 +47,24 @@ double trials_span_seconds(const reports::SweepRecord& record) {
     if (end > last) last = end;
   }
   return first > 0 && last > first ? last - first : 0.0;
+}
+
+std::string summary_text(const reports::SweepRecord& record, const json& report) {
+  char* data = nullptr;
+  std::size_t size = 0;
+  std::FILE* memory = open_memstream(&data, &size);
+  if (memory == nullptr) throw std::system_error(errno, std::generic_category(), "open_memstream");
+  try {
+    print_summary(record, report, memory);
+  } catch (...) {
+    std::fclose(memory);
+    std::free(data);
+    throw;
+  }
+  std::fclose(memory);
+  std::string text(data, size);
+  std::free(data);
+  return text;
 }
 
 void print_summary(const reports::SweepRecord& record, std::FILE* out) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,8 @@ namespace sweep::runner {
 // in place: `sweep run` passes the one it wrote.
 void print_summary(const reports::SweepRecord& record, const nlohmann::json& report,
                    std::FILE* out);
+// What print_summary prints, as text.
+std::string summary_text(const reports::SweepRecord& record, const nlohmann::json& report);
 // The same, building the report first (`sweep show`).
 void print_summary(const reports::SweepRecord& record, std::FILE* out);
 // From the first trial's start to the last trial's end, in seconds.

@@ -17,6 +17,8 @@
 #include <system_error>
 #include <thread>
 
+#include <tbb/task_group.h>
+
 #include "engine/datasets/dataset.hpp"
 #include "engine/errors.hpp"
 #include "reports/format.hpp"
@@ -28,6 +30,7 @@
 #include "runner/execution/executor.hpp"
 #include "runner/execution/rung_executor.hpp"
 #include "runner/execution/store_sink.hpp"
+#include "runner/exit_memory.hpp"
 #include "runner/hashing.hpp"
 #include "runner/interrupt.hpp"
 #include "runner/progress.hpp"
@@ -203,7 +206,7 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
                      " does not run under MPI yet; run the sweep on one machine (without "
                      "mpirun), or set pruning.method to none");
   std::string note;
-  const std::vector<TrialPlan> plans = expand(spec, note);
+  std::vector<TrialPlan> plans = expand(spec, note);
   if (!note.empty()) fmt::print(stderr, "sweep: note: {}\n", note);
   // Before anything touches the database: a missing file must not leave a
   // half-made sweep.
@@ -345,14 +348,28 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
   store.set_sweep_status(sweep_id, interrupted ? SweepStatus::interrupted : SweepStatus::completed,
                          jobs);
   const auto info = store.find_sweep(spec.name);
-  const reports::SweepRecord record = load_record(store, *info);
+  reports::SweepRecord record = load_record(store, *info);
   const std::string out_dir =
       options.out_dir.empty() ? default_report_dir(spec.name) : options.out_dir;
   // Built once: written to both files and printed as the summary.
-  const json report = reports::build_report(record);
-  reports::write_reports(report, out_dir);
+  json report = reports::build_report(record);
+  // The summary is composed while the reports are written (each only reads
+  // the report) and printed once they are: a failed write still prints no
+  // summary.
+  std::string summary;
+  {
+    tbb::task_group writing;
+    writing.run([&] { reports::write_reports(report, out_dir); });
+    try {
+      summary = summary_text(record, report);
+    } catch (...) {
+      writing.wait();
+      throw;
+    }
+    writing.wait();
+  }
   try {
-    print_summary(record, report, stdout);
+    fmt::print("{}", summary);
     fmt::print("reports: {}/report.html, {}/report.json\n", out_dir, out_dir);
   } catch (const std::system_error&) {
     // stdout was closed (`sweep run ... | head -1`): the SIGPIPE that came
@@ -374,6 +391,15 @@ int run_sweep(const Spec& spec, const RunOptions& options) {
     stats["jobs"] = jobs;
     if (cluster) stats["cluster"] = cluster->stats();
     std::ofstream(options.stats_path) << stats.dump(2) << "\n";
+  }
+  if (options.process_ends_after) {
+    leave_to_exit(std::move(report));
+    leave_to_exit(std::move(record));
+    leave_to_exit(std::move(tasks));
+    leave_to_exit(std::move(plan_of));
+    leave_to_exit(std::move(by_identity));
+    leave_to_exit(std::move(rows));
+    leave_to_exit(std::move(plans));
   }
   return interrupted ? 130 : 0;
 }

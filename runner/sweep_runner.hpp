@@ -28,6 +28,9 @@ struct RunOptions {
   // Under MPI, the trials rank 0 runs itself besides coordinating: -1 as
   // `jobs`, 0 none.
   int rank0_jobs = -1;
+  // The process ends once run_sweep returns (the CLI): its largest objects
+  // are left for the exit to free (exit_memory.hpp).
+  bool process_ends_after = false;
 };
 
 // Returns the exit code (0 ok, 130 interrupted). Throws SpecError,

@@ -21,8 +21,10 @@ SweepInfo find_or_fail(Storage& store, const std::string& name) {
 }
 
 RunOptions run_options(const Args& args) {
-  return {args.db,    args.out,     args.jobs,      isatty(STDERR_FILENO) == 1,
-          args.stats, args.cluster, args.rank0_jobs};
+  RunOptions options{args.db,    args.out,     args.jobs,      isatty(STDERR_FILENO) == 1,
+                     args.stats, args.cluster, args.rank0_jobs};
+  options.process_ends_after = true;  // the command's process ends with it
+  return options;
 }
 
 void print_warnings(const Spec& spec) {
