@@ -92,13 +92,18 @@ void print_summary(const reports::SweepRecord& record, const json& report, std::
   trials.reserve(report_trials.size());
   for (const auto& trial : report_trials) trials[trial.value("id", std::int64_t{0})] = &trial;
   const json& ranking = find(report, "ranking", empty_array);
+  // A terminal's worth: past kSummaryRows configurations, the first
+  // kSummaryShown and a line that says where the rest are.
+  const std::size_t rows = ranking.size() > kSummaryRows ? kSummaryShown : ranking.size();
   std::size_t width = std::string_view{"configuration"}.size();
-  for (const auto& entry : ranking)
-    width = std::max(width, reports::describe_config(find(entry, "config", empty_object)).size());
+  for (std::size_t i = 0; i < rows; ++i)
+    width =
+        std::max(width, reports::describe_config(find(ranking[i], "config", empty_object)).size());
   fmt::print(out, "{:>4}  {:<{}} {:>17}  {:<11} {}\n", "rank", "configuration", width,
              record.objective_metric, "status", "diagnosis");
   std::vector<std::string> why;  // the configurations that lost, and why
-  for (const auto& entry : ranking) {
+  for (std::size_t i = 0; i < rows; ++i) {
+    const json& entry = ranking[i];
     const int n = entry.value("n", 0);
     const int count = entry.value("trials", 1);
     const int diverged = entry.value("diverged", 0);
@@ -140,6 +145,11 @@ void print_summary(const reports::SweepRecord& record, const json& report, std::
     fmt::print(out, "{:>4}  {:<{}} {:>17}  {:<11} {}{}\n", entry.value("rank", 0), config, width,
                value, status, diagnosis, entry.value("tied", false) ? " (tied)" : "");
   }
+  if (rows < ranking.size())
+    fmt::print(out,
+               "      … {} more configurations (ranks {} to {}): report.html shows them all, "
+               "`sweep export` writes every trial\n",
+               ranking.size() - rows, rows + 1, ranking.size());
   if (!why.empty()) {
     fmt::print(out, "why the others lost (learning rate too low or too high for its group):\n");
     for (const auto& line : why) fmt::print(out, "{}\n", line);

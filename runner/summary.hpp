@@ -2,6 +2,7 @@
 // `sweep show`, `sweep best` and report.json always agree.
 #pragma once
 
+#include <cstddef>
 #include <cstdio>
 #include <string>
 
@@ -11,7 +12,12 @@
 
 namespace sweep::runner {
 
-// The ranked table: one row per configuration, diverged and failed visible as such.
+// The ranked table: one row per configuration, diverged and failed visible as such;
+// of more than kSummaryRows configurations, the best kSummaryShown and a line
+// with how many more there are. Then why the others lost (at most 40 lines),
+// warnings, advice and the best configuration.
+inline constexpr std::size_t kSummaryRows = 60;
+inline constexpr std::size_t kSummaryShown = 50;
 // `report` is the sweep's report.json (reports::build_report(record)), read
 // in place: `sweep run` passes the one it wrote.
 void print_summary(const reports::SweepRecord& record, const nlohmann::json& report,

@@ -314,3 +314,30 @@ TEST_CASE("sweep plan lists the trials and which are done", "[cli][plan]") {
                               "' learning_rate=0.0001,0.01,100,1");
   CHECK(more.out.find("note: sweep \"tiny\"") != std::string::npos);
 }
+
+TEST_CASE("a summary of many configurations shows the best 50 and says where the rest are",
+          "[cli][summary]") {
+  TempDir dir;
+  json spec = small_spec();
+  spec["name"] = "many";
+  spec["dataset"]["samples"] = 60;
+  spec["training"]["epochs"] = 1;
+  spec["search"] = json::parse(R"({"method": "random", "trials": 70,
+    "parameters": {"optimizer": ["sgd", "adam"], "learning_rate": {"loguniform": [1e-4, 1]}}})");
+  const auto path = write_spec(dir, spec);
+  const auto run = run_sweep("run '" + path + "'" + in(dir) + " --jobs 2");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto show = run_sweep("show many --db '" + (dir / "s.db") + "'");
+  REQUIRE(show.exit_code == 0);
+  for (const std::string* out : {&run.out, &show.out}) {
+    // Rank rows: "  50  optimizer=..."; none from 51 on.
+    CHECK(out->find("\n  50  optimizer=") != std::string::npos);
+    CHECK(out->find("\n  51  optimizer=") == std::string::npos);
+    CHECK(out->find("\n      … 20 more configurations (ranks 51 to 70): report.html shows them "
+                    "all, `sweep export` writes every trial\n") != std::string::npos);
+  }
+  // The report keeps every configuration.
+  const json report = json::parse(read_file(dir / "reports/report.json"));
+  CHECK(report.at("ranking").size() == 70);
+}
