@@ -29,6 +29,7 @@ from threadpoolctl import threadpool_limits
 
 import fashion_data
 from optuna_sweep import keras_optimizer
+from optuna_workers import run_workers
 from torch_engine import evaluate, make_model, train_epoch
 
 OPTIMIZERS = ["sgd", "adam", "rmsprop", "adagrad"]
@@ -73,28 +74,8 @@ def study_run(args, data, pruner):
             for lr in LEARNING_RATES:
                 for units in WIDTHS:
                     study.enqueue_trial({"optimizer": name, "learning_rate": lr, "units": units})
-        remaining = [len(OPTIMIZERS) * len(LEARNING_RATES) * len(WIDTHS)]
-        lock = threading.Lock()
-
-        def worker():
-            while True:
-                with lock:
-                    if remaining[0] == 0:
-                        return
-                    remaining[0] -= 1
-                    trial = study.ask()
-                try:
-                    study.tell(trial, objective(trial))
-                except optuna.TrialPruned:
-                    study.tell(trial, state=optuna.trial.TrialState.PRUNED)
-                except Exception:  # one trial's failure never stops the study
-                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
-
-        threads = [threading.Thread(target=worker) for _ in range(args.jobs)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_workers(study, objective, len(OPTIMIZERS) * len(LEARNING_RATES) * len(WIDTHS),
+                    args.jobs)
         trials = study.get_trials(deepcopy=False)
         best = study.best_trial
         return {"best": {"optimizer": best.params["optimizer"],

@@ -20,7 +20,6 @@ import math
 import os
 import sys
 import tempfile
-import threading
 import time
 
 START = time.perf_counter()
@@ -31,6 +30,7 @@ import torch  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from optuna_sweep import OPTIMIZERS, keras_optimizer  # noqa: E402
+from optuna_workers import run_workers, study_record  # noqa: E402
 from torch_engine import evaluate, make_model, train_epoch  # noqa: E402
 
 
@@ -94,40 +94,10 @@ def main():
         study = optuna.create_study(study_name="bench-scale", storage=storage,
                                     sampler=optuna.samplers.RandomSampler(seed=1),
                                     direction="maximize")
-        remaining = [args.trials]
-        lock = threading.Lock()
-
-        def worker():
-            while True:
-                with lock:
-                    if remaining[0] == 0:
-                        return
-                    remaining[0] -= 1
-                trial = study.ask()
-                try:
-                    study.tell(trial, objective(trial))
-                except Exception:  # one trial's failure never stops the study
-                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
-
-        threads = [threading.Thread(target=worker) for _ in range(args.jobs)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        trials = study.get_trials(deepcopy=False)
-        first = min(t.datetime_start for t in trials)
-        last = max(t.datetime_complete for t in trials)
+        run_workers(study, objective, args.trials, args.jobs, lock_ask=False)
         journal = storage.engine.connect().exec_driver_sql("PRAGMA journal_mode").scalar()
-        best = study.best_trial
-        print(json.dumps({
-            "tool": "optuna+pytorch", "mode": "scale", "jobs": args.jobs,
-            "trials": len(trials), "journal_mode": journal,
-            "completed": sum(t.state == optuna.trial.TrialState.COMPLETE for t in trials),
-            "trials_span_seconds": (last - first).total_seconds(),
-            "inner_wall_seconds": time.perf_counter() - START,
-            "best": {"optimizer": best.params["optimizer"],
-                     "learning_rate": best.params["learning_rate"],
-                     "val_accuracy": best.value}}), flush=True)
+        print(json.dumps(study_record(study, START, tool="optuna+pytorch", mode="scale",
+                                      jobs=args.jobs, journal_mode=journal)), flush=True)
     return 0
 
 

@@ -24,7 +24,6 @@ import json
 import os
 import sys
 import tempfile
-import threading
 import time
 
 START = time.perf_counter()
@@ -34,6 +33,7 @@ import torch  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 import fashion_data  # noqa: E402
+from optuna_workers import run_workers, study_record  # noqa: E402
 from torch_engine import evaluate, make_model, train_epoch  # noqa: E402
 
 OPTIMIZERS = ["sgd", "adam", "rmsprop", "adagrad"]
@@ -90,40 +90,11 @@ def main():
         for name in OPTIMIZERS:
             for lr in LEARNING_RATES:
                 study.enqueue_trial({"optimizer": name, "learning_rate": lr})
-        remaining = [len(OPTIMIZERS) * len(LEARNING_RATES)]
-        lock = threading.Lock()
-
-        def worker():
-            while True:
-                with lock:
-                    if remaining[0] == 0:
-                        return
-                    remaining[0] -= 1
-                    trial = study.ask()
-                try:
-                    study.tell(trial, objective(trial))
-                except Exception:  # one trial's failure never stops the study
-                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
-
-        threads = [threading.Thread(target=worker) for _ in range(args.jobs)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        trials = study.get_trials(deepcopy=False)
-        first = min(t.datetime_start for t in trials)
-        last = max(t.datetime_complete for t in trials)
-        configs = {(t.params["optimizer"], t.params["learning_rate"]) for t in trials}
-        best = study.best_trial
-        print(json.dumps({
-            "tool": "optuna+pytorch", "mode": "grid16", "jobs": args.jobs,
-            "trials": len(trials), "distinct_configs": len(configs),
-            "completed": sum(t.state == optuna.trial.TrialState.COMPLETE for t in trials),
-            "trials_span_seconds": (last - first).total_seconds(),
-            "inner_wall_seconds": time.perf_counter() - START,
-            "best": {"optimizer": best.params["optimizer"],
-                     "learning_rate": best.params["learning_rate"],
-                     "val_accuracy": best.value}}), flush=True)
+        run_workers(study, objective, len(OPTIMIZERS) * len(LEARNING_RATES), args.jobs)
+        configs = {(t.params["optimizer"], t.params["learning_rate"])
+                   for t in study.get_trials(deepcopy=False)}
+        print(json.dumps(study_record(study, START, tool="optuna+pytorch", mode="grid16",
+                                      jobs=args.jobs, distinct_configs=len(configs))), flush=True)
     return 0
 
 
