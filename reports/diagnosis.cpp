@@ -5,6 +5,8 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 #include "reports/format.hpp"
 #include "reports/ranking.hpp"
@@ -573,10 +575,14 @@ std::optional<double> late_gain(const SweepRecord& sweep, const TrialRecord& tri
 std::vector<Diagnosis> diagnose_all(const SweepRecord& sweep,
                                     const std::vector<RateGroup>& groups) {
   const std::vector<Position> at = positions(sweep, groups);
-  std::vector<Diagnosis> result;
-  result.reserve(sweep.trials.size());
-  for (std::size_t i = 0; i < sweep.trials.size(); ++i)
-    result.push_back(judge(sweep, sweep.trials[i], at[i]));
+  // Each trial is judged on its own (against the positions found above), so
+  // in parallel.
+  std::vector<Diagnosis> result(sweep.trials.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, sweep.trials.size(), 64),
+                    [&](const tbb::blocked_range<std::size_t>& range) {
+                      for (std::size_t i = range.begin(); i != range.end(); ++i)
+                        result[i] = judge(sweep, sweep.trials[i], at[i]);
+                    });
   return result;
 }
 

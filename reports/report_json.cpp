@@ -393,8 +393,12 @@ json build_report(const SweepRecord& sweep) {
   report["sweep"] = sweep_json(sweep);
   report["objective"] = objective_json(sweep);
 
-  json ranking_json = json::array();
-  for (const RankEntry& entry : ranking) ranking_json.push_back(rank_entry_json(entry));
+  json::array_t ranking_json(ranking.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ranking.size(), 256),
+                    [&](const tbb::blocked_range<std::size_t>& range) {
+                      for (std::size_t i = range.begin(); i != range.end(); ++i)
+                        ranking_json[i] = rank_entry_json(ranking[i]);
+                    });
   report["ranking"] = std::move(ranking_json);
   report["best"] = best_json(sweep, ranking);
   report["pruning"] = sweep.pruning.is_object() ? sweep.pruning : json(nullptr);

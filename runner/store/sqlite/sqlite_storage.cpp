@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
@@ -321,12 +323,26 @@ constexpr const char* kRecordColumns =
     "id, params_json, config_id, config_hash, repeat, seed, status, error, started_at, "
     "finished_at, seconds, test_metrics_json, div_epoch, div_batch, div_loss, config_patch";
 
-// configs: null when the record goes without its config.
-reports::TrialRecord record_of(const Statement& s, ConfigJoiner* configs) {
+// A trial row as read, its JSON columns still text: the parsing is the costly
+// part, and a caller may do it on other threads (decode_trial).
+struct RecordRow {
   reports::TrialRecord trial;
+  std::string params;
+  const nlohmann::json* base = nullptr;  // null: the record goes without its config
+  std::string patch;
+  std::string test_metrics;
+};
+
+// configs: null when the record goes without its config.
+RecordRow record_row_of(const Statement& s, ConfigJoiner* configs) {
+  RecordRow row;
+  reports::TrialRecord& trial = row.trial;
   trial.id = s.column_int64(0);
-  trial.params = json_column(s, 1, "a trial's parameters");
-  if (configs != nullptr) trial.config = configs->join(s.column_int64(2), s.column_text(15));
+  row.params = s.column_text(1);
+  if (configs != nullptr) {
+    row.base = &configs->base(s.column_int64(2));
+    row.patch = s.column_text(15);
+  }
   trial.config_hash = s.column_text(3);
   trial.repeat = s.column_int(4);
   trial.seed = detail::seed_from_sql(s.column_int64(5));
@@ -335,12 +351,27 @@ reports::TrialRecord record_of(const Statement& s, ConfigJoiner* configs) {
   trial.started_at = s.column_text(8);
   trial.finished_at = s.column_text(9);
   trial.seconds = s.column_real_or(10, 0.0);
-  trial.test_metrics = detail::decode_metrics_json(s.column_text(11));
+  row.test_metrics = s.column_text(11);
   if (!s.column_is_null(12)) {
     trial.divergence =
         reports::Divergence{s.column_int(12), s.column_int(13), s.column_real_or(14, 0.0)};
   }
-  return trial;
+  return row;
+}
+
+// The row's JSON columns parsed into its record; reads no database.
+void decode_trial(RecordRow& row) {
+  row.trial.params = nlohmann::json::parse(row.params, nullptr, false);
+  if (row.trial.params.is_discarded())
+    throw SqliteFailure("a trial's parameters is not valid json", 11);
+  if (row.base != nullptr) row.trial.config = ConfigJoiner::apply(*row.base, row.patch);
+  row.trial.test_metrics = detail::decode_metrics_json(row.test_metrics);
+}
+
+reports::TrialRecord record_of(const Statement& s, ConfigJoiner* configs) {
+  RecordRow row = record_row_of(s, configs);
+  decode_trial(row);
+  return std::move(row.trial);
 }
 
 // One trial's epochs with their metrics (and loss traces when asked), read by
@@ -1104,13 +1135,28 @@ reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id) {
         auto trials = connection.cached(trials_sql);
         trials->bind(1, sweep_id);
         ConfigJoiner configs(connection);
-        while (trials->step()) {
-          reports::TrialRecord trial = record_of(*trials, &configs);
-          if (auto found = epochs.find(trial.id); found != epochs.end()) {
-            trial.epochs = std::move(found->second);
+        // Rows read here, a block at a time; their JSON parsed in parallel
+        // (most of the time of reading a large sweep), kept in order.
+        constexpr std::size_t kBlock = 4096;
+        std::vector<RecordRow> rows;
+        const auto decode_block = [&] {
+          tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rows.size(), 64),
+                            [&](const tbb::blocked_range<std::size_t>& range) {
+                              for (std::size_t i = range.begin(); i != range.end(); ++i)
+                                decode_trial(rows[i]);
+                            });
+          for (RecordRow& row : rows) {
+            if (auto found = epochs.find(row.trial.id); found != epochs.end())
+              row.trial.epochs = std::move(found->second);
+            record.trials.push_back(std::move(row.trial));
           }
-          record.trials.push_back(std::move(trial));
+          rows.clear();
+        };
+        while (trials->step()) {
+          rows.push_back(record_row_of(*trials, &configs));
+          if (rows.size() == kBlock) decode_block();
         }
+        decode_block();
         return record;
       });
 }

@@ -60,7 +60,7 @@ std::pair<std::int64_t, std::string> ConfigSplitter::split(const std::string& co
   return {best_id, std::move(best_patch)};
 }
 
-json ConfigJoiner::join(std::int64_t config_id, std::string_view patch) {
+const json& ConfigJoiner::base(std::int64_t config_id) {
   auto found = bases_.find(config_id);
   if (found == bases_.end()) {
     auto select = connection_.cached("SELECT config_json FROM configs WHERE id = ?1");
@@ -69,12 +69,20 @@ json ConfigJoiner::join(std::int64_t config_id, std::string_view patch) {
       throw SqliteFailure(fmt::format("a trial's base config {} is missing", config_id), 11);
     found = bases_.emplace(config_id, parse_or_fail(select->column_text(0), "a base config")).first;
   }
-  if (patch == "[]") return found->second;
+  return found->second;
+}
+
+json ConfigJoiner::apply(const json& base, std::string_view patch) {
+  if (patch == "[]") return base;
   try {
-    return found->second.patch(parse_or_fail(patch, "a trial's config patch"));
+    return base.patch(parse_or_fail(patch, "a trial's config patch"));
   } catch (const json::exception& e) {
     throw SqliteFailure(fmt::format("a trial's config patch does not apply: {}", e.what()), 11);
   }
+}
+
+json ConfigJoiner::join(std::int64_t config_id, std::string_view patch) {
+  return apply(base(config_id), patch);
 }
 
 void split_stored_configs(Connection& connection) {

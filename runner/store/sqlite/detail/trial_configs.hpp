@@ -47,6 +47,11 @@ class ConfigJoiner {
   // The trial's resolved config. Throws SqliteFailure (SQLITE_CORRUPT) when
   // the base is missing or the patch does not apply.
   nlohmann::json join(std::int64_t config_id, std::string_view patch);
+  // join's two halves: the base (read once, on this thread: it may query),
+  // then the patch applied to it, which reads nothing and may run on any
+  // thread.
+  const nlohmann::json& base(std::int64_t config_id);
+  static nlohmann::json apply(const nlohmann::json& base, std::string_view patch);
 
  private:
   Connection& connection_;
