@@ -146,7 +146,10 @@ int count(const std::string& db, const std::string& sql) {
 
 // The direct child of `parent` that is MPI rank `rank`, or -1.
 pid_t rank_pid(pid_t parent, int rank) {
-  const std::string wanted = "OMPI_COMM_WORLD_RANK=" + std::to_string(rank);
+  // Appended, not "..." + std::to_string(rank): GCC 12 warns of an
+  // out-of-bounds memcpy in that sum (a false positive, -Warray-bounds).
+  std::string wanted = "OMPI_COMM_WORLD_RANK=";
+  wanted += std::to_string(rank);
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     const std::string name = entry.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
