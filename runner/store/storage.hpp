@@ -105,6 +105,10 @@ struct TrialOutcome {
   std::string error;  // failed: the message
   std::optional<reports::Divergence> divergence;
   int best_epoch = 0;
+  // The objective metric at the best epoch: its best finite value over the
+  // trial's epochs (those this outcome records too), as the reports take it.
+  // for_each_score reads it in place of the epochs; nullopt when no epoch has
+  // a finite value.
   std::optional<double> objective;
   std::map<std::string, double> test_metrics;
   double seconds = 0;
@@ -217,7 +221,9 @@ class Storage {
                               const std::function<void(reports::TrialRecord&)>& each) = 0;
   // Each trial's score for the objective `metric` (maximised or not), in
   // read_sweep's order, from one snapshot, without reading its epochs into
-  // memory: what ranking a sweep needs and nothing more. Same rule for `each`.
+  // memory: what ranking a sweep needs and nothing more. For the sweep's own
+  // objective (its spec's), a completed or pruned trial's value is its
+  // stored finite TrialOutcome::objective. Same rule for `each`.
   virtual void for_each_score(std::int64_t sweep_id, const std::string& metric, bool maximize,
                               const std::function<void(const TrialScore&)>& each) = 0;
   virtual std::vector<reports::EpochRecord> epochs(std::int64_t trial_id) = 0;

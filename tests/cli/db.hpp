@@ -38,4 +38,11 @@ bool write_lock_free(const std::string& db_path);
 // full precision: equal results mean bit-identical training.
 std::vector<std::vector<std::string>> epoch_rows(const std::string& db_path);
 
+// The completed and pruned trials whose stored objective is finite but not
+// the best finite value of the sweep's objective over their epochs (what
+// `sweep best` ranks by against what the reports rank by), as rows of id,
+// stored objective, epochs' best. The objective must be a column of the
+// epochs table (loss, accuracy, val_loss, val_accuracy).
+std::vector<std::vector<std::string>> objective_mismatches(const std::string& db_path);
+
 }  // namespace sweep::test

@@ -62,6 +62,26 @@ std::vector<std::vector<std::string>> epoch_rows(const std::string& db_path) {
       "t.repeat, e.epoch");
 }
 
+std::vector<std::vector<std::string>> objective_mismatches(const std::string& db_path) {
+  const std::string metric =
+      query_one(db_path, "SELECT json_extract(spec_json, '$.objective.metric') FROM sweeps");
+  const std::string direction =
+      query_one(db_path, "SELECT json_extract(spec_json, '$.objective.direction') FROM sweeps");
+  if (metric != "loss" && metric != "accuracy" && metric != "val_loss" && metric != "val_accuracy")
+    throw std::runtime_error("objective_mismatches: objective " + metric +
+                             " is not an epochs column");
+  const std::string finite = " <= 1.7976931348623157e308";
+  return query(db_path,
+               "SELECT t.id, t.objective, b.best FROM trials t LEFT JOIN (SELECT trial_id, " +
+                   std::string(direction == "max" ? "max" : "min") + "(" + metric +
+                   ") AS best FROM epochs WHERE typeof(" + metric + ") = 'real' AND abs(" + metric +
+                   ")" + finite +
+                   " GROUP BY trial_id) b ON b.trial_id = t.id WHERE t.status IN "
+                   "('completed', 'pruned') AND typeof(t.objective) = 'real' AND "
+                   "abs(t.objective)" +
+                   finite + " AND t.objective IS NOT b.best ORDER BY t.id");
+}
+
 void execute(const std::string& db_path, const std::string& sql) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {

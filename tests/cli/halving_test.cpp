@@ -20,6 +20,7 @@
 #include "tests/cli/process.hpp"
 
 using nlohmann::json;
+using sweep::test::objective_mismatches;
 using sweep::test::query_one;
 using sweep::test::read_file;
 using sweep::test::run_sweep;
@@ -165,6 +166,9 @@ TEST_CASE("successive halving gives the same export with --jobs 1 and --jobs 2",
   CHECK(count(db, "SELECT count(*) FROM trials WHERE status = 'pruned'") == 9);
   CHECK(count(db, "SELECT count(*) FROM trials WHERE status = 'completed'") == 3);
   CHECK(count(db, "SELECT count(*) FROM epochs") <= 12 * 1 + 4 * 2 + 3 * 6);
+  // What `sweep best` ranks by (the stored objective) is what the reports do.
+  CHECK(count(db, "SELECT count(*) FROM trials WHERE objective IS NOT NULL") == 12);
+  CHECK(objective_mismatches(db).empty());
   const std::string reason = query_one(
       db, "SELECT error FROM trials WHERE status = 'pruned' ORDER BY objective DESC LIMIT 1");
   CHECK(reason.rfind("stopped at rung ", 0) == 0);
@@ -241,6 +245,10 @@ TEST_CASE("rungs inside an epoch: the same export with --jobs 1 and 2, and after
                   "SELECT count(*) FROM metrics WHERE name = 'epoch_fraction' AND value = 17.0 / "
                   "75") == "8");
   CHECK(query_one(db, "SELECT count(*) FROM metrics WHERE name = 'rung1_val_loss'") == "12");
+  // Cut inside epoch 1, a trial's objective is its rung's evaluation, kept
+  // with that epoch: what `sweep best` ranks by is what the reports do.
+  CHECK(count(db, "SELECT count(*) FROM trials WHERE objective IS NOT NULL") == 12);
+  CHECK(objective_mismatches(db).empty());
   const std::string reason =
       query_one(db, "SELECT error FROM trials WHERE status = 'pruned' ORDER BY id LIMIT 1");
   CHECK(reason.rfind("stopped at rung 1 (epoch 0.222): val_accuracy ", 0) == 0);
@@ -272,6 +280,7 @@ TEST_CASE("rungs inside an epoch: the same export with --jobs 1 and 2, and after
   const auto clean = run_sweep("run '" + slow + "' --jobs 1" + args_for(dir, "clean.db"));
   REQUIRE(clean.exit_code == 0);
   CHECK(export_without_seconds(killed) == export_without_seconds(dir / "clean.db"));
+  CHECK(objective_mismatches(killed).empty());
 }
 
 TEST_CASE("sweep plan shows the rungs and the epochs they allow", "[cli][halving]") {

@@ -1197,7 +1197,7 @@ void SqliteStorage::for_each_score(std::int64_t sweep_id, const std::string& met
         for (const char* own : kEpochColumns)
           if (metric == own) column = own;
         const char* best = maximize ? "max" : "min";
-        const std::string value =
+        const std::string from_epochs =
             column != nullptr
                 ? fmt::format(
                       "(SELECT {0}(e.{1}) FROM epochs e WHERE e.trial_id = t.id AND "
@@ -1208,6 +1208,23 @@ void SqliteStorage::for_each_score(std::int64_t sweep_id, const std::string& met
                       "m.name = ?2 AND typeof(m.value) = 'real' AND abs(m.value) <= "
                       "1.7976931348623157e308)",
                       best);
+        // For the sweep's own objective, a finished trial's finite objective
+        // column is that value (TrialOutcome::objective): one row read
+        // instead of a search of its epochs, which only the trials without
+        // it (running, interrupted) still need.
+        auto objective = connection.cached(
+            "SELECT json_extract(spec_json, '$.objective.metric'), "
+            "json_extract(spec_json, '$.objective.direction') FROM sweeps WHERE id = ?1");
+        objective->bind(1, sweep_id);
+        const bool own = objective->step() && objective->column_text_view(0) == metric &&
+                         objective->column_text_view(1) == (maximize ? "max" : "min");
+        objective->reset();
+        const std::string value = own ? fmt::format(
+                                            "CASE WHEN t.status IN ('completed', 'pruned') AND "
+                                            "typeof(t.objective) = 'real' AND abs(t.objective) <= "
+                                            "1.7976931348623157e308 THEN t.objective ELSE {} END",
+                                            from_epochs)
+                                      : from_epochs;
         const std::string sql = fmt::format(
             "SELECT t.id, t.config_hash, t.repeat, t.status, CASE WHEN t.status IN ('diverged', "
             "'failed') THEN NULL ELSE {} END FROM trials t WHERE t.sweep_id = ?1 "

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -48,7 +49,9 @@ double draw_value(std::mt19937& rng) {
 // val_accuracy and val_f1_score drawn from draw_value. Returns the sweep's id.
 std::int64_t messy_sweep(Storage& store, int configs, unsigned seed) {
   std::mt19937 rng(seed);
-  const std::int64_t sweep_id = store.create_sweep(sample_sweep("messy-" + std::to_string(seed)));
+  auto info = sample_sweep("messy-" + std::to_string(seed));
+  info.spec_json = R"({"name":"messy","objective":{"metric":"val_accuracy","direction":"max"}})";
+  const std::int64_t sweep_id = store.create_sweep(info);
   std::vector<NewTrial> trials;
   for (int c = 0; c < configs; ++c) {
     const int repeats = 1 + static_cast<int>(rng() % 3);
@@ -70,15 +73,22 @@ std::int64_t messy_sweep(Storage& store, int configs, unsigned seed) {
     if (kind == 0) continue;  // pending
     store.start_trial(row.id);
     const int epochs = static_cast<int>(rng() % 4);
+    // The objective as training takes it (engine::BestEpoch): the first
+    // strictly better val_accuracy, NaN never; infinite ones too.
+    std::optional<double> objective;
     for (int e = 1; e <= epochs; ++e) {
       EpochRecord epoch = sample_epoch(e);
       epoch.metrics["val_accuracy"] = draw_value(rng);
       epoch.metrics["val_f1_score"] = draw_value(rng);
       if (rng() % 5 == 0) epoch.metrics.erase("val_accuracy");
+      const auto value = epoch.metrics.find("val_accuracy");
+      if (value != epoch.metrics.end() && value->second > objective.value_or(-kInf))
+        objective = value->second;
       store.record_epoch(row.id, epoch);
     }
     if (kind == 1) continue;  // running
     TrialOutcome outcome;
+    outcome.objective = objective;
     static const TrialStatus ends[] = {TrialStatus::completed, TrialStatus::completed,
                                        TrialStatus::pruned,    TrialStatus::diverged,
                                        TrialStatus::failed,    TrialStatus::interrupted};
@@ -188,6 +198,47 @@ TEST_CASE("store: top_configurations ranks as the reports do, from the scores al
     check_ranking(store, sweep_id, "loss", false);
     check_ranking(store, sweep_id, "no_such_metric", true);
   }
+}
+
+TEST_CASE("store: for the sweep's objective a finished trial scores its stored objective",
+          "[store][ranking]") {
+  TempDir dir;
+  SqliteStorage store(dir.file("objective.db"), Storage::Mode::read_write);
+  auto info = sample_sweep("stored");
+  info.spec_json = R"({"name":"stored","objective":{"metric":"val_accuracy","direction":"max"}})";
+  const std::int64_t sweep_id = store.create_sweep(info);
+  store.add_trials(sweep_id, sample_trials(6));
+  // Each trial's epochs say 0.5; its stored objective says otherwise, so the
+  // score shows which one was read.
+  const std::vector<std::pair<TrialStatus, std::optional<double>>> ends = {
+      {TrialStatus::completed, 0.75},         {TrialStatus::pruned, 0.75},
+      {TrialStatus::interrupted, 0.75},       {TrialStatus::completed, kInf},
+      {TrialStatus::completed, std::nullopt}, {TrialStatus::diverged, 0.75}};
+  const auto rows = store.trials(sweep_id);
+  REQUIRE(rows.size() == ends.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    store.start_trial(rows[i].id);
+    EpochRecord epoch = sample_epoch(1);
+    epoch.metrics["val_accuracy"] = 0.5;
+    store.record_epoch(rows[i].id, epoch);
+    TrialOutcome outcome;
+    outcome.status = ends[i].first;
+    outcome.objective = ends[i].second;
+    store.finish_trial(rows[i].id, outcome);
+  }
+  const auto scores = [&](const std::string& metric, bool maximize) {
+    std::vector<std::optional<double>> out;
+    store.for_each_score(sweep_id, metric, maximize,
+                         [&](const TrialScore& score) { out.push_back(score.value); });
+    return out;
+  };
+  // Completed and pruned with a finite objective: the stored one; interrupted,
+  // infinite or none: the epochs'; diverged: none.
+  using Scores = std::vector<std::optional<double>>;
+  CHECK(scores("val_accuracy", true) == Scores{0.75, 0.75, 0.5, 0.5, 0.5, std::nullopt});
+  // Not the sweep's objective (the other direction, another metric): the epochs' alone.
+  CHECK(scores("val_accuracy", false) == Scores{0.5, 0.5, 0.5, 0.5, 0.5, std::nullopt});
+  CHECK(scores("val_loss", true) == Scores{2.1, 2.1, 2.1, 2.1, 2.1, std::nullopt});
 }
 
 TEST_CASE("store: partial reads return exactly what the whole read holds", "[store]") {
