@@ -411,21 +411,24 @@
     const legend = byId('lr-legend');
     box.textContent = '';
     legend.textContent = '';
-    const seen = new Set();
+    const seen = new Map();  // optimizer -> its rates seen (numbers: no string per entry)
     const points = [];
     for (let k = 0; k < RN; k++) {  // best first: the first entry at a rate is its best configuration
       const r = R.learning_rate[k];
       if (!finite(r) || r <= 0) continue;
       const o = str(R.optimizer[k]);
-      if (seen.has(o + '\u0000' + r)) continue;
-      seen.add(o + '\u0000' + r);
-      points.push({o: o, r: r, m: R.mean[k], lo: R.min[k], hi: R.max[k], n: R.n[k],
-        label: str(R.label[k]) || str(R.status[k])});
+      if (!seen.has(o)) seen.set(o, new Set());
+      const rates = seen.get(o);
+      if (rates.has(r)) continue;
+      rates.add(r);
+      points.push({k: k, o: o, r: r, m: R.mean[k], lo: R.min[k], hi: R.max[k], n: R.n[k]});
     }
     if (!points.length) { box.textContent = 'No learning rates to plot.'; return; }
-    const values = [];
-    for (const p of points) for (const v of [p.m, p.lo, p.hi]) if (finite(v)) values.push(v);
-    const [ymin, ymax] = values.length ? extent(values) : [0, 1];
+    let ymin = Infinity;
+    let ymax = -Infinity;
+    const include = (v) => { if (finite(v)) { if (v < ymin) ymin = v; if (v > ymax) ymax = v; } };
+    for (const p of points) { include(p.m); include(p.lo); include(p.hi); }
+    if (ymin > ymax) { ymin = 0; ymax = 1; }
     const pad = (ymax - ymin) * 0.08 || 0.05;
     const [rlo, rhi] = extent(points.map((p) => p.r));
     const perOptimizer = new Map();
@@ -470,10 +473,11 @@
       svg('path', {d: pathOf(f, valued.map((p) => p.r), valued.map((p) => p.m)), fill: 'none', stroke: c,
         'stroke-width': 2, class: 'line'}, g);
       for (const p of mine) {
-        const what = o + ' \u00b7 learning rate ' + fmtRate(p.r) + ' \u00b7 ' + p.label;
+        const label = str(R.label[p.k]) || str(R.status[p.k]);
+        const what = o + ' \u00b7 learning rate ' + fmtRate(p.r) + ' \u00b7 ' + label;
         if (finite(p.m)) {
           const dot = svg('circle', {cx: f.x(p.r), cy: f.y(p.m), r: 4.5, fill: c, stroke: colour('bg'),
-            'stroke-width': 1.5, 'data-label': p.label}, g);
+            'stroke-width': 1.5, 'data-label': label}, g);
           tip(dot, what + ' \u00b7 ' + metric + ' ' + fmt(p.m) +
             (p.n > 1 ? ' (mean of ' + p.n + ', range ' + fmt(p.lo) + '\u2013' + fmt(p.hi) + ')' : ''));
         } else {
@@ -499,8 +503,9 @@
     const bottom = f.m.t + f.ph - 6;
     for (const p of mine) {
       const x = f.x(p.r);
-      if (!finite(p.m)) { crosses += 'M' + (x - 2) + ' ' + (bottom - 2) + 'l4 4m0 -4l-4 4'; continue; }
-      dots += 'M' + (x - 1.2) + ' ' + (f.y(p.m) - 1.2) + 'h2.4v2.4h-2.4z';
+      // Coordinates to a tenth of a pixel: short numbers, quick to write and to parse.
+      if (!finite(p.m)) { crosses += 'M' + r1(x - 2) + ' ' + r1(bottom - 2) + 'l4 4m0 -4l-4 4'; continue; }
+      dots += 'M' + r1(x - 1.2) + ' ' + r1(f.y(p.m) - 1.2) + 'h2.4v2.4h-2.4z';
       const b = Math.floor((Math.log10(p.r) - lo) / width);
       if (!bins.has(b)) bins.set(b, []);
       bins.get(b).push(p);
@@ -737,15 +742,23 @@
     for (const c of columns) headRow.append(h('th', c.numeric ? {class: 'num'} : {}, c.name));
     const body = table.tBodies[0];
 
-    // What the filter searches: every cell's text, lower case, built once.
-    const haystackStart = performance.now();
-    const haystack = new Array(N);
-    for (let i = 0; i < N; i++) {
-      let text = '';
-      for (const c of columns) text += c.text(i) + ' ';
-      haystack[i] = text.toLowerCase();
-    }
-    document.body.setAttribute('data-haystack-ms', (performance.now() - haystackStart).toFixed(0));
+    // What the filter searches: every cell's text, lower case, built once,
+    // when the page has been drawn (a task of its own queued at the end of
+    // this one), or by the first filter that comes before it.
+    let haystack = null;
+    const searchText = () => {
+      if (haystack) return haystack;
+      const started = performance.now();
+      haystack = new Array(N);
+      for (let i = 0; i < N; i++) {
+        let text = '';
+        for (const c of columns) text += c.text(i) + ' ';
+        haystack[i] = text.toLowerCase();
+      }
+      document.body.setAttribute('data-haystack-ms', (performance.now() - started).toFixed(0));
+      return haystack;
+    };
+    setTimeout(searchText, 0);
     let order = new Array(N);
     for (let i = 0; i < N; i++) order[i] = i;
     let shown = order;
@@ -794,8 +807,9 @@
         shown = order;
       } else {
         shown = [];
+        const texts = searchText();
         for (const i of order) {
-          const text = haystack[i];
+          const text = texts[i];
           let ok = true;
           for (const w of words) if (text.indexOf(w) < 0) { ok = false; break; }
           if (ok) shown.push(i);

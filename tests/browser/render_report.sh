@@ -100,9 +100,10 @@ if [ "$mode" = "--huge" ]; then
   [ "$heatmap_binned" -le 14 ] || fail "expected the heatmap binned by half decade, found $heatmap_binned columns"
   load=$(ms_of load "$dom")
   # Sorting (the objective column, twice: ascending then descending) and filtering,
-  # each measured by the page itself.
+  # each measured by the page itself, once it is open: in a task queued after
+  # the page's own, which build the filter's search index.
   cp "$html" "$out/interact.html"
-  sed -i 's#</body>#<script>(function () {\
+  sed -i 's#</body>#<script>setTimeout(function () {\
 var th = Array.from(document.querySelectorAll("\#trial-table th")).find(function (e) { return e.textContent === "val_accuracy"; });\
 th.click(); var first = document.body.getAttribute("data-sort-ms"); th.click();\
 document.body.setAttribute("data-sort-first-ms", first);\
@@ -111,13 +112,14 @@ document.body.setAttribute("data-sorted", rows[0].cells[0].textContent);\
 var input = document.getElementById("trial-filter");\
 input.value = "adam stalled"; input.dispatchEvent(new Event("input"));\
 document.body.setAttribute("data-filtered", document.getElementById("trial-count").textContent);\
-})();</script></body>#' "$out/interact.html"
+}, 0);</script></body>#' "$out/interact.html"
   chrome "$out/interact.html" --dump-dom >"$out/interact-dom.html" 2>"$out/interact.log"
   check_log "$out/interact.log"
   sort_first=$(ms_of sort-first "$out/interact-dom.html")
   sort_again=$(ms_of sort "$out/interact-dom.html")
   filter=$(ms_of filter "$out/interact-dom.html")
-  echo "100000 trials: open ${load} ms, sort ${sort_first} ms (then ${sort_again} ms), filter ${filter} ms (measured in the page; goal 3000, 100, 100)"
+  index=$(ms_of haystack "$out/interact-dom.html")
+  echo "100000 trials: open ${load} ms, then the filter's search index ${index} ms; sort ${sort_first} ms (then ${sort_again} ms), filter ${filter} ms (measured in the page; goal 3000, 100, 100)"
   within open "$load" "${HUGE_LOAD_MS:-15000}"
   within sort "$sort_first" "${HUGE_SORT_MS:-1000}"
   within sort "$sort_again" "${HUGE_SORT_MS:-1000}"
@@ -164,7 +166,8 @@ else
   expect "status badge in the table" '<td><span class="badge b-diverged">diverged</span></td>'
   expect "spec shown" '<span id="spec-hash">00112233aabbccdd</span>'
 
-  # Sorting and filtering, in a copy with a script that clicks and types.
+  # Sorting and filtering, in a copy with a script that clicks and types at
+  # once, before the page's queued task: the filter builds its search index.
   cp "$html" "$out/interact.html"
   sed -i 's#</body>#<script>(function () {\
 var th = Array.from(document.querySelectorAll("\#trial-table th")).find(function (e) { return e.textContent === "val_accuracy"; });\
