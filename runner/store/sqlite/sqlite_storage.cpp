@@ -1217,7 +1217,7 @@ void SqliteStorage::for_each_score(std::int64_t sweep_id, const std::string& met
             "json_extract(spec_json, '$.objective.direction') FROM sweeps WHERE id = ?1");
         objective->bind(1, sweep_id);
         const bool own = objective->step() && objective->column_text_view(0) == metric &&
-                         objective->column_text_view(1) == (maximize ? "max" : "min");
+                         objective->column_text_view(1) == best;
         objective->reset();
         const std::string value = own ? fmt::format(
                                             "CASE WHEN t.status IN ('completed', 'pruned') AND "
