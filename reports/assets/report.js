@@ -889,8 +889,8 @@
           for (let i = 0; i < N; i++) for (const id of distinct.get(cells[i])) add(id, i);
           continue;
         }
-        // Otherwise all of its cells in one lower-case string, each ended by
-        // a line feed.
+        // Otherwise all of its cells in one lower-case string, between line
+        // feeds.
         let text = cells.join('\n').toLowerCase();
         let total = N - 1;
         for (let i = 0; i < N; i++) total += cells[i].length;
