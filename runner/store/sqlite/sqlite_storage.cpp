@@ -432,7 +432,7 @@ void stream_trials(Connection& connection, std::int64_t sweep_id, const TrialQue
   // The hashes travel as one bound JSON array.
   static const std::string some_sql = fmt::format(
       "SELECT {} FROM trials WHERE sweep_id = ?1 AND config_hash IN (SELECT value FROM "
-      "json_each(?2)) ORDER BY idx, repeat, id",
+      "json_each(?2)) ORDER BY +idx, +repeat, +id",
       kRecordColumns);
   auto trials = connection.cached(query.config_hashes ? some_sql : all_sql);
   trials->bind(1, sweep_id);
