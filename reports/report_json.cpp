@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -68,21 +69,27 @@ json objective_json(const SweepRecord& sweep) {
           {"rule", rule}};
 }
 
+// The entries below are built member by member: nlohmann's initializer-list
+// constructor first builds each {key, value} as a two-element array, then
+// checks and copies every one into the object; with the patch below, that
+// was two thirds of trial_json at 100,000 trials.
 json rank_entry_json(const RankEntry& e) {
-  return {{"rank", e.rank},
-          {"config", e.config},
-          {"config_hash", e.config_hash},
-          {"trial_ids", e.trial_ids},
-          {"mean", json_number(e.mean)},
-          {"std", json_number(e.std)},
-          {"min", json_number(e.min)},
-          {"max", json_number(e.max)},
-          {"n", e.n},
-          {"tied", e.tied},
-          {"status", e.status},
-          {"trials", e.trial_ids.size()},
-          {"diverged", e.diverged},
-          {"failed", e.failed}};
+  json::object_t out;
+  out.emplace("rank", e.rank);
+  out.emplace("config", e.config);
+  out.emplace("config_hash", e.config_hash);
+  out.emplace("trial_ids", e.trial_ids);
+  out.emplace("mean", json_number(e.mean));
+  out.emplace("std", json_number(e.std));
+  out.emplace("min", json_number(e.min));
+  out.emplace("max", json_number(e.max));
+  out.emplace("n", e.n);
+  out.emplace("tied", e.tied);
+  out.emplace("status", e.status);
+  out.emplace("trials", e.trial_ids.size());
+  out.emplace("diverged", e.diverged);
+  out.emplace("failed", e.failed);
+  return out;
 }
 
 // Every metric name any epoch recorded, the four usual ones first.
@@ -122,16 +129,65 @@ json curves_json(const TrialRecord& trial) {
 
 json diagnosis_json(const Diagnosis& d) {
   json reference = nullptr;
-  if (d.reference)
-    reference = {{"trial_id", d.reference->trial_id},
-                 {"config_hash", d.reference->config_hash},
-                 {"learning_rate", json_number(d.reference->learning_rate)},
-                 {"value", json_number(d.reference->value)},
-                 {"margin", json_number(d.reference->margin)}};
-  return {{"label", d.label},
-          {"reason", d.reason},
-          {"direction", d.direction.empty() ? json(nullptr) : json(d.direction)},
-          {"reference", std::move(reference)}};
+  if (d.reference) {
+    json::object_t r;
+    r.emplace("trial_id", d.reference->trial_id);
+    r.emplace("config_hash", d.reference->config_hash);
+    r.emplace("learning_rate", json_number(d.reference->learning_rate));
+    r.emplace("value", json_number(d.reference->value));
+    r.emplace("margin", json_number(d.reference->margin));
+    reference = std::move(r);
+  }
+  json::object_t out;
+  out.emplace("label", d.label);
+  out.emplace("reason", d.reason);
+  out.emplace("direction", d.direction.empty() ? json(nullptr) : json(d.direction));
+  out.emplace("reference", std::move(reference));
+  return out;
+}
+
+// "/" and the key as a JSON Pointer token (RFC 6901: ~ as ~0, / as ~1).
+std::string pointer_to(const std::string& path, const std::string& key) {
+  std::string out = path + "/";
+  for (const char c : key) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
+// Appends json::diff(source, target, path) to patch, the same operations in
+// the same order, without its cost where the two agree: json::diff builds
+// each member's path and a patch array of its own before finding it equal,
+// and a trial's config agrees with its base in all but a member or two.
+void add_patch(const json& source, const json& target, const std::string& path, json& patch) {
+  if (!source.is_object() || !target.is_object()) {
+    for (json& op : json::diff(source, target, path)) patch.push_back(std::move(op));
+    return;
+  }
+  for (auto it = source.cbegin(); it != source.cend(); ++it) {
+    const auto found = target.find(it.key());
+    if (found == target.end()) {
+      json::object_t op;
+      op.emplace("op", "remove");
+      op.emplace("path", pointer_to(path, it.key()));
+      patch.push_back(std::move(op));
+    } else if (*found != it.value()) {
+      add_patch(it.value(), *found, pointer_to(path, it.key()), patch);
+    }
+  }
+  for (auto it = target.cbegin(); it != target.cend(); ++it) {
+    if (source.contains(it.key())) continue;
+    json::object_t op;
+    op.emplace("op", "add");
+    op.emplace("path", pointer_to(path, it.key()));
+    op.emplace("value", it.value());
+    patch.push_back(std::move(op));
+  }
 }
 
 json trial_json(const SweepRecord& sweep, const TrialRecord& trial, const Diagnosis& diagnosis,
@@ -145,29 +201,36 @@ json trial_json(const SweepRecord& sweep, const TrialRecord& trial, const Diagno
     trace.push_back(std::move(points));
   }
   json divergence = nullptr;
-  if (trial.divergence)
-    divergence = {{"epoch", trial.divergence->epoch},
-                  {"batch", trial.divergence->batch},
-                  {"loss", json_number(trial.divergence->loss)}};
-  return {{"id", trial.id},
-          {"params", trial.params},
-          // The trial's resolved config as an RFC 6902 JSON Patch against its
-          // optimizer's base_configs entry: the resolved config written once.
-          {"config_patch", json::diff(base_config, trial.config)},
-          {"config_hash", trial.config_hash},
-          {"repeat", trial.repeat},
-          {"seed", trial.seed},
-          {"status", trial.status},
-          {"error", trial.error},
-          {"divergence", divergence},
-          {"objective", objective ? json_number(*objective) : json(nullptr)},
-          {"best_epoch", best_epoch > 0 ? json(best_epoch) : json(nullptr)},
-          {"diagnosis", diagnosis_json(diagnosis)},
-          {"started", trial.started_at},
-          {"finished", trial.finished_at},
-          {"seconds", json_number(trial.seconds)},
-          {"curves", curves_json(trial)},
-          {"loss_trace", std::move(trace)}};
+  if (trial.divergence) {
+    json::object_t d;
+    d.emplace("epoch", trial.divergence->epoch);
+    d.emplace("batch", trial.divergence->batch);
+    d.emplace("loss", json_number(trial.divergence->loss));
+    divergence = std::move(d);
+  }
+  // The trial's resolved config as an RFC 6902 JSON Patch against its
+  // optimizer's base_configs entry: the resolved config written once.
+  json config_patch = json::array();
+  add_patch(base_config, trial.config, "", config_patch);
+  json::object_t out;
+  out.emplace("id", trial.id);
+  out.emplace("params", trial.params);
+  out.emplace("config_patch", std::move(config_patch));
+  out.emplace("config_hash", trial.config_hash);
+  out.emplace("repeat", trial.repeat);
+  out.emplace("seed", trial.seed);
+  out.emplace("status", trial.status);
+  out.emplace("error", trial.error);
+  out.emplace("divergence", std::move(divergence));
+  out.emplace("objective", objective ? json_number(*objective) : json(nullptr));
+  out.emplace("best_epoch", best_epoch > 0 ? json(best_epoch) : json(nullptr));
+  out.emplace("diagnosis", diagnosis_json(diagnosis));
+  out.emplace("started", trial.started_at);
+  out.emplace("finished", trial.finished_at);
+  out.emplace("seconds", json_number(trial.seconds));
+  out.emplace("curves", curves_json(trial));
+  out.emplace("loss_trace", std::move(trace));
+  return out;
 }
 
 const TrialRecord* find_trial(const SweepRecord& sweep, std::int64_t id) {

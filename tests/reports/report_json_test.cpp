@@ -289,6 +289,35 @@ TEST_CASE("report.json writes the resolved config once per optimizer, each trial
   CHECK(report.at("trials").at(0).at("config_patch").size() == 1);
 }
 
+TEST_CASE("each trial's config patch is json::diff's, whatever differs from its base",
+          "[report_json]") {
+  SweepRecord sweep = random_search_sweep(200, 2, 5);
+  // Differences of every kind, in trials that are not bases (the bases are
+  // each optimizer's best: the diverged trials never are).
+  std::vector<TrialRecord*> changed;
+  for (TrialRecord& trial : sweep.trials)
+    if (trial.status == "diverged") changed.push_back(&trial);
+  REQUIRE(changed.size() >= 5);
+  changed[0]->config["training"]["optimizer"]["a/b~c"] = 1;            // an added key to escape
+  changed[1]->config["training"]["optimizer"].erase("learning_rate");  // a removed key
+  changed[2]->config["model"]["layers"][0]["units"] = 99;              // a change inside an array
+  changed[3]->config["model"]["layers"].push_back({{"x", 1}});         // a longer array
+  changed[4]->config["training"]["optimizer"] = 7;                     // an object replaced
+  const json report = build_report(sweep);
+  const json& bases = report.at("base_configs");
+  for (std::size_t i = 0; i < sweep.trials.size(); ++i) {
+    const json& entry = report.at("trials").at(i);
+    const json& base = bases.at(entry.at("params").at("optimizer").get<std::string>()).at("config");
+    CHECK(entry.at("config_patch") == json::diff(base, sweep.trials[i].config));
+    CHECK(base.patch(entry.at("config_patch")) == sweep.trials[i].config);
+  }
+  CHECK(report.at("trials")
+            .at(changed[0]->id - 1)
+            .at("config_patch")
+            .dump()
+            .find("/training/optimizer/a~1b~0c") != std::string::npos);
+}
+
 TEST_CASE("a random search's diverged trials are one line: a count and where", "[report_json]") {
   SweepRecord sweep = random_search_sweep(2000, 2, 9);
   // Expected from the trials themselves: per optimizer, how many diverged and
