@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -429,7 +430,11 @@ void stream_trials(Connection& connection, std::int64_t sweep_id, const TrialQue
                    const std::function<void(reports::TrialRecord&)>& each) {
   static const std::string all_sql = fmt::format(
       "SELECT {} FROM trials WHERE sweep_id = ?1 ORDER BY idx, repeat, id", kRecordColumns);
-  // The hashes travel as one bound JSON array.
+  // The hashes travel as one bound JSON array. The unary + keeps the planner
+  // from walking the whole sweep in trials_by_order's order for the ORDER BY:
+  // it finds the hashes in the (sweep_id, config_hash, repeat) index and
+  // sorts the few rows it finds (`sweep best` at 100,000 trials: this read
+  // was a sixth of its 0.33 s).
   static const std::string some_sql = fmt::format(
       "SELECT {} FROM trials WHERE sweep_id = ?1 AND config_hash IN (SELECT value FROM "
       "json_each(?2)) ORDER BY +idx, +repeat, +id",
@@ -1189,7 +1194,7 @@ void SqliteStorage::for_each_score(std::int64_t sweep_id, const std::string& met
       [&] { return fmt::format("rank the trials of sweep {}", sweep_id); },
       [&](Connection& connection) {
         const ReadSnapshot snapshot(connection);
-        // The best finite value of the metric over the trial's epochs, as
+        // The best finite value of the metric over a trial's epochs, as
         // reports::trial_objective takes it: NaN is stored as the text 'nan'
         // and infinities are REAL values beyond the largest finite double.
         // The column name comes from kEpochColumns, never from the caller.
@@ -1197,17 +1202,15 @@ void SqliteStorage::for_each_score(std::int64_t sweep_id, const std::string& met
         for (const char* own : kEpochColumns)
           if (metric == own) column = own;
         const char* best = maximize ? "max" : "min";
-        const std::string from_epochs =
+        auto from_epochs = connection.cached(
             column != nullptr
-                ? fmt::format(
-                      "(SELECT {0}(e.{1}) FROM epochs e WHERE e.trial_id = t.id AND "
-                      "typeof(e.{1}) = 'real' AND abs(e.{1}) <= 1.7976931348623157e308)",
-                      best, column)
-                : fmt::format(
-                      "(SELECT {0}(m.value) FROM metrics m WHERE m.trial_id = t.id AND "
-                      "m.name = ?2 AND typeof(m.value) = 'real' AND abs(m.value) <= "
-                      "1.7976931348623157e308)",
-                      best);
+                ? fmt::format("SELECT {0}(e.{1}) FROM epochs e WHERE e.trial_id = ?1 AND "
+                              "typeof(e.{1}) = 'real' AND abs(e.{1}) <= 1.7976931348623157e308",
+                              best, column)
+                : fmt::format("SELECT {0}(m.value) FROM metrics m WHERE m.trial_id = ?1 AND "
+                              "m.name = ?2 AND typeof(m.value) = 'real' AND abs(m.value) <= "
+                              "1.7976931348623157e308",
+                              best));
         // For the sweep's own objective, a finished trial's finite objective
         // column is that value (TrialOutcome::objective): one row read
         // instead of a search of its epochs, which only the trials without
@@ -1219,27 +1222,33 @@ void SqliteStorage::for_each_score(std::int64_t sweep_id, const std::string& met
         const bool own = objective->step() && objective->column_text_view(0) == metric &&
                          objective->column_text_view(1) == best;
         objective->reset();
-        const std::string value = own ? fmt::format(
-                                            "CASE WHEN t.status IN ('completed', 'pruned') AND "
-                                            "typeof(t.objective) = 'real' AND abs(t.objective) <= "
-                                            "1.7976931348623157e308 THEN t.objective ELSE {} END",
-                                            from_epochs)
-                                      : from_epochs;
-        const std::string sql = fmt::format(
-            "SELECT t.id, t.config_hash, t.repeat, t.status, CASE WHEN t.status IN ('diverged', "
-            "'failed') THEN NULL ELSE {} END FROM trials t WHERE t.sweep_id = ?1 "
-            "ORDER BY t.idx, t.repeat, t.id",
-            value);
-        auto select = connection.cached(sql);
+        // Which value counts is decided here rather than in a CASE of the
+        // query: 0.15 s against 0.11 s for 100,000 trials in the sqlite3 shell.
+        auto select = connection.cached(
+            "SELECT t.id, t.config_hash, t.repeat, t.status, t.objective FROM trials t WHERE "
+            "t.sweep_id = ?1 ORDER BY t.idx, t.repeat, t.id");
         select->bind(1, sweep_id);
-        if (column == nullptr) select->bind(2, metric);
         TrialScore score;
         while (select->step()) {
           score.id = select->column_int64(0);
           score.config_hash.assign(select->column_text_view(1));  // reuses its buffer
           score.repeat = select->column_int(2);
           score.status = status_column(*select, 3);
-          score.value = select->column_real(4);
+          score.value.reset();
+          if (score.status == TrialStatus::diverged || score.status == TrialStatus::failed) {
+            // never counts
+          } else if (const auto stored = select->column_real(4);
+                     own &&
+                     (score.status == TrialStatus::completed ||
+                      score.status == TrialStatus::pruned) &&
+                     stored && std::isfinite(*stored)) {
+            score.value = stored;
+          } else {
+            from_epochs->reset();
+            from_epochs->bind(1, score.id);
+            if (column == nullptr) from_epochs->bind(2, metric);
+            if (from_epochs->step()) score.value = from_epochs->column_real(0);
+          }
           each(score);
         }
       });
