@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
@@ -1141,15 +1142,19 @@ reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id) {
         trials->bind(1, sweep_id);
         ConfigJoiner configs(connection);
         // Rows read here, a block at a time; their JSON parsed in parallel
-        // (most of the time of reading a large sweep), kept in order.
+        // (most of the time of reading a large sweep) while this thread
+        // reads the next block, and kept in order.
         constexpr std::size_t kBlock = 4096;
-        std::vector<RecordRow> rows;
-        const auto decode_block = [&] {
+        std::vector<RecordRow> reading;
+        std::vector<RecordRow> decoding;
+        const auto decode = [](std::vector<RecordRow>& rows) {
           tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rows.size(), 64),
                             [&](const tbb::blocked_range<std::size_t>& range) {
                               for (std::size_t i = range.begin(); i != range.end(); ++i)
                                 decode_trial(rows[i]);
                             });
+        };
+        const auto keep = [&](std::vector<RecordRow>& rows) {
           for (RecordRow& row : rows) {
             if (auto found = epochs.find(row.trial.id); found != epochs.end())
               row.trial.epochs = std::move(found->second);
@@ -1157,11 +1162,24 @@ reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id) {
           }
           rows.clear();
         };
-        while (trials->step()) {
-          rows.push_back(record_row_of(*trials, &configs));
-          if (rows.size() == kBlock) decode_block();
+        tbb::task_group decoder;
+        try {
+          while (trials->step()) {
+            reading.push_back(record_row_of(*trials, &configs));
+            if (reading.size() < kBlock) continue;
+            decoder.wait();
+            keep(decoding);
+            std::swap(reading, decoding);
+            decoder.run([&] { decode(decoding); });
+          }
+          decoder.wait();
+        } catch (...) {
+          decoder.wait();  // `decoding` stays alive until it is done with
+          throw;
         }
-        decode_block();
+        keep(decoding);
+        decode(reading);
+        keep(reading);
         return record;
       });
 }
