@@ -382,7 +382,13 @@ std::map<std::string, OptimizerSummary> summarise_optimizers(const SweepRecord& 
         if (config.config_hash == summary.best->config_hash) summary.group = &group;
     if (summary.group == nullptr) continue;
     const RateGroup& group = *summary.group;
-    const std::size_t b = *group.best;
+    // Around the ranking's best, which the advice quotes: the group's own
+    // best (the lowest rate of those tied on the mean) may be another rate
+    // when configurations tie, and a bracket around it did not hold the
+    // rate the advice named as best tried.
+    std::size_t b = *group.best;
+    for (std::size_t k = 0; k < group.configs.size(); ++k)
+      if (group.configs[k].config_hash == summary.best->config_hash) b = k;
     if (b > 0) summary.below = group.configs[b - 1].learning_rate;
     if (b + 1 < group.configs.size()) summary.above = group.configs[b + 1].learning_rate;
     if (group.configs.size() < 2) continue;

@@ -110,6 +110,27 @@ TEST_CASE("report.json lists ranking, trials, curves and diagnoses", "[report_js
   CHECK(trial_entry(report, 10).at("diagnosis").at("label") == "saturated");
 }
 
+TEST_CASE("the bracket holds the best rate the advice quotes when rates tie on the mean",
+          "[report_json]") {
+  // 1e-2 and 1e-1 reach the same value; 1e-1 ranks first on its two counted
+  // repeats, while the lowest of the tied rates is 1e-2.
+  const CurveShapes good = converging(2, 0.3, 0.9, 2.0, 0.0);
+  std::vector<TrialRecord> trials;
+  trials.push_back(make_trial(1, "sgd", 1e-3, 0, 5, flat(2, 0.69, 0.0), 1));
+  trials.push_back(make_trial(2, "sgd", 1e-2, 0, 5, good, 2));
+  trials.push_back(make_trial(3, "sgd", 1e-1, 0, 5, good, 3));
+  trials.push_back(make_trial(4, "sgd", 1e-1, 1, 5, good, 4));
+  trials.push_back(make_trial(5, "sgd", 1.0, 0, 5, flat(2, 0.69, 0.0), 5));
+  const json report = build_report(make_sweep(std::move(trials)));
+  REQUIRE(report.at("ranking").at(0).at("mean") == report.at("ranking").at(1).at("mean"));
+  const json& sgd = report.at("by_optimizer").at("sgd");
+  CHECK(sgd.at("best_learning_rate") == 1e-1);
+  CHECK(sgd.at("bracket") == json::array({1e-2, 1.0}));
+  const auto advice = report.at("advice").get<std::vector<std::string>>();
+  CHECK(advice == std::vector<std::string>{"the optimum for sgd lies between 1e-2 and 1 (best "
+                                           "tried: 1e-1); refine the grid there"});
+}
+
 TEST_CASE("by_optimizer brackets the best rate and says whether to refine or extend",
           "[report_json]") {
   const json report = build_report(spirals_like_sweep());
