@@ -1174,7 +1174,7 @@ reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id) {
           }
           decoder.wait();
         } catch (...) {
-          decoder.wait();  // `decoding` stays alive until it is done with
+          decoder.wait();  // `decoding` must outlive the decoder's use of it
           throw;
         }
         keep(decoding);
