@@ -377,18 +377,19 @@ std::map<std::string, OptimizerSummary> summarise_optimizers(const SweepRecord& 
   }
   for (auto& [name, summary] : out) {
     if (summary.best == nullptr) continue;
+    // The bracket is taken around the ranking's best, which the advice
+    // quotes, not around the group's own best (the lowest rate of those tied
+    // on the mean): when configurations tie, that may be another rate, and a
+    // bracket around it did not hold the rate the advice named as best tried.
+    std::size_t b = 0;
     for (const RateGroup& group : groups)
-      for (const RateGroup::Config& config : group.configs)
-        if (config.config_hash == summary.best->config_hash) summary.group = &group;
+      for (std::size_t k = 0; k < group.configs.size(); ++k)
+        if (group.configs[k].config_hash == summary.best->config_hash) {
+          summary.group = &group;
+          b = k;
+        }
     if (summary.group == nullptr) continue;
     const RateGroup& group = *summary.group;
-    // Around the ranking's best, which the advice quotes: the group's own
-    // best (the lowest rate of those tied on the mean) may be another rate
-    // when configurations tie, and a bracket around it did not hold the
-    // rate the advice named as best tried.
-    std::size_t b = *group.best;
-    for (std::size_t k = 0; k < group.configs.size(); ++k)
-      if (group.configs[k].config_hash == summary.best->config_hash) b = k;
     if (b > 0) summary.below = group.configs[b - 1].learning_rate;
     if (b + 1 < group.configs.size()) summary.above = group.configs[b + 1].learning_rate;
     if (group.configs.size() < 2) continue;
