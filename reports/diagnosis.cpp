@@ -66,9 +66,8 @@ struct Curves {
 
 Curves read_curves(const SweepRecord& sweep, const TrialRecord& trial) {
   Curves c;
-  const json loss_spec = trial.config.contains("training") && trial.config["training"].is_object()
-                             ? trial.config["training"].value("loss", json::object())
-                             : json::object();
+  const json loss_given = trial.config.find("/training/loss");
+  const json loss_spec = loss_given.is_null() ? json::object() : loss_given;
   const std::string loss_name = loss_spec.is_string()   ? loss_spec.get<std::string>()
                                 : loss_spec.is_object() ? loss_spec.value("name", "")
                                                         : "";

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,39 @@ struct Divergence {
   double loss = 0.0;
 };
 
+// A trial's whole resolved configuration (dataset, model, training, ...),
+// held as the store keeps it: a base config that many trials share and the
+// trial's RFC 6902 JSON Patch to it (json::diff's, so add, remove and replace
+// operations). Reading a sweep back then copies no config, and the report
+// patches trials against each other by comparing only the patched values.
+class TrialConfig {
+ public:
+  TrialConfig() = default;  // the empty object
+  // A whole config with no base of its own.
+  TrialConfig(nlohmann::json resolved);  // NOLINT(google-explicit-constructor)
+  // As nlohmann::json reads braces: {{"training", {...}}} is an object.
+  TrialConfig(nlohmann::json::initializer_list_t init)  // NOLINT(google-explicit-constructor)
+      : TrialConfig(nlohmann::json(init)) {}
+  // `patch` applied to `base` (shared with other trials).
+  TrialConfig(std::shared_ptr<const nlohmann::json> base, nlohmann::json patch);
+
+  // The whole config, built on each call. Throws std::runtime_error when the
+  // patch does not apply to the base.
+  nlohmann::json resolved() const;
+  // The value at the JSON pointer `pointer` ("/training/loss"), null when
+  // there is none, without building the whole config.
+  nlohmann::json find(const std::string& pointer) const;
+  const nlohmann::json& base() const;
+  const nlohmann::json& patch() const { return patch_; }
+
+  // Equal when the whole configs are.
+  bool operator==(const TrialConfig& other) const { return resolved() == other.resolved(); }
+
+ private:
+  std::shared_ptr<const nlohmann::json> base_;  // null: the empty object
+  nlohmann::json patch_ = nlohmann::json::array();
+};
+
 struct TrialRecord {
   std::int64_t id = 0;
   // The swept values of this trial as a flat object keyed by the spec's names:
@@ -43,7 +77,7 @@ struct TrialRecord {
   // swept key ("batch_size", "momentum", "model.layers[0].units", ...).
   nlohmann::json params = nlohmann::json::object();
   // The trial's whole resolved configuration (dataset, model, training, ...).
-  nlohmann::json config = nlohmann::json::object();
+  TrialConfig config;
   std::string config_hash;  // 16 hex digits; equal for repeats of one config
   int repeat = 0;           // 0-based
   std::uint64_t seed = 0;

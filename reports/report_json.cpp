@@ -191,8 +191,70 @@ void add_patch(const json& source, const json& target, const std::string& path, 
   }
 }
 
+// Whether every operation of `patch` replaces a value with a number,
+// string, boolean or null.
+bool scalar_replaces(const json& patch) {
+  for (const json& op : patch) {
+    if (!op.is_object()) return false;
+    const auto name = op.find("op");
+    const auto path = op.find("path");
+    const auto value = op.find("value");
+    if (name == op.end() || *name != "replace" || path == op.end() || !path->is_string() ||
+        value == op.end() || value->is_structured())
+      return false;
+  }
+  return true;
+}
+
+// The value `patch` puts at `path`, null when it puts none there.
+const json* patched_value(const json& patch, const std::string& path) {
+  for (const json& op : patch)
+    if (op["path"].get_ref<const std::string&>() == path) return &op["value"];
+  return nullptr;
+}
+
+// json::diff(from, to) of two trials' configs (`from_whole` is from's, built).
+// When both patch the same base by replacing scalars, and one's paths
+// include the other's (a search over rates and other single values), it
+// comes from the patched values alone: the longer patch lists the paths in
+// json::diff's order, and a path differs where the two values there do.
+// Otherwise from the whole configs.
+json config_patch(const TrialConfig& from, const json& from_whole, const TrialConfig& to) {
+  json patch = json::array();
+  const json& a = from.patch();
+  const json& b = to.patch();
+  if (&from.base() == &to.base() && scalar_replaces(a) && scalar_replaces(b)) {
+    const json& longer = a.size() >= b.size() ? a : b;
+    const json& shorter = a.size() >= b.size() ? b : a;
+    const bool included = std::all_of(shorter.begin(), shorter.end(), [&](const json& op) {
+      return patched_value(longer, op["path"].get_ref<const std::string&>()) != nullptr;
+    });
+    if (included) {
+      for (const json& op : longer) {
+        const std::string& path = op["path"].get_ref<const std::string&>();
+        const json* source = patched_value(a, path);
+        const json* target = patched_value(b, path);
+        const json* const in_base = source != nullptr && target != nullptr
+                                        ? nullptr
+                                        : &from.base().at(json::json_pointer(path));
+        if (source == nullptr) source = in_base;
+        if (target == nullptr) target = in_base;
+        if (*source == *target) continue;
+        json::object_t replace;
+        replace.emplace("op", "replace");
+        replace.emplace("path", path);
+        replace.emplace("value", *target);
+        patch.push_back(std::move(replace));
+      }
+      return patch;
+    }
+  }
+  add_patch(from_whole, to.resolved(), "", patch);
+  return patch;
+}
+
 json trial_json(const SweepRecord& sweep, const TrialRecord& trial, const Diagnosis& diagnosis,
-                const json& base_config) {
+                const TrialConfig& base_config, const json& base_whole) {
   int best_epoch = 0;
   const auto objective = trial_objective(sweep, trial, &best_epoch);
   json trace = json::array();
@@ -211,12 +273,10 @@ json trial_json(const SweepRecord& sweep, const TrialRecord& trial, const Diagno
   }
   // The trial's resolved config as an RFC 6902 JSON Patch against its
   // optimizer's base_configs entry: the resolved config written once.
-  json config_patch = json::array();
-  add_patch(base_config, trial.config, "", config_patch);
   json::object_t out;
   out.emplace("id", trial.id);
   out.emplace("params", trial.params);
-  out.emplace("config_patch", std::move(config_patch));
+  out.emplace("config_patch", config_patch(base_config, base_whole, trial.config));
   out.emplace("config_hash", trial.config_hash);
   out.emplace("repeat", trial.repeat);
   out.emplace("seed", trial.seed);
@@ -501,10 +561,14 @@ json build_report(const SweepRecord& sweep) {
     }
   }
   json base_configs = json::object();
-  for (const auto& [name, trial] : bases)
-    base_configs[name] = {{"trial_id", trial->id}, {"config", trial->config}};
+  std::map<std::string, json> base_whole;
+  for (const auto& [name, trial] : bases) {
+    const json& whole = base_whole[name] = trial->config.resolved();
+    base_configs[name] = {{"trial_id", trial->id}, {"config", whole}};
+  }
   report["base_configs"] = std::move(base_configs);
-  static const json no_config = json::object();
+  static const TrialConfig no_config;
+  static const json no_config_whole = json::object();
   // Each trial's entry stands alone: built in parallel (most of the report's
   // time at 100,000 trials), in the trials' order.
   json::array_t trials(sweep.trials.size());
@@ -514,8 +578,10 @@ json build_report(const SweepRecord& sweep) {
                         const TrialRecord& trial = sweep.trials[i];
                         const auto base = bases.find(optimizer_of(trial));
                         trials[i] =
-                            trial_json(sweep, trial, diagnoses[i],
-                                       base == bases.end() ? no_config : base->second->config);
+                            base == bases.end()
+                                ? trial_json(sweep, trial, diagnoses[i], no_config, no_config_whole)
+                                : trial_json(sweep, trial, diagnoses[i], base->second->config,
+                                             base_whole.at(base->first));
                       }
                     });
   report["trials"] = std::move(trials);

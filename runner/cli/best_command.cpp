@@ -39,9 +39,10 @@ std::string quoted_value(const reports::SweepRecord& record, const reports::Tria
 json rerun_spec(const SweepInfo& info, const reports::SweepRecord& record,
                 const reports::TrialRecord& trial, bool winner) {
   json spec = json::parse(info.spec_json);
-  spec["dataset"] = trial.config["dataset"];
-  spec["model"] = trial.config["model"];
-  spec["training"] = trial.config["training"];
+  const json config = trial.config.resolved();
+  spec["dataset"] = config["dataset"];
+  spec["model"] = config["model"];
+  spec["training"] = config["training"];
   spec["name"] = info.name + "-best";
   spec["description"] =
       fmt::format("{} of sweep {}: {}, repeat {} (trial {}, seed {}), which reached {}",
@@ -62,7 +63,7 @@ void export_weights(const std::string& path, Storage& store, const reports::Swee
     const WeightTensor& tensor = weights.tensors[i];
     arrays.push_back({"arr_" + std::to_string(i), tensor.shape, tensor.values});
   }
-  json model = describe_model(trial.config, weights);
+  json model = describe_model(trial.config.resolved(), weights);
   model["sweep"] = record.name;
   model["trial"] = {{"id", trial.id},         {"params", trial.params},
                     {"repeat", trial.repeat}, {"seed", trial.seed},

@@ -130,9 +130,10 @@ int cmd_predict(const Args& args) {
       record_for_choice(store, find_or_fail(store, args.name), args.trial);
   const reports::TrialRecord& trial = chosen_trial(record, args.trial);
   const TrialWeights weights = stored_weights(store, record, trial);
-  engine::Sequential model = rebuild_model(trial.config, weights);
-  const PredictionData data = load_prediction_data(args.data, trial.config.at("dataset"),
-                                                   weights.preprocessing, args.limit);
+  const json config = trial.config.resolved();
+  engine::Sequential model = rebuild_model(config, weights);
+  const PredictionData data =
+      load_prediction_data(args.data, config.at("dataset"), weights.preprocessing, args.limit);
   if (args.evaluate && !data.has_labels) {
     throw UsageError(fmt::format(
         "--evaluate needs labels; {} has none (a CSV file needs its label column, an IDX "
@@ -142,7 +143,7 @@ int cmd_predict(const Args& args) {
 
   engine::Matrix outputs;
   model.predict(data.rows, outputs);
-  to_probabilities(output_kind(trial.config), outputs);
+  to_probabilities(output_kind(config), outputs);
   const std::vector<std::int32_t> classes = predicted_classes(outputs);
 
   if (!args.output.empty()) {

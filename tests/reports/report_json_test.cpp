@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -299,7 +300,7 @@ TEST_CASE("report.json writes the resolved config once per optimizer, each trial
     CHECK_FALSE(entry.contains("config"));
     const json& base = bases.at(entry.at("params").at("optimizer").get<std::string>());
     // Applying the patch gives the trial's whole resolved config back.
-    REQUIRE(base.at("config").patch(entry.at("config_patch")) == sweep.trials[i].config);
+    REQUIRE(base.at("config").patch(entry.at("config_patch")) == sweep.trials[i].config.resolved());
     if (entry.at("config_patch").empty()) {
       ++empty_patches;
       CHECK(base.at("trial_id") == entry.at("id"));
@@ -308,6 +309,64 @@ TEST_CASE("report.json writes the resolved config once per optimizer, each trial
   CHECK(empty_patches == 3);
   // Only the learning rate differs within an optimizer: one replace.
   CHECK(report.at("trials").at(0).at("config_patch").size() == 1);
+}
+
+TEST_CASE("report.json is the same whether the trials' configs share a base or not",
+          "[report_json]") {
+  // As the store reads them back: one base for the whole sweep (the first
+  // trial's config), each trial its json::diff from it. Trials of the base's
+  // optimizer patch the rate alone, the others the rate and the optimizer's
+  // name; a few differ in every other way too.
+  const SweepRecord whole = random_search_sweep(300, 2, 5);
+  SweepRecord shared = whole;
+  std::vector<json> configs;
+  for (const TrialRecord& trial : whole.trials) configs.push_back(trial.config.resolved());
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < configs.size() && k < 6; ++i) {
+    if (whole.trials[i].status != "diverged") continue;
+    switch (k++) {
+      case 0:
+        configs[i]["training"]["optimizer"]["a/b~c"] = 1;
+        break;
+      case 1:
+        configs[i]["training"]["optimizer"].erase("learning_rate");
+        break;
+      case 2:
+        configs[i]["model"]["layers"][0]["units"] = 99;
+        break;
+      case 3:
+        configs[i]["model"]["layers"].push_back({{"x", 1}});
+        break;
+      case 4:
+        configs[i]["training"]["optimizer"] = 7;
+        break;
+      default:
+        configs[i]["training"]["batch_size"] = 64;
+        break;
+    }
+  }
+  REQUIRE(k == 6);
+  const auto base = std::make_shared<const json>(configs.front());
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    shared.trials[i].config = TrialConfig(base, json::diff(*base, configs[i]));
+    shared.trials[i].config_hash = whole.trials[i].config_hash;
+  }
+  SweepRecord apart = whole;
+  for (std::size_t i = 0; i < configs.size(); ++i) apart.trials[i].config = configs[i];
+  const json expected = build_report(apart);
+  const json report = build_report(shared);
+  CHECK(report.dump() == expected.dump());
+  // The patches are json::diff's from each optimizer's base.
+  const json& bases = report.at("base_configs");
+  REQUIRE(bases.size() == 3);
+  std::size_t single = 0;
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    const json& entry = report.at("trials").at(i);
+    const json& from = bases.at(entry.at("params").at("optimizer").get<std::string>()).at("config");
+    REQUIRE(entry.at("config_patch") == json::diff(from, configs[i]));
+    if (entry.at("config_patch").size() == 1) ++single;
+  }
+  CHECK(single > 250);
 }
 
 TEST_CASE("each trial's config patch is json::diff's, whatever differs from its base",
@@ -319,18 +378,21 @@ TEST_CASE("each trial's config patch is json::diff's, whatever differs from its 
   for (TrialRecord& trial : sweep.trials)
     if (trial.status == "diverged") changed.push_back(&trial);
   REQUIRE(changed.size() >= 5);
-  changed[0]->config["training"]["optimizer"]["a/b~c"] = 1;            // an added key to escape
-  changed[1]->config["training"]["optimizer"].erase("learning_rate");  // a removed key
-  changed[2]->config["model"]["layers"][0]["units"] = 99;              // a change inside an array
-  changed[3]->config["model"]["layers"].push_back({{"x", 1}});         // a longer array
-  changed[4]->config["training"]["optimizer"] = 7;                     // an object replaced
+  std::vector<json> configs;
+  for (const TrialRecord* trial : changed) configs.push_back(trial->config.resolved());
+  configs[0]["training"]["optimizer"]["a/b~c"] = 1;            // an added key to escape
+  configs[1]["training"]["optimizer"].erase("learning_rate");  // a removed key
+  configs[2]["model"]["layers"][0]["units"] = 99;              // a change inside an array
+  configs[3]["model"]["layers"].push_back({{"x", 1}});         // a longer array
+  configs[4]["training"]["optimizer"] = 7;                     // an object replaced
+  for (std::size_t k = 0; k < changed.size(); ++k) changed[k]->config = configs[k];
   const json report = build_report(sweep);
   const json& bases = report.at("base_configs");
   for (std::size_t i = 0; i < sweep.trials.size(); ++i) {
     const json& entry = report.at("trials").at(i);
     const json& base = bases.at(entry.at("params").at("optimizer").get<std::string>()).at("config");
-    CHECK(entry.at("config_patch") == json::diff(base, sweep.trials[i].config));
-    CHECK(base.patch(entry.at("config_patch")) == sweep.trials[i].config);
+    CHECK(entry.at("config_patch") == json::diff(base, sweep.trials[i].config.resolved()));
+    CHECK(base.patch(entry.at("config_patch")) == sweep.trials[i].config.resolved());
   }
   CHECK(report.at("trials")
             .at(changed[0]->id - 1)

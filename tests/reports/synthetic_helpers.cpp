@@ -35,8 +35,9 @@ TrialRecord make_trial(std::int64_t id, const std::string& optimizer, double lea
   trial.id = id;
   trial.params = {{"optimizer", optimizer}, {"learning_rate", learning_rate}};
   for (const auto& [key, value] : extra.items()) trial.params[key] = value;
-  trial.config = {{"dataset", {{"name", "spirals"}}}, {"training", {{"epochs", epochs}}}};
-  trial.config["optimizer"] = {{"name", optimizer}, {"learning_rate", learning_rate}};
+  nlohmann::json config = {{"dataset", {{"name", "spirals"}}}, {"training", {{"epochs", epochs}}}};
+  config["optimizer"] = {{"name", optimizer}, {"learning_rate", learning_rate}};
+  trial.config = std::move(config);
   trial.config_hash = hash_of(trial.params);
   trial.repeat = repeat;
   trial.seed = seed;

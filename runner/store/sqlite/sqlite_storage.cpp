@@ -330,7 +330,7 @@ constexpr const char* kRecordColumns =
 struct RecordRow {
   reports::TrialRecord trial;
   std::string params;
-  const nlohmann::json* base = nullptr;  // null: the record goes without its config
+  std::shared_ptr<const nlohmann::json> base;  // null: the record goes without its config
   std::string patch;
   std::string test_metrics;
 };
@@ -342,7 +342,7 @@ RecordRow record_row_of(const Statement& s, ConfigJoiner* configs) {
   trial.id = s.column_int64(0);
   row.params = s.column_text(1);
   if (configs != nullptr) {
-    row.base = &configs->base(s.column_int64(2));
+    row.base = configs->base(s.column_int64(2));
     row.patch = s.column_text(15);
   }
   trial.config_hash = s.column_text(3);
@@ -366,7 +366,7 @@ void decode_trial(RecordRow& row) {
   row.trial.params = nlohmann::json::parse(row.params, nullptr, false);
   if (row.trial.params.is_discarded())
     throw SqliteFailure("a trial's parameters is not valid json", 11);
-  if (row.base != nullptr) row.trial.config = ConfigJoiner::apply(*row.base, row.patch);
+  if (row.base != nullptr) row.trial.config = ConfigJoiner::config(std::move(row.base), row.patch);
   row.trial.test_metrics = detail::decode_metrics_json(row.test_metrics);
 }
 

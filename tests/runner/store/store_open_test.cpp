@@ -189,9 +189,57 @@ TEST_CASE("store open: a version 4 database's configs move into shared bases and
       CHECK(row.config_json == originals.at(static_cast<std::size_t>(row.id - 100)));
     }
     for (const auto& trial : store.read_sweep(sweep->id).trials) {
-      CHECK(trial.config.dump() == originals.at(static_cast<std::size_t>(trial.id - 100)));
+      CHECK(trial.config.resolved().dump() ==
+            originals.at(static_cast<std::size_t>(trial.id - 100)));
     }
   }
+}
+
+TEST_CASE("store open: a trial's config patch that does not fit its base is refused", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("sweeps.db");
+  SqliteStorage store(path, Storage::Mode::read_write);
+  const auto sweep = store.create_sweep(sample_sweep("alpha"));
+  auto trials = sample_trials(3);
+  const auto config = [](int rate) {
+    return nlohmann::json{
+        {"dataset",
+         {{"name", "spirals"},
+          {"samples", 300},
+          {"noise", 0.2},
+          {"classes", 3},
+          {"description", "three interleaved spiral arms, with noise on each point"}}},
+        {"metrics", {"accuracy", "precision", "recall", "f1_score", "auc"}},
+        {"model", {{"layers", {{{"type", "dense"}, {"units", 8}, {"activation", "relu"}}}}}},
+        {"training", {{"epochs", 2}, {"optimizer", {{"name", "adam"}, {"learning_rate", rate}}}}}};
+  };
+  for (int i = 0; i < 3; ++i) trials[i].config_json = config(i + 1).dump();
+  store.add_trials(sweep, trials);
+  // The trials share one base (a patch is under a quarter of a config);
+  // each keeps its rate as a patch.
+  CHECK(raw_query(path, "SELECT count(*) FROM configs") == "1");
+  const auto read = store.read_sweep(sweep);
+  REQUIRE(read.trials.size() == 3);
+  CHECK(read.trials[2].config == config(3));
+  CHECK(&read.trials[0].config.base() == &read.trials[2].config.base());
+  CHECK(read.trials[2].config.find("/training/optimizer/learning_rate") == 3);
+  CHECK(read.trials[2].config.find("/training/optimizer") ==
+        nlohmann::json{{"name", "adam"}, {"learning_rate", 3}});
+  CHECK(read.trials[2].config.find("/dataset/samples") == 300);
+  CHECK(read.trials[2].config.find("/training/momentum").is_null());
+
+  raw_exec(path,
+           R"(UPDATE trials SET config_patch = '[{"op":"replace","path":"/nope","value":1}]' )"
+           "WHERE idx = 2");
+  CHECK_THROWS_WITH(store.read_sweep(sweep),
+                    fmt::format("cannot read sweep {} in {}: a trial's config patch does not "
+                                "apply: no /nope in its base",
+                                sweep, path));
+  raw_exec(path, R"(UPDATE trials SET config_patch = '{"op":"add"}' WHERE idx = 2)");
+  CHECK_THROWS_WITH(store.read_sweep(sweep),
+                    fmt::format("cannot read sweep {} in {}: a trial's config patch does not "
+                                "apply: it is not an array",
+                                sweep, path));
 }
 
 TEST_CASE("store open: migration steps are numbered in order", "[store]") {

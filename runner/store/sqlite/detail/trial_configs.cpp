@@ -60,29 +60,57 @@ std::pair<std::int64_t, std::string> ConfigSplitter::split(const std::string& co
   return {best_id, std::move(best_patch)};
 }
 
-const json& ConfigJoiner::base(std::int64_t config_id) {
+const std::shared_ptr<const json>& ConfigJoiner::base(std::int64_t config_id) {
   auto found = bases_.find(config_id);
   if (found == bases_.end()) {
     auto select = connection_.cached("SELECT config_json FROM configs WHERE id = ?1");
     select->bind(1, config_id);
     if (!select->step())
       throw SqliteFailure(fmt::format("a trial's base config {} is missing", config_id), 11);
-    found = bases_.emplace(config_id, parse_or_fail(select->column_text(0), "a base config")).first;
+    found = bases_
+                .emplace(config_id, std::make_shared<const json>(
+                                        parse_or_fail(select->column_text(0), "a base config")))
+                .first;
   }
   return found->second;
 }
 
-json ConfigJoiner::apply(const json& base, std::string_view patch) {
-  if (patch == "[]") return base;
-  try {
-    return base.patch(parse_or_fail(patch, "a trial's config patch"));
-  } catch (const json::exception& e) {
-    throw SqliteFailure(fmt::format("a trial's config patch does not apply: {}", e.what()), 11);
+reports::TrialConfig ConfigJoiner::config(std::shared_ptr<const json> base,
+                                          std::string_view patch) {
+  if (patch == "[]") return reports::TrialConfig(std::move(base), json::array());
+  json ops = parse_or_fail(patch, "a trial's config patch");
+  const auto fail = [](const std::string& why) {
+    throw SqliteFailure("a trial's config patch does not apply: " + why, 11);
+  };
+  if (!ops.is_array()) fail("it is not an array");
+  for (const json& op : ops) {
+    if (!op.is_object() || !op.contains("op") || !op.contains("path") || !op["path"].is_string())
+      fail("an operation has no op or path");
+    const json& name = op["op"];
+    try {
+      const json::json_pointer at(op["path"].get_ref<const std::string&>());
+      if (name == "replace" || name == "remove") {
+        if (!base->contains(at)) fail("no " + at.to_string() + " in its base");
+      } else if (name == "add") {
+        if (!at.empty() && !base->contains(at.parent_pointer()))
+          fail("no " + at.parent_pointer().to_string() + " in its base");
+      } else {
+        fail("op " + name.dump() + " is not add, remove or replace");
+      }
+    } catch (const json::exception& e) {
+      fail(e.what());
+    }
   }
+  return reports::TrialConfig(std::move(base), std::move(ops));
 }
 
 json ConfigJoiner::join(std::int64_t config_id, std::string_view patch) {
-  return apply(base(config_id), patch);
+  try {
+    return config(base(config_id), patch).resolved();
+  } catch (const std::runtime_error& e) {
+    if (dynamic_cast<const SqliteFailure*>(&e) != nullptr) throw;
+    throw SqliteFailure(e.what(), 11);
+  }
 }
 
 void split_stored_configs(Connection& connection) {

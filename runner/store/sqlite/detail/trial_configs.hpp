@@ -13,11 +13,14 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
+
+#include "reports/records.hpp"
 
 namespace sweep::runner::detail {
 
@@ -47,15 +50,18 @@ class ConfigJoiner {
   // The trial's resolved config. Throws SqliteFailure (SQLITE_CORRUPT) when
   // the base is missing or the patch does not apply.
   nlohmann::json join(std::int64_t config_id, std::string_view patch);
-  // join's two halves: the base (read once, on this thread: it may query),
-  // then the patch applied to it, which reads nothing and may run on any
-  // thread.
-  const nlohmann::json& base(std::int64_t config_id);
-  static nlohmann::json apply(const nlohmann::json& base, std::string_view patch);
+  // The trial's config as its base and patch (nothing copied): the base
+  // (read once, on this thread: it may query), then the patch read against
+  // it, which reads nothing and may run on any thread. Throws SqliteFailure
+  // (SQLITE_CORRUPT) when the patch is not one json::diff could have made
+  // against that base (each operation's path there).
+  const std::shared_ptr<const nlohmann::json>& base(std::int64_t config_id);
+  static reports::TrialConfig config(std::shared_ptr<const nlohmann::json> base,
+                                     std::string_view patch);
 
  private:
   Connection& connection_;
-  std::map<std::int64_t, nlohmann::json> bases_;
+  std::map<std::int64_t, std::shared_ptr<const nlohmann::json>> bases_;
 };
 
 // The v4 -> v5 step's data part: moves every trial's config_json into
