@@ -8,6 +8,8 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -256,6 +258,35 @@ void add_curves(json& data, const json& trials, const json& ranking,
 
 }  // namespace
 
+// Diagnosis reasons share most of their clauses across trials ("... while
+// the best rate, 3.39e-1, reached 0.917 val_accuracy ...": one per
+// optimizer): each reason goes to the page as the indices of its clauses in
+// one list of distinct ones, cut before "; ", ": " and " while " (at
+// 100,000 trials, 6.7 MB instead of 24 MB of a 41 MB page).
+class ReasonClauses {
+ public:
+  json indices(const std::string& reason) {
+    json out = json::array();
+    std::size_t start = 0;
+    while (start < reason.size()) {
+      std::size_t end = reason.size();
+      for (const std::string_view cut : {"; ", ": ", " while "})
+        end = std::min(end, reason.find(cut, start + 1));
+      const std::string_view clause(reason.data() + start, end - start);
+      const auto [at, added] = index_.try_emplace(clause, clauses_.size());
+      if (added) clauses_.push_back(clause);
+      out.push_back(at->second);
+      start = end;
+    }
+    return out;
+  }
+  json clauses() const { return json(clauses_); }
+
+ private:
+  std::unordered_map<std::string_view, std::size_t> index_;  // views into the report
+  std::vector<std::string_view> clauses_;
+};
+
 json html_page_data(const json& report) {
   json data = json::object();
   // Small sections as they are.
@@ -279,6 +310,7 @@ json html_page_data(const json& report) {
   json labels = json::array();
   json directions = json::array();
   json reasons = json::array();
+  ReasonClauses clauses;
   json divergences = json::array();
   json params = json::object();
   std::vector<std::string> param_keys;
@@ -296,7 +328,10 @@ json html_page_data(const json& report) {
     const json& diagnosis = field(t, "diagnosis");
     labels.push_back(diagnosis.value("label", json("")));
     directions.push_back(diagnosis.value("direction", json(nullptr)));
-    reasons.push_back(diagnosis.value("reason", json("")));
+    const auto reason = diagnosis.find("reason");
+    reasons.push_back(reason != diagnosis.end() && reason->is_string()
+                          ? clauses.indices(reason->get_ref<const std::string&>())
+                          : json::array());
     divergences.push_back(t.value("divergence", json(nullptr)));
     for (const auto& [key, value] : field(t, "params").items()) {
       if (!params.contains(key)) {
@@ -321,6 +356,7 @@ json html_page_data(const json& report) {
                     {"label", std::move(labels)},
                     {"direction", std::move(directions)},
                     {"reason", std::move(reasons)},
+                    {"reason_clauses", clauses.clauses()},
                     {"divergence", std::move(divergences)},
                     {"params", std::move(params)}};
 

@@ -19,8 +19,9 @@ std::string render_html(const nlohmann::json& report);
 // The data embedded in the page, shaped for 100,000 trials: report.json's
 // small sections (sweep, objective, best, pruning, warnings, advice) as they
 // are; the trials and the ranking as columns (trials: id, repeat, status,
-// error, objective, best_epoch, epochs, label, direction, reason, divergence
-// and params{key}; ranking: rank, optimizer, learning_rate, mean, min, max,
+// error, objective, best_epoch, epochs, label, direction, reason (the indices
+// of its clauses in reason_clauses, which joined give the diagnosis's
+// reason), divergence and params{key}; ranking: rank, optimizer, learning_rate, mean, min, max,
 // n, trials, status, label (its trials' commonest), members (indices into
 // the trial columns)); `curves` (by trial id, 4 significant digits) for the
 // trials the page draws: per optimizer all of them up to 12 configurations,

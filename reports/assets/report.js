@@ -19,6 +19,18 @@
   const maximize = data.objective.direction !== 'minimize';
   const curvesById = data.curves || {};
   const envelopes = data.envelopes || {};
+  // A trial's reason comes as the indices of its clauses in T.reason_clauses.
+  const clauses = T.reason_clauses || [];
+  const reasons = new Array(N);
+  function reasonAt(i) {
+    let text = reasons[i];
+    if (text === undefined) {
+      text = '';
+      for (const k of T.reason[i] || []) text += clauses[k];
+      reasons[i] = text;
+    }
+    return text;
+  }
   const indexById = new Map();
   for (let i = 0; i < N; i++) indexById.set(T.id[i], i);
 
@@ -788,7 +800,7 @@
       {name: 'epochs', numeric: true, value: (i) => epochs[i], text: (i) => str(epochs[i])},
       {name: 'diagnosis', value: (i) => labelAt(i), text: (i) => labelAt(i), badge: true},
       {name: 'direction', value: (i) => str(T.direction[i]), text: (i) => str(T.direction[i])},
-      {name: 'reason', value: (i) => str(T.reason[i]), text: (i) => str(T.reason[i])});
+      {name: 'reason', value: (i) => reasonAt(i), text: (i) => reasonAt(i)});
     const headRow = table.tHead.rows[0];
     for (const c of columns) headRow.append(h('th', c.numeric ? {class: 'num'} : {}, c.name));
     const body = table.tBodies[0];
