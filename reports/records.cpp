@@ -36,7 +36,54 @@ bool overlap(std::string_view a, std::string_view b) {
   return b.starts_with(a) && (a.size() == b.size() || b[a.size()] == '/');
 }
 
+// "/" and the key as a JSON Pointer token (RFC 6901: ~ as ~0, / as ~1).
+std::string pointer_to(const std::string& path, const std::string& key) {
+  std::string out = path + "/";
+  for (const char c : key) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
+// Appends json_diff(source, target) under `path` to patch.
+void add_patch(const json& source, const json& target, const std::string& path, json& patch) {
+  if (!source.is_object() || !target.is_object()) {
+    for (json& op : json::diff(source, target, path)) patch.push_back(std::move(op));
+    return;
+  }
+  for (auto it = source.cbegin(); it != source.cend(); ++it) {
+    const auto found = target.find(it.key());
+    if (found == target.end()) {
+      json::object_t op;
+      op.emplace("op", "remove");
+      op.emplace("path", pointer_to(path, it.key()));
+      patch.push_back(std::move(op));
+    } else if (*found != it.value()) {
+      add_patch(it.value(), *found, pointer_to(path, it.key()), patch);
+    }
+  }
+  for (auto it = target.cbegin(); it != target.cend(); ++it) {
+    if (source.contains(it.key())) continue;
+    json::object_t op;
+    op.emplace("op", "add");
+    op.emplace("path", pointer_to(path, it.key()));
+    op.emplace("value", it.value());
+    patch.push_back(std::move(op));
+  }
+}
+
 }  // namespace
+
+json json_diff(const json& source, const json& target) {
+  json patch = json::array();
+  add_patch(source, target, "", patch);
+  return patch;
+}
 
 json TrialConfig::find(const std::string& pointer) const {
   const json::json_pointer at(pointer);

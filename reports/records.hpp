@@ -37,6 +37,12 @@ struct Divergence {
   double loss = 0.0;
 };
 
+// json::diff(source, target): the same operations in the same order, without
+// its cost where the two agree (json::diff builds each member's path and a
+// patch array of its own before finding it equal, and a trial's config
+// agrees with its base in all but a member or two).
+nlohmann::json json_diff(const nlohmann::json& source, const nlohmann::json& target);
+
 // A trial's whole resolved configuration (dataset, model, training, ...),
 // held as the store keeps it: a base config that many trials share and the
 // trial's RFC 6902 JSON Patch to it (json::diff's, so add, remove and replace

@@ -147,50 +147,6 @@ json diagnosis_json(const Diagnosis& d) {
   return out;
 }
 
-// "/" and the key as a JSON Pointer token (RFC 6901: ~ as ~0, / as ~1).
-std::string pointer_to(const std::string& path, const std::string& key) {
-  std::string out = path + "/";
-  for (const char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
-}
-
-// Appends json::diff(source, target, path) to patch, the same operations in
-// the same order, without its cost where the two agree: json::diff builds
-// each member's path and a patch array of its own before finding it equal,
-// and a trial's config agrees with its base in all but a member or two.
-void add_patch(const json& source, const json& target, const std::string& path, json& patch) {
-  if (!source.is_object() || !target.is_object()) {
-    for (json& op : json::diff(source, target, path)) patch.push_back(std::move(op));
-    return;
-  }
-  for (auto it = source.cbegin(); it != source.cend(); ++it) {
-    const auto found = target.find(it.key());
-    if (found == target.end()) {
-      json::object_t op;
-      op.emplace("op", "remove");
-      op.emplace("path", pointer_to(path, it.key()));
-      patch.push_back(std::move(op));
-    } else if (*found != it.value()) {
-      add_patch(it.value(), *found, pointer_to(path, it.key()), patch);
-    }
-  }
-  for (auto it = target.cbegin(); it != target.cend(); ++it) {
-    if (source.contains(it.key())) continue;
-    json::object_t op;
-    op.emplace("op", "add");
-    op.emplace("path", pointer_to(path, it.key()));
-    op.emplace("value", it.value());
-    patch.push_back(std::move(op));
-  }
-}
-
 // Whether every operation of `patch` replaces a value with a number,
 // string, boolean or null.
 bool scalar_replaces(const json& patch) {
@@ -249,8 +205,7 @@ json config_patch(const TrialConfig& from, const json& from_whole, const TrialCo
       return patch;
     }
   }
-  add_patch(from_whole, to.resolved(), "", patch);
-  return patch;
+  return json_diff(from_whole, to.resolved());
 }
 
 json trial_json(const SweepRecord& sweep, const TrialRecord& trial, const Diagnosis& diagnosis,

@@ -84,9 +84,7 @@ struct TrialRow {
   std::int64_t id = 0;
   std::int64_t sweep_id = 0;
   int index = 0;
-  // The same JSON value as NewTrial::config_json, written compactly with
-  // sorted keys (a resolved config comes back as it went in).
-  std::string config_json;
+  // (The trial's config comes back in read_sweep's TrialRecord::config.)
   std::string params_json;
   std::string config_hash;
   int repeat = 0;

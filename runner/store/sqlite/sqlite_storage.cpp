@@ -178,29 +178,27 @@ SweepInfo read_sweep_info(const Statement& s, double now) {
   return info;
 }
 
+// The columns of trials that a TrialRow holds, in read_trial_row's order.
 constexpr const char* kTrialColumns =
-    "id, sweep_id, idx, config_id, params_json, config_hash, repeat, seed, cost, status, error, "
-    "started_at, finished_at, seconds, (SELECT count(*) FROM epochs e WHERE e.trial_id = "
-    "trials.id), best_epoch, objective, test_metrics_json, div_epoch, div_batch, div_loss, "
-    "config_patch";
+    "id, sweep_id, idx, params_json, config_hash, repeat, seed, cost, status, error, started_at, "
+    "finished_at, seconds, (SELECT count(*) FROM epochs e WHERE e.trial_id = trials.id)";
 
-TrialRow read_trial_row(const Statement& s, ConfigJoiner& configs) {
+TrialRow read_trial_row(const Statement& s) {
   TrialRow row;
   row.id = s.column_int64(0);
   row.sweep_id = s.column_int64(1);
   row.index = s.column_int(2);
-  row.config_json = configs.join(s.column_int64(3), s.column_text(21)).dump();
-  row.params_json = s.column_text(4);
-  row.config_hash = s.column_text(5);
-  row.repeat = s.column_int(6);
-  row.seed = detail::seed_from_sql(s.column_int64(7));
-  row.cost = s.column_real_or(8, 0.0);
-  row.status = status_column(s, 9);
-  row.error = s.column_text(10);
-  row.started_at = s.column_text(11);
-  row.finished_at = s.column_text(12);
-  row.seconds = s.column_real_or(13, 0.0);
-  row.epochs_done = s.column_int(14);
+  row.params_json = s.column_text(3);
+  row.config_hash = s.column_text(4);
+  row.repeat = s.column_int(5);
+  row.seed = detail::seed_from_sql(s.column_int64(6));
+  row.cost = s.column_real_or(7, 0.0);
+  row.status = status_column(s, 8);
+  row.error = s.column_text(9);
+  row.started_at = s.column_text(10);
+  row.finished_at = s.column_text(11);
+  row.seconds = s.column_real_or(12, 0.0);
+  row.epochs_done = s.column_int(13);
   return row;
 }
 
@@ -541,8 +539,17 @@ void start_in(Connection& connection, std::int64_t trial_id) {
   update->run();
 }
 
-// The weights of a trial, inside the caller's transaction (replacing any).
-void write_weights_in(Connection& connection, std::int64_t trial_id, const TrialWeights& weights) {
+// A trial's weights as their columns are written, encoded before the store
+// is taken (the values alone are megabytes for a large model).
+struct EncodedWeights {
+  int epoch = 0;
+  std::string tensors_json;
+  std::vector<std::byte> data;
+  std::string preprocessing_json;
+  std::vector<std::byte> offset_scale;
+};
+
+EncodedWeights encode_weights(std::int64_t trial_id, const TrialWeights& weights) {
   nlohmann::json tensors = nlohmann::json::array();
   std::size_t count = 0;
   for (const WeightTensor& tensor : weights.tensors) count += tensor.values.size();
@@ -574,20 +581,42 @@ void write_weights_in(Connection& connection, std::int64_t trial_id, const Trial
   offset_scale.reserve(p.features * 8);
   detail::append_floats(p.offset, offset_scale);
   detail::append_floats(p.scale, offset_scale);
+  return {weights.epoch, tensors.dump(), std::move(data), preprocessing.dump(),
+          std::move(offset_scale)};
+}
+
+// The weights of a trial, inside the caller's transaction (replacing any).
+void write_weights_in(Connection& connection, std::int64_t trial_id,
+                      const EncodedWeights& weights) {
   auto insert = connection.cached(
       "INSERT OR REPLACE INTO weights (trial_id, epoch, tensors_json, data, preprocessing_json, "
       "preprocessing) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   insert->bind(1, trial_id);
   insert->bind(2, weights.epoch);
-  insert->bind(3, tensors.dump());
-  insert->bind_blob(4, data);
-  insert->bind(5, preprocessing.dump());
-  insert->bind_blob(6, offset_scale);
+  insert->bind(3, weights.tensors_json);
+  insert->bind_blob(4, weights.data);
+  insert->bind(5, weights.preprocessing_json);
+  insert->bind_blob(6, weights.offset_scale);
   insert->run();
 }
 
+// What finish_in writes that takes encoding, encoded before the store is taken.
+struct EncodedOutcome {
+  std::string test_metrics_json;  // empty: none
+  std::optional<EncodedWeights> weights;
+};
+
+EncodedOutcome encode_outcome(std::int64_t trial_id, const TrialOutcome& outcome) {
+  EncodedOutcome encoded;
+  if (!outcome.test_metrics.empty())
+    encoded.test_metrics_json = detail::encode_metrics_json(outcome.test_metrics);
+  if (outcome.weights) encoded.weights = encode_weights(trial_id, *outcome.weights);
+  return encoded;
+}
+
 // finish_trial's work inside the caller's transaction.
-void finish_in(Connection& connection, std::int64_t trial_id, const TrialOutcome& outcome) {
+void finish_in(Connection& connection, std::int64_t trial_id, const TrialOutcome& outcome,
+               const EncodedOutcome& encoded) {
   if (!can_transition(TrialStatus::running, outcome.status)) {
     throw std::logic_error(
         fmt::format("trial {} cannot finish as {}", trial_id, to_string(outcome.status)));
@@ -606,10 +635,10 @@ void finish_in(Connection& connection, std::int64_t trial_id, const TrialOutcome
   update->bind_real(5, outcome.seconds);
   update->bind(6, outcome.best_epoch);
   update->bind_real(7, outcome.objective);
-  if (outcome.test_metrics.empty()) {
+  if (encoded.test_metrics_json.empty()) {
     update->bind_null(8);
   } else {
-    update->bind(8, detail::encode_metrics_json(outcome.test_metrics));
+    update->bind(8, encoded.test_metrics_json);
   }
   if (outcome.divergence) {
     update->bind(9, outcome.divergence->epoch);
@@ -624,7 +653,7 @@ void finish_in(Connection& connection, std::int64_t trial_id, const TrialOutcome
   if (connection.changes() == 0) {
     check_transition(trial_id, current_status(connection, trial_id), outcome.status);
   }
-  if (outcome.weights) write_weights_in(connection, trial_id, *outcome.weights);
+  if (encoded.weights) write_weights_in(connection, trial_id, *encoded.weights);
 }
 
 // guard_writes' check, inside the write's transaction: the trial's sweep is
@@ -1017,6 +1046,24 @@ void SqliteStorage::set_sweep_data(std::int64_t sweep_id, const std::string& dat
 }
 
 void SqliteStorage::add_trials(std::int64_t sweep_id, const std::vector<NewTrial>& trials) {
+  // The JSON parsed before the store is taken: the configs (to split them)
+  // and the params (whose optimizer says which base to try first).
+  struct Parsed {
+    nlohmann::json config;
+    std::string hint;
+  };
+  std::vector<Parsed> parsed(trials.size());
+  for (std::size_t i = 0; i < trials.size(); ++i) {
+    parsed[i].config = nlohmann::json::parse(trials[i].config_json, nullptr, false);
+    if (parsed[i].config.is_discarded())
+      throw StorageError(fmt::format("cannot add {} trials to sweep {} in {}: a trial's config is "
+                                     "not valid json",
+                                     trials.size(), sweep_id, impl_->path),
+                         SQLITE_CORRUPT);
+    const auto params = nlohmann::json::parse(trials[i].params_json, nullptr, false);
+    parsed[i].hint =
+        params.is_object() ? params.value("optimizer", nlohmann::json()).dump() : std::string();
+  }
   impl_->call([&] { return fmt::format("add {} trials to sweep {}", trials.size(), sweep_id); },
               [&](Connection& connection) {
                 Transaction transaction(connection);
@@ -1031,7 +1078,8 @@ void SqliteStorage::add_trials(std::int64_t sweep_id, const std::vector<NewTrial
                 auto set_config = connection.cached(
                     "UPDATE trials SET config_id = ?2, config_patch = ?3 WHERE id = ?1");
                 ConfigSplitter configs(connection, sweep_id);
-                for (const NewTrial& trial : trials) {
+                for (std::size_t i = 0; i < trials.size(); ++i) {
+                  const NewTrial& trial = trials[i];
                   insert->reset();
                   insert->bind(1, sweep_id);
                   insert->bind(2, trial.index);
@@ -1043,10 +1091,8 @@ void SqliteStorage::add_trials(std::int64_t sweep_id, const std::vector<NewTrial
                   insert->run();
                   if (connection.changes() == 0) continue;
                   const std::int64_t id = connection.last_insert_rowid();
-                  const auto params = nlohmann::json::parse(trial.params_json, nullptr, false);
-                  const std::string hint =
-                      params.is_object() ? params.value("optimizer", nlohmann::json()).dump() : "";
-                  auto [config_id, patch] = configs.split(trial.config_json, hint);
+                  auto [config_id, patch] =
+                      configs.split(parsed[i].config, trial.config_json.size(), parsed[i].hint);
                   set_config->reset();
                   set_config->bind(1, id);
                   set_config->bind(2, config_id);
@@ -1067,8 +1113,7 @@ std::vector<TrialRow> SqliteStorage::trials(std::int64_t sweep_id) {
                        auto select = connection.cached(select_sql);
                        select->bind(1, sweep_id);
                        std::vector<TrialRow> out;
-                       ConfigJoiner configs(connection);
-                       while (select->step()) out.push_back(read_trial_row(*select, configs));
+                       while (select->step()) out.push_back(read_trial_row(*select));
                        return out;
                      });
 }
@@ -1090,16 +1135,18 @@ void SqliteStorage::record_epoch(std::int64_t trial_id, const reports::EpochReco
 }
 
 void SqliteStorage::finish_trial(std::int64_t trial_id, const TrialOutcome& outcome) {
+  const EncodedOutcome encoded = encode_outcome(trial_id, outcome);
   impl_->write(
       [&] { return fmt::format("finish trial {} as {}", trial_id, to_string(outcome.status)); },
       [&](Connection& connection) {
         check_writer(connection, impl_->path, impl_->writer, trial_id);
-        finish_in(connection, trial_id, outcome);
+        finish_in(connection, trial_id, outcome, encoded);
       });
 }
 
 void SqliteStorage::finish_and_start(std::int64_t finished_id, const TrialOutcome& outcome,
                                      std::int64_t next_id) {
+  const EncodedOutcome encoded = encode_outcome(finished_id, outcome);
   impl_->write(
       [&] {
         return fmt::format("finish trial {} as {} and start trial {}", finished_id,
@@ -1107,7 +1154,7 @@ void SqliteStorage::finish_and_start(std::int64_t finished_id, const TrialOutcom
       },
       [&](Connection& connection) {
         check_writer(connection, impl_->path, impl_->writer, finished_id);
-        finish_in(connection, finished_id, outcome);
+        finish_in(connection, finished_id, outcome, encoded);
         start_in(connection, next_id);
       });
 }
@@ -1390,6 +1437,7 @@ void SqliteStorage::delete_weights(const std::vector<std::int64_t>& trial_ids) {
 }
 
 void SqliteStorage::write_weights(std::int64_t trial_id, const TrialWeights& weights) {
+  const EncodedWeights encoded = encode_weights(trial_id, weights);
   impl_->call([&] { return fmt::format("write the weights of trial {}", trial_id); },
               [&](Connection& connection) {
                 Transaction transaction(connection);
@@ -1401,7 +1449,7 @@ void SqliteStorage::write_weights(std::int64_t trial_id, const TrialWeights& wei
                                   "trial keeps weights",
                                   trial_id, to_string(status)));
                 }
-                write_weights_in(connection, trial_id, weights);
+                write_weights_in(connection, trial_id, encoded);
                 transaction.commit();
               });
 }

@@ -108,7 +108,8 @@ TEST_CASE("store open: a version 1 database is migrated with its data", "[store]
   CHECK(sweep->data_json == "{}");                 // the v3 column's default
   CHECK(trials[0].status == TrialStatus::completed);
   CHECK(trials[0].epochs_done == 1);
-  CHECK(trials[0].config_json == R"({"learning_rate":0.1})");  // moved by step 5
+  CHECK(store.read_sweep(sweep->id).trials.at(0).config.resolved().dump() ==
+        R"({"learning_rate":0.1})");  // moved by step 5
   const auto epochs = store.epochs(10);
   REQUIRE(epochs.size() == 1);
   CHECK(epochs[0].metrics.at("loss") == 0.75);
@@ -185,9 +186,6 @@ TEST_CASE("store open: a version 4 database's configs move into shared bases and
   for (const char* name : {"a", "b"}) {
     const auto sweep = store.find_sweep(name);
     REQUIRE(sweep);
-    for (const auto& row : store.trials(sweep->id)) {
-      CHECK(row.config_json == originals.at(static_cast<std::size_t>(row.id - 100)));
-    }
     for (const auto& trial : store.read_sweep(sweep->id).trials) {
       CHECK(trial.config.resolved().dump() ==
             originals.at(static_cast<std::size_t>(trial.id - 100)));

@@ -23,6 +23,12 @@ ConfigSplitter::ConfigSplitter(Connection& connection, std::int64_t sweep_id)
 
 std::pair<std::int64_t, std::string> ConfigSplitter::split(const std::string& config_json,
                                                            const std::string& hint) {
+  return split(parse_or_fail(config_json, "a trial's config"), config_json.size(), hint);
+}
+
+std::pair<std::int64_t, std::string> ConfigSplitter::split(const json& config,
+                                                           std::size_t config_json_size,
+                                                           const std::string& hint) {
   if (!loaded_) {
     auto select = connection_.cached("SELECT id, config_json FROM configs WHERE sweep_id = ?1");
     select->bind(1, sweep_id_);
@@ -31,12 +37,11 @@ std::pair<std::int64_t, std::string> ConfigSplitter::split(const std::string& co
                      parse_or_fail(select->column_text(1), "a stored base config"));
     loaded_ = true;
   }
-  const json config = parse_or_fail(config_json, "a trial's config");
-  const std::size_t close_enough = config_json.size() / 4;
+  const std::size_t close_enough = config_json_size / 4;
   std::int64_t best_id = 0;
   std::string best_patch;
   const auto consider = [&](std::int64_t id, const json& base) {
-    std::string patch = json::diff(base, config).dump();
+    std::string patch = reports::json_diff(base, config).dump();
     if (best_id == 0 || patch.size() < best_patch.size()) {
       best_id = id;
       best_patch = std::move(patch);
@@ -102,15 +107,6 @@ reports::TrialConfig ConfigJoiner::config(std::shared_ptr<const json> base,
     }
   }
   return reports::TrialConfig(std::move(base), std::move(ops));
-}
-
-json ConfigJoiner::join(std::int64_t config_id, std::string_view patch) {
-  try {
-    return config(base(config_id), patch).resolved();
-  } catch (const std::runtime_error& e) {
-    if (dynamic_cast<const SqliteFailure*>(&e) != nullptr) throw;
-    throw SqliteFailure(e.what(), 11);
-  }
 }
 
 void split_stored_configs(Connection& connection) {

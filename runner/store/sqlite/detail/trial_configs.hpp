@@ -34,6 +34,10 @@ class ConfigSplitter {
   // likely close (e.g. the trial's optimizer).
   std::pair<std::int64_t, std::string> split(const std::string& config_json,
                                              const std::string& hint);
+  // The same with the config already parsed (`config` is `config_json`
+  // parsed), so that a caller can parse outside its transaction.
+  std::pair<std::int64_t, std::string> split(const nlohmann::json& config,
+                                             std::size_t config_json_size, const std::string& hint);
 
  private:
   Connection& connection_;
@@ -47,12 +51,10 @@ class ConfigSplitter {
 class ConfigJoiner {
  public:
   explicit ConfigJoiner(Connection& connection) : connection_(connection) {}
-  // The trial's resolved config. Throws SqliteFailure (SQLITE_CORRUPT) when
-  // the base is missing or the patch does not apply.
-  nlohmann::json join(std::int64_t config_id, std::string_view patch);
   // The trial's config as its base and patch (nothing copied): the base
-  // (read once, on this thread: it may query), then the patch read against
-  // it, which reads nothing and may run on any thread. Throws SqliteFailure
+  // (read once, on this thread: it may query; throws SqliteFailure,
+  // SQLITE_CORRUPT, when it is missing), then the patch read against it,
+  // which reads nothing and may run on any thread. Throws SqliteFailure
   // (SQLITE_CORRUPT) when the patch is not one json::diff could have made
   // against that base (each operation's path there).
   const std::shared_ptr<const nlohmann::json>& base(std::int64_t config_id);
