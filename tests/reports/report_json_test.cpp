@@ -320,6 +320,7 @@ TEST_CASE("report.json is the same whether the trials' configs share a base or n
   const SweepRecord whole = random_search_sweep(300, 2, 5);
   SweepRecord shared = whole;
   std::vector<json> configs;
+  configs.reserve(whole.trials.size());
   for (const TrialRecord& trial : whole.trials) configs.push_back(trial.config.resolved());
   std::size_t k = 0;
   for (std::size_t i = 0; i < configs.size() && k < 6; ++i) {
@@ -379,6 +380,7 @@ TEST_CASE("each trial's config patch is json::diff's, whatever differs from its 
     if (trial.status == "diverged") changed.push_back(&trial);
   REQUIRE(changed.size() >= 5);
   std::vector<json> configs;
+  configs.reserve(changed.size());
   for (const TrialRecord* trial : changed) configs.push_back(trial->config.resolved());
   configs[0]["training"]["optimizer"]["a/b~c"] = 1;            // an added key to escape
   configs[1]["training"]["optimizer"].erase("learning_rate");  // a removed key

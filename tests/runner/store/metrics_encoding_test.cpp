@@ -3,8 +3,9 @@
 // the JSON parser and hands anything else to it. Both ways must agree.
 #include <catch2/catch.hpp>
 
+#include <bit>
 #include <cmath>
-#include <cstring>
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <random>
@@ -26,8 +27,9 @@ bool same(const std::map<std::string, double>& a, const std::map<std::string, do
   if (a.size() != b.size()) return false;
   for (auto x = a.begin(), y = b.begin(); x != a.end(); ++x, ++y) {
     if (x->first != y->first) return false;
-    if (std::isnan(x->second) ? !std::isnan(y->second)
-                              : std::memcmp(&x->second, &y->second, sizeof(double)) != 0)
+    if (std::isnan(x->second)
+            ? !std::isnan(y->second)
+            : std::bit_cast<std::uint64_t>(x->second) != std::bit_cast<std::uint64_t>(y->second))
       return false;
   }
   return true;
