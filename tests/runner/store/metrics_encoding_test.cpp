@@ -84,9 +84,11 @@ TEST_CASE("test metrics: text that is not a stored object of numbers is refused"
        {R"([1,2])", R"({"a":01})", R"({"a":1.})", R"({"a":.5})", R"({"a":-inf})", R"({"a":1)",
         R"({"a":1,})", R"({"a" 1})", R"({"a":1}x)", "{\"a\nb\":1}", R"({"a":1e})", "nan"})
     CHECK_THROWS_WITH(decode_metrics_json(corrupt), "test metrics are not a json object");
+  int code = 0;
   try {
     decode_metrics_json(R"({"a":01})");
   } catch (const SqliteFailure& failure) {
-    CHECK(failure.code() == 11);  // SQLITE_CORRUPT
+    code = failure.code();
   }
+  CHECK(code == 11);  // SQLITE_CORRUPT
 }
