@@ -47,7 +47,7 @@ using detail::SqliteFailure;
 using detail::Statement;
 using detail::Transaction;
 
-static_assert(SqliteStorage::kSchemaVersion == 5,
+static_assert(SqliteStorage::kSchemaVersion == 6,
               "kSchemaVersion must equal the last migration step");
 
 constexpr char kSqliteHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',

@@ -21,7 +21,7 @@ class SqliteStorage final : public Storage {
   SqliteStorage(const std::string& path, Mode mode);
   ~SqliteStorage() override;
 
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   std::optional<SweepInfo> find_sweep(const std::string& name) override;
   std::int64_t create_sweep(const SweepInfo& info) override;

@@ -65,7 +65,7 @@ TEST_CASE("store open: a new file gets the latest schema, in WAL mode", "[store]
     CHECK(store.path() == path);
   }
   CHECK(SqliteStorage::kSchemaVersion == sweep::runner::detail::latest_schema_version());
-  CHECK(raw_query(path, "PRAGMA user_version") == "5");
+  CHECK(raw_query(path, "PRAGMA user_version") == "6");
   CHECK(raw_query(path, "PRAGMA application_id") == std::to_string(0x53574550));
   CHECK(raw_query(path, "PRAGMA journal_mode") == "wal");
   CHECK(raw_query(path,
@@ -90,12 +90,12 @@ TEST_CASE("store open: a version 1 database is migrated with its data", "[store]
   // A reader cannot migrate, and says how to.
   check_refused(path, Storage::Mode::read_only,
                 path +
-                    " has schema version 1, older than this sweep's (5); run or resume a sweep "
+                    " has schema version 1, older than this sweep's (6); run or resume a sweep "
                     "on it to upgrade it");
   REQUIRE(raw_query(path, "PRAGMA user_version") == "1");
 
   SqliteStorage store(path, Storage::Mode::read_write);
-  CHECK(raw_query(path, "PRAGMA user_version") == "5");
+  CHECK(raw_query(path, "PRAGMA user_version") == "6");
   CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
   const auto sweep = store.find_sweep("old");
   REQUIRE(sweep);
@@ -172,7 +172,7 @@ TEST_CASE("store open: a version 4 database's configs move into shared bases and
   raw_exec(path, rows);
 
   SqliteStorage store(path, Storage::Mode::read_write);
-  CHECK(raw_query(path, "PRAGMA user_version") == "5");
+  CHECK(raw_query(path, "PRAGMA user_version") == "6");
   CHECK(raw_query(path, "PRAGMA integrity_check") == "ok");
   CHECK(raw_query(path, "PRAGMA foreign_key_check") == "");
   // One base per optimizer and sweep; the trials keep only their rate.
@@ -298,7 +298,7 @@ TEST_CASE("store open: a newer schema is refused", "[store]") {
   { SqliteStorage store(path, Storage::Mode::read_write); }
   raw_exec(path, "PRAGMA user_version = 7");
   const std::string message =
-      path + " has schema version 7, newer than this sweep understands (5); upgrade sweep";
+      path + " has schema version 7, newer than this sweep understands (6); upgrade sweep";
   check_refused(path, Storage::Mode::read_write, message);
   check_refused(path, Storage::Mode::read_only, message);
   CHECK(raw_query(path, "PRAGMA user_version") == "7");
@@ -320,7 +320,7 @@ TEST_CASE("store open: an empty file becomes a database, but not for a reader", 
   write_bytes(path, "");
   check_refused(path, Storage::Mode::read_only, path + " is not a sweep database (it is empty)");
   SqliteStorage store(path, Storage::Mode::read_write);
-  CHECK(raw_query(path, "PRAGMA user_version") == "5");
+  CHECK(raw_query(path, "PRAGMA user_version") == "6");
 }
 
 TEST_CASE("store open: a folder is not a database", "[store]") {

@@ -1,10 +1,12 @@
 #include "runner/store/sqlite/detail/encoding.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <system_error>
 
@@ -67,16 +69,94 @@ std::vector<float> decode_floats(std::span<const std::byte> bytes) {
   return values;
 }
 
+namespace {
+
+// A metric value as JSON: JSON has no NaN or infinity.
+nlohmann::json value_json(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  return value;
+}
+
+// A decimal index as a name writes it ("0", "12"; no sign, no leading zero),
+// or nullopt.
+std::optional<std::size_t> parse_index(std::string_view digits) {
+  if (digits.empty() || digits.size() > 6 || (digits.size() > 1 && digits[0] == '0'))
+    return std::nullopt;
+  std::size_t index = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+  if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  return index;
+}
+
+// "base[row][col]" as (base, row, col), or nullopt.
+struct Cell {
+  std::string_view base;
+  std::size_t row;
+  std::size_t col;
+};
+std::optional<Cell> matrix_cell(std::string_view name) {
+  if (!name.ends_with(']')) return std::nullopt;
+  const std::size_t col_open = name.rfind('[');
+  if (col_open == std::string_view::npos || col_open == 0 || name[col_open - 1] != ']')
+    return std::nullopt;
+  const std::size_t row_open = name.rfind('[', col_open - 1);
+  if (row_open == std::string_view::npos || row_open == 0) return std::nullopt;
+  const auto row = parse_index(name.substr(row_open + 1, col_open - 1 - row_open - 1));
+  const auto col = parse_index(name.substr(col_open + 1, name.size() - 1 - col_open - 1));
+  if (!row || !col) return std::nullopt;
+  return Cell{name.substr(0, row_open), *row, *col};
+}
+
+std::string cell_name(std::string_view base, std::size_t row, std::size_t col) {
+  std::string name;
+  name.reserve(base.size() + 8);
+  name.append(base).append("[").append(std::to_string(row)).append("][");
+  name.append(std::to_string(col)).append("]");
+  return name;
+}
+
+}  // namespace
+
 std::string encode_metrics_json(const std::map<std::string, double>& metrics) {
+  // The cells of each family "base[r][c]", and its rows and columns.
+  struct Family {
+    std::size_t rows = 0;
+    std::size_t cols = 0;
+    std::size_t cells = 0;
+  };
+  std::map<std::string_view, Family> families;
+  for (const auto& [name, value] : metrics) {
+    if (const auto cell = matrix_cell(name)) {
+      Family& family = families[cell->base];
+      family.rows = std::max(family.rows, cell->row + 1);
+      family.cols = std::max(family.cols, cell->col + 1);
+      ++family.cells;
+    }
+  }
+  // A family that fills its rectangle from [0][0], and whose base is no
+  // metric's own name, is one member: an array of rows.
+  const auto as_matrix = [&](std::string_view base) {
+    const auto found = families.find(base);
+    return found != families.end() &&
+           found->second.cells == found->second.rows * found->second.cols &&
+           metrics.find(std::string(base)) == metrics.end();
+  };
   auto object = nlohmann::json::object();
   for (const auto& [name, value] : metrics) {
-    if (std::isnan(value)) {
-      object[name] = "nan";
-    } else if (std::isinf(value)) {
-      object[name] = value > 0 ? "inf" : "-inf";
-    } else {
-      object[name] = value;
+    const auto cell = matrix_cell(name);
+    if (!cell || !as_matrix(cell->base)) {
+      object[name] = value_json(value);
+      continue;
     }
+    nlohmann::json& matrix = object[std::string(cell->base)];
+    if (matrix.is_null()) {
+      const Family& family = families[cell->base];
+      matrix = nlohmann::json::array();
+      for (std::size_t r = 0; r < family.rows; ++r)
+        matrix.push_back(nlohmann::json(std::vector<nlohmann::json>(family.cols)));
+    }
+    matrix[cell->row][cell->col] = value_json(value);
   }
   return object.dump();
 }
@@ -110,11 +190,40 @@ const char* json_number_end(const char* p, const char* end) {
   return p;
 }
 
-// encode_metrics_json's own output, {"name":number-or-"nan"/"inf"/"-inf",...}
-// with no space and no escape, read without building a JSON document: a
-// report reads every trial's test metrics (at 1,000 trials, a twelfth of
-// the time after the trials went to parsing them). False for anything else,
-// which the JSON parser then reads (and rejects where it must).
+// One value as encode_metrics_json writes it, a number or "nan", "inf" or
+// "-inf", read at p; p is left after it. False for anything else.
+bool plain_value(const char*& p, const char* end, double& value) {
+  if (p == end) return false;
+  if (*p == '"') {
+    const std::string_view rest(p, static_cast<std::size_t>(end - p));
+    if (rest.starts_with("\"nan\"")) {
+      value = std::numeric_limits<double>::quiet_NaN();
+      p += 5;
+    } else if (rest.starts_with("\"inf\"")) {
+      value = std::numeric_limits<double>::infinity();
+      p += 5;
+    } else if (rest.starts_with("\"-inf\"")) {
+      value = -std::numeric_limits<double>::infinity();
+      p += 6;
+    } else {
+      return false;
+    }
+    return true;
+  }
+  const char* const number_end = json_number_end(p, end);
+  if (number_end == nullptr) return false;
+  const auto [next, error] = std::from_chars(p, number_end, value);
+  if (error != std::errc() || next != number_end) return false;
+  p = next;
+  return true;
+}
+
+// encode_metrics_json's own output, {"name":value,...} with no space and no
+// escape, where a value is a plain one or a matrix of them ([[v,...],...]),
+// read without building a JSON document: a report reads every trial's test
+// metrics (at 1,000 trials, a twelfth of the time after the trials went to
+// parsing them). False for anything else, which the JSON parser then reads
+// (and rejects where it must).
 bool decode_plain_metrics(std::string_view text, std::map<std::string, double>& metrics) {
   const char* p = text.data();
   const char* const end = p + text.size();
@@ -127,34 +236,43 @@ bool decode_plain_metrics(std::string_view text, std::map<std::string, double>& 
     if (p == end || *p != '"') return false;
     const std::string_view name(key, static_cast<std::size_t>(p - key));
     if (++p == end || *p++ != ':' || p == end) return false;
-    double value = 0.0;
-    if (*p == '"') {
-      const std::string_view rest(p, static_cast<std::size_t>(end - p));
-      if (rest.starts_with("\"nan\"")) {
-        value = std::numeric_limits<double>::quiet_NaN();
-        p += 5;
-      } else if (rest.starts_with("\"inf\"")) {
-        value = std::numeric_limits<double>::infinity();
-        p += 5;
-      } else if (rest.starts_with("\"-inf\"")) {
-        value = -std::numeric_limits<double>::infinity();
-        p += 6;
-      } else {
-        return false;
+    if (*p == '[') {
+      // A matrix: each cell lands as "name[row][col]".
+      ++p;
+      for (std::size_t row = 0;; ++row) {
+        if (p == end || *p++ != '[') return false;
+        for (std::size_t col = 0;; ++col) {
+          double value = 0.0;
+          if (!plain_value(p, end, value)) return false;
+          metrics.insert_or_assign(cell_name(name, row, col), value);
+          if (p == end) return false;
+          if (*p == ']') break;
+          if (*p++ != ',') return false;
+        }
+        if (++p == end) return false;
+        if (*p == ']') break;
+        if (*p++ != ',') return false;
       }
+      ++p;
     } else {
-      const char* const number_end = json_number_end(p, end);
-      if (number_end == nullptr) return false;
-      const auto [next, error] = std::from_chars(p, number_end, value);
-      if (error != std::errc() || next != number_end) return false;
-      p = next;
+      double value = 0.0;
+      if (!plain_value(p, end, value)) return false;
+      // Stored in name order: each lands at the end of the map.
+      metrics.insert_or_assign(metrics.end(), std::string(name), value);
     }
-    // Stored in name order: each lands at the end of the map.
-    metrics.insert_or_assign(metrics.end(), std::string(name), value);
     if (p == end) return false;
     if (*p == '}') return p + 1 == end;
     if (*p++ != ',') return false;
   }
+}
+
+// A value the JSON parser read: a number or "nan", "inf" or "-inf".
+double parsed_value(const nlohmann::json& value, const std::string& name) {
+  if (value.is_number()) return value.get<double>();
+  if (value == "nan") return std::numeric_limits<double>::quiet_NaN();
+  if (value == "inf") return std::numeric_limits<double>::infinity();
+  if (value == "-inf") return -std::numeric_limits<double>::infinity();
+  throw SqliteFailure("test metric \"" + name + "\" is not a number", SQLITE_CORRUPT);
 }
 
 }  // namespace
@@ -169,16 +287,17 @@ std::map<std::string, double> decode_metrics_json(const std::string& text) {
     throw SqliteFailure("test metrics are not a json object", SQLITE_CORRUPT);
   }
   for (const auto& [name, value] : object.items()) {
-    if (value.is_number()) {
-      metrics[name] = value.get<double>();
-    } else if (value == "nan") {
-      metrics[name] = std::numeric_limits<double>::quiet_NaN();
-    } else if (value == "inf") {
-      metrics[name] = std::numeric_limits<double>::infinity();
-    } else if (value == "-inf") {
-      metrics[name] = -std::numeric_limits<double>::infinity();
-    } else {
-      throw SqliteFailure("test metric \"" + name + "\" is not a number", SQLITE_CORRUPT);
+    if (!value.is_array()) {
+      metrics[name] = parsed_value(value, name);
+      continue;
+    }
+    for (std::size_t row = 0; row < value.size(); ++row) {
+      if (!value[row].is_array())
+        throw SqliteFailure("test metric \"" + name + "\" is not a matrix", SQLITE_CORRUPT);
+      for (std::size_t col = 0; col < value[row].size(); ++col) {
+        std::string cell = cell_name(name, row, col);
+        metrics[cell] = parsed_value(value[row][col], cell);
+      }
     }
   }
   return metrics;

@@ -23,7 +23,11 @@ void append_floats(std::span<const float> values, std::vector<std::byte>& bytes)
 std::vector<float> decode_floats(std::span<const std::byte> bytes);
 
 // Test metrics as a JSON object. JSON has no NaN or infinity, so those are
-// written as the strings "nan", "inf" and "-inf".
+// written as the strings "nan", "inf" and "-inf". A family of metrics
+// "base[r][c]" that fills its rows and columns from [0][0] (the test set's
+// confusion counts), and whose base is no metric's own name, is one member
+// "base", an array of rows: 0.6 KB a trial for ten classes, not 2.3 KB
+// (schema 6; a flat "base[r][c]" member, as schema 5 wrote them, reads the same).
 std::string encode_metrics_json(const std::map<std::string, double>& metrics);
 std::map<std::string, double> decode_metrics_json(const std::string& text);
 

@@ -137,12 +137,20 @@ constexpr const char* kVersion5After = R"sql(
 ALTER TABLE trials DROP COLUMN config_json;
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// Version 6: no new table or column. A trial's test metrics may hold a
+// matrix of cells "base[r][c]" (the confusion counts) as one member, an array
+// of rows (encoding.hpp): a version 5 reader would take that for a corrupt
+// file, so the version says the format changed. Rows written before read as
+// they were.
+constexpr const char* kVersion6 = "";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1, "sweeps, trials, epochs, metrics", kVersion1},
     {2, "loss traces, trial cost", kVersion2},
     {3, "facts about the sweep's data", kVersion3},
     {4, "weights of trained models", kVersion4},
     {5, "trial configs stored once per sweep", kVersion5, split_stored_configs, kVersion5After},
+    {6, "test metrics' matrices as arrays of rows", kVersion6},
 }};
 
 }  // namespace
