@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
@@ -41,6 +42,7 @@ namespace {
 constexpr int kBusyTimeoutMs = 5000;
 
 using detail::ConfigJoiner;
+using detail::ConfigPlanner;
 using detail::ConfigSplitter;
 using detail::Connection;
 using detail::SqliteFailure;
@@ -366,6 +368,11 @@ void decode_trial(RecordRow& row) {
     throw SqliteFailure("a trial's parameters is not valid json", 11);
   if (row.base != nullptr) row.trial.config = ConfigJoiner::config(std::move(row.base), row.patch);
   row.trial.test_metrics = detail::decode_metrics_json(row.test_metrics);
+  // The text is done with; a large sweep's would otherwise stay until the
+  // last block is parsed.
+  std::string().swap(row.params);
+  std::string().swap(row.patch);
+  std::string().swap(row.test_metrics);
 }
 
 reports::TrialRecord record_of(const Statement& s, ConfigJoiner* configs) {
@@ -449,11 +456,40 @@ void stream_trials(Connection& connection, std::int64_t sweep_id, const TrialQue
   }
 }
 
-TrialStatus current_status(Connection& connection, std::int64_t trial_id) {
-  auto select = connection.cached("SELECT status FROM trials WHERE id = ?1");
+// Who may write: guard_writes' owner (empty: anyone), and the file for the
+// message that says the lease was lost.
+struct Writer {
+  const std::string& path;
+  const std::string& owner;
+};
+
+// guard_writes' check, inside the write's transaction: the trial's status,
+// read in one statement with its sweep's lease holder; throws LeaseLost when
+// that is no longer `writer`. nullopt: there is no such trial.
+std::optional<TrialStatus> guarded_status(Connection& connection, const Writer& writer,
+                                          std::int64_t trial_id) {
+  auto select = connection.cached(
+      "SELECT t.status, s.name, s.owner FROM trials t JOIN sweeps s ON s.id = t.sweep_id "
+      "WHERE t.id = ?1");
   select->bind(1, trial_id);
-  if (!select->step()) throw std::logic_error(fmt::format("no trial with id {}", trial_id));
+  if (!select->step()) return std::nullopt;
+  if (!writer.owner.empty()) {
+    const std::string owner = select->column_text(2);
+    if (owner != writer.owner) {
+      throw LeaseLost(fmt::format(
+          "lost the lease of sweep \"{}\" in {}: {} holds it now; this process stopped without "
+          "writing (the sweep goes on there)",
+          select->column_text(1), writer.path, owner.empty() ? std::string("no one") : owner));
+    }
+  }
   return status_column(*select, 0);
+}
+
+// The status of a trial that must exist, after guard_writes' check.
+TrialStatus current_status(Connection& connection, const Writer& writer, std::int64_t trial_id) {
+  const auto status = guarded_status(connection, writer, trial_id);
+  if (!status) throw std::logic_error(fmt::format("no trial with id {}", trial_id));
+  return *status;
 }
 
 void check_transition(std::int64_t trial_id, TrialStatus from, TrialStatus to) {
@@ -464,14 +500,16 @@ void check_transition(std::int64_t trial_id, TrialStatus from, TrialStatus to) {
 }
 
 // record_epoch's work inside the caller's transaction.
-void record_in(Connection& connection, std::int64_t trial_id, const reports::EpochRecord& epoch) {
-  // The status check is folded into the insert (one statement instead of two
-  // on the hot path); only when no row went in does the status get read, to
-  // say why.
+void record_in(Connection& connection, const Writer& writer, std::int64_t trial_id,
+               const reports::EpochRecord& epoch) {
+  // The status and lease checks are folded into the insert (one statement
+  // instead of three on the hot path); only when no row went in are they
+  // read, to say why.
   auto insert = connection.cached(
       "INSERT INTO epochs (trial_id, epoch, learning_rate, seconds, loss, "
       "accuracy, val_loss, val_accuracy) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
-      "FROM trials WHERE id = ?1 AND status = 'running'");
+      "FROM trials WHERE id = ?1 AND status = 'running' AND (?9 = '' OR "
+      "(SELECT owner FROM sweeps WHERE id = trials.sweep_id) IS ?9)");
   insert->bind(1, trial_id);
   insert->bind(2, epoch.epoch);
   insert->bind_real(3, epoch.learning_rate);
@@ -484,9 +522,10 @@ void record_in(Connection& connection, std::int64_t trial_id, const reports::Epo
       insert->bind_real(5 + i, found->second);
     }
   }
+  insert->bind(9, writer.owner);
   insert->run();
   if (connection.changes() == 0) {
-    const TrialStatus status = current_status(connection, trial_id);
+    const TrialStatus status = current_status(connection, writer, trial_id);
     throw std::logic_error(fmt::format("cannot record epoch {} of trial {}: it is {}, not running",
                                        epoch.epoch, trial_id, to_string(status)));
   }
@@ -515,8 +554,8 @@ void record_in(Connection& connection, std::int64_t trial_id, const reports::Epo
 
 // start_trial's work inside the caller's transaction: deletes the partial
 // rows of an earlier run and marks the trial running.
-void start_in(Connection& connection, std::int64_t trial_id) {
-  const TrialStatus from = current_status(connection, trial_id);
+void start_in(Connection& connection, const Writer& writer, std::int64_t trial_id) {
+  const TrialStatus from = current_status(connection, writer, trial_id);
   check_transition(trial_id, from, TrialStatus::running);
   // A pending trial has never recorded anything; any other ran before and its
   // partial rows go (children first, although the foreign keys would cascade).
@@ -615,19 +654,21 @@ EncodedOutcome encode_outcome(std::int64_t trial_id, const TrialOutcome& outcome
 }
 
 // finish_trial's work inside the caller's transaction.
-void finish_in(Connection& connection, std::int64_t trial_id, const TrialOutcome& outcome,
-               const EncodedOutcome& encoded) {
+void finish_in(Connection& connection, const Writer& writer, std::int64_t trial_id,
+               const TrialOutcome& outcome, const EncodedOutcome& encoded) {
   if (!can_transition(TrialStatus::running, outcome.status)) {
     throw std::logic_error(
         fmt::format("trial {} cannot finish as {}", trial_id, to_string(outcome.status)));
   }
-  if (outcome.final_epoch) record_in(connection, trial_id, *outcome.final_epoch);
-  // Only a running trial can finish: the check is folded into the update, and
-  // the status is read only to say why nothing changed.
+  if (outcome.final_epoch) record_in(connection, writer, trial_id, *outcome.final_epoch);
+  // Only a running trial can finish, and only its lease holder finish it: the
+  // checks are folded into the update, and read only to say why nothing
+  // changed.
   auto update = connection.cached(
       "UPDATE trials SET status = ?2, error = ?3, finished_at = ?4, seconds = ?5, "
       "best_epoch = ?6, objective = ?7, test_metrics_json = ?8, div_epoch = ?9, "
-      "div_batch = ?10, div_loss = ?11 WHERE id = ?1 AND status = 'running'");
+      "div_batch = ?10, div_loss = ?11 WHERE id = ?1 AND status = 'running' AND (?12 = '' OR "
+      "(SELECT owner FROM sweeps WHERE id = trials.sweep_id) IS ?12)");
   update->bind(1, trial_id);
   update->bind(2, to_string(outcome.status));
   update->bind(3, outcome.error);
@@ -649,28 +690,12 @@ void finish_in(Connection& connection, std::int64_t trial_id, const TrialOutcome
     update->bind_null(10);
     update->bind_null(11);
   }
+  update->bind(12, writer.owner);
   update->run();
   if (connection.changes() == 0) {
-    check_transition(trial_id, current_status(connection, trial_id), outcome.status);
+    check_transition(trial_id, current_status(connection, writer, trial_id), outcome.status);
   }
   if (encoded.weights) write_weights_in(connection, trial_id, *encoded.weights);
-}
-
-// guard_writes' check, inside the write's transaction: the trial's sweep is
-// still leased to `writer`.
-void check_writer(Connection& connection, const std::string& path, const std::string& writer,
-                  std::int64_t trial_id) {
-  if (writer.empty()) return;
-  auto select = connection.cached(
-      "SELECT s.name, s.owner FROM sweeps s JOIN trials t ON t.sweep_id = s.id WHERE t.id = ?1");
-  select->bind(1, trial_id);
-  if (!select->step()) return;  // the write itself says there is no such trial
-  const std::string owner = select->column_text(1);
-  if (owner == writer) return;
-  throw LeaseLost(fmt::format(
-      "lost the lease of sweep \"{}\" in {}: {} holds it now; this process stopped without "
-      "writing (the sweep goes on there)",
-      select->column_text(0), path, owner.empty() ? std::string("no one") : owner));
 }
 
 }  // namespace
@@ -706,8 +731,15 @@ struct SqliteStorage::Impl {
     waiting_ns.fetch_add(
         std::chrono::duration_cast<std::chrono::nanoseconds>(timer.start - asked).count(),
         std::memory_order_relaxed);
+    return translating(describe, [&] { return body(*connection); });
+  }
+
+  // Runs body() without the mutex (work on what a call read, such as
+  // parsing it), its SQLite failures said as a call's are.
+  template <class Describe, class Body>
+  auto translating(Describe&& describe, Body&& body) const {
     try {
-      return body(*connection);
+      return body();
     } catch (const SqliteFailure& failure) {
       throw StorageError(fmt::format("cannot {} in {}: {}", describe(), path, failure.what()),
                          failure.code());
@@ -1046,61 +1078,105 @@ void SqliteStorage::set_sweep_data(std::int64_t sweep_id, const std::string& dat
 }
 
 void SqliteStorage::add_trials(std::int64_t sweep_id, const std::vector<NewTrial>& trials) {
-  // The JSON parsed before the store is taken: the configs (to split them)
-  // and the params (whose optimizer says which base to try first).
-  struct Parsed {
+  // The configs are parsed and split before the store is taken, against no
+  // stored bases: a new sweep's case. A sweep that has bases already (one
+  // resumed) has its new trials split again inside, against them.
+  struct Prepared {
     nlohmann::json config;
-    std::string hint;
+    std::string hint;  // the params' optimizer: which base to try first
+    ConfigPlanner::Split split;
   };
-  std::vector<Parsed> parsed(trials.size());
+  std::vector<Prepared> prepared(trials.size());
+  ConfigPlanner planner;
   for (std::size_t i = 0; i < trials.size(); ++i) {
-    parsed[i].config = nlohmann::json::parse(trials[i].config_json, nullptr, false);
-    if (parsed[i].config.is_discarded())
+    Prepared& trial = prepared[i];
+    trial.config = nlohmann::json::parse(trials[i].config_json, nullptr, false);
+    if (trial.config.is_discarded())
       throw StorageError(fmt::format("cannot add {} trials to sweep {} in {}: a trial's config is "
                                      "not valid json",
                                      trials.size(), sweep_id, impl_->path),
                          SQLITE_CORRUPT);
     const auto params = nlohmann::json::parse(trials[i].params_json, nullptr, false);
-    parsed[i].hint =
+    trial.hint =
         params.is_object() ? params.value("optimizer", nlohmann::json()).dump() : std::string();
+    trial.split = planner.split(trial.config, trials[i].config_json.size(), trial.hint);
   }
-  impl_->call([&] { return fmt::format("add {} trials to sweep {}", trials.size(), sweep_id); },
-              [&](Connection& connection) {
-                Transaction transaction(connection);
-                // Only the identity constraint is resolved by doing nothing; any other
-                // violation (an unknown sweep, say) still fails the whole call.
-                auto insert = connection.cached(
-                    "INSERT INTO trials (sweep_id, idx, params_json, config_hash, "
-                    "repeat, seed, cost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                    "ON CONFLICT (sweep_id, config_hash, repeat) DO NOTHING");
-                // A trial the sweep already has keeps its row; only a new one
-                // gets its config split (and may add a base).
-                auto set_config = connection.cached(
-                    "UPDATE trials SET config_id = ?2, config_patch = ?3 WHERE id = ?1");
-                ConfigSplitter configs(connection, sweep_id);
-                for (std::size_t i = 0; i < trials.size(); ++i) {
-                  const NewTrial& trial = trials[i];
-                  insert->reset();
-                  insert->bind(1, sweep_id);
-                  insert->bind(2, trial.index);
-                  insert->bind(3, trial.params_json);
-                  insert->bind(4, trial.config_hash);
-                  insert->bind(5, trial.repeat);
-                  insert->bind(6, detail::seed_to_sql(trial.seed));
-                  insert->bind_real(7, trial.cost);
-                  insert->run();
-                  if (connection.changes() == 0) continue;
-                  const std::int64_t id = connection.last_insert_rowid();
-                  auto [config_id, patch] =
-                      configs.split(parsed[i].config, trial.config_json.size(), parsed[i].hint);
-                  set_config->reset();
-                  set_config->bind(1, id);
-                  set_config->bind(2, config_id);
-                  set_config->bind(3, patch);
-                  set_config->run();
-                }
-                transaction.commit();
-              });
+  std::vector<std::string> new_bases;
+  new_bases.reserve(planner.new_bases().size());
+  for (const nlohmann::json& base : planner.new_bases()) new_bases.push_back(base.dump());
+
+  impl_->call(
+      [&] { return fmt::format("add {} trials to sweep {}", trials.size(), sweep_id); },
+      [&](Connection& connection) {
+        Transaction transaction(connection);
+        auto stored = connection.cached("SELECT 1 FROM configs WHERE sweep_id = ?1 LIMIT 1");
+        stored->bind(1, sweep_id);
+        const bool planned = !stored->step();
+        // Only the identity constraint is resolved by doing nothing; any other
+        // violation (an unknown sweep, say) still fails the whole call.
+        auto insert = connection.cached(
+            "INSERT INTO trials (sweep_id, idx, params_json, config_hash, repeat, seed, cost, "
+            "config_id, config_patch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+            "ON CONFLICT (sweep_id, config_hash, repeat) DO NOTHING");
+        // planned: each new base is stored before the first trial that uses
+        // it, and dropped again if no trial went in with it.
+        std::vector<std::int64_t> base_ids(new_bases.size(), 0);
+        std::vector<bool> used(new_bases.size(), false);
+        // !planned: a trial the sweep already has keeps its row; only a new
+        // one gets its config split (and may add a base).
+        std::optional<ConfigSplitter> splitter;
+        if (!planned) splitter.emplace(connection, sweep_id);
+        for (std::size_t i = 0; i < trials.size(); ++i) {
+          const NewTrial& trial = trials[i];
+          const ConfigPlanner::Split& split = prepared[i].split;
+          const std::size_t base = split.base < 0 ? static_cast<std::size_t>(-1 - split.base) : 0;
+          insert->reset();
+          insert->bind(1, sweep_id);
+          insert->bind(2, trial.index);
+          insert->bind(3, trial.params_json);
+          insert->bind(4, trial.config_hash);
+          insert->bind(5, trial.repeat);
+          insert->bind(6, detail::seed_to_sql(trial.seed));
+          insert->bind_real(7, trial.cost);
+          if (planned) {
+            if (split.base < 0 && base_ids[base] == 0) {
+              auto add =
+                  connection.cached("INSERT INTO configs (sweep_id, config_json) VALUES (?1, ?2)");
+              add->bind(1, sweep_id);
+              add->bind(2, new_bases[base]);
+              add->run();
+              base_ids[base] = connection.last_insert_rowid();
+            }
+            insert->bind(8, split.base < 0 ? base_ids[base] : split.base);
+            insert->bind(9, split.patch);
+          } else {
+            insert->bind_null(8);
+            insert->bind(9, std::string_view("[]"));
+          }
+          insert->run();
+          if (connection.changes() == 0) continue;
+          if (planned) {
+            if (split.base < 0) used[base] = true;
+            continue;
+          }
+          const std::int64_t id = connection.last_insert_rowid();
+          auto [config_id, patch] =
+              splitter->split(prepared[i].config, trial.config_json.size(), prepared[i].hint);
+          auto set_config = connection.cached(
+              "UPDATE trials SET config_id = ?2, config_patch = ?3 WHERE id = ?1");
+          set_config->bind(1, id);
+          set_config->bind(2, config_id);
+          set_config->bind(3, patch);
+          set_config->run();
+        }
+        for (std::size_t i = 0; i < base_ids.size(); ++i) {
+          if (base_ids[i] == 0 || used[i]) continue;
+          auto drop = connection.cached("DELETE FROM configs WHERE id = ?1");
+          drop->bind(1, base_ids[i]);
+          drop->run();
+        }
+        transaction.commit();
+      });
 }
 
 std::vector<TrialRow> SqliteStorage::trials(std::int64_t sweep_id) {
@@ -1121,16 +1197,14 @@ std::vector<TrialRow> SqliteStorage::trials(std::int64_t sweep_id) {
 void SqliteStorage::start_trial(std::int64_t trial_id) {
   impl_->write([&] { return fmt::format("start trial {}", trial_id); },
                [&](Connection& connection) {
-                 check_writer(connection, impl_->path, impl_->writer, trial_id);
-                 start_in(connection, trial_id);
+                 start_in(connection, {impl_->path, impl_->writer}, trial_id);
                });
 }
 
 void SqliteStorage::record_epoch(std::int64_t trial_id, const reports::EpochRecord& epoch) {
   impl_->write([&] { return fmt::format("record epoch {} of trial {}", epoch.epoch, trial_id); },
                [&](Connection& connection) {
-                 check_writer(connection, impl_->path, impl_->writer, trial_id);
-                 record_in(connection, trial_id, epoch);
+                 record_in(connection, {impl_->path, impl_->writer}, trial_id, epoch);
                });
 }
 
@@ -1139,8 +1213,7 @@ void SqliteStorage::finish_trial(std::int64_t trial_id, const TrialOutcome& outc
   impl_->write(
       [&] { return fmt::format("finish trial {} as {}", trial_id, to_string(outcome.status)); },
       [&](Connection& connection) {
-        check_writer(connection, impl_->path, impl_->writer, trial_id);
-        finish_in(connection, trial_id, outcome, encoded);
+        finish_in(connection, {impl_->path, impl_->writer}, trial_id, outcome, encoded);
       });
 }
 
@@ -1153,9 +1226,9 @@ void SqliteStorage::finish_and_start(std::int64_t finished_id, const TrialOutcom
                            to_string(outcome.status), next_id);
       },
       [&](Connection& connection) {
-        check_writer(connection, impl_->path, impl_->writer, finished_id);
-        finish_in(connection, finished_id, outcome, encoded);
-        start_in(connection, next_id);
+        const Writer writer{impl_->path, impl_->writer};
+        finish_in(connection, writer, finished_id, outcome, encoded);
+        start_in(connection, writer, next_id);
       });
 }
 
@@ -1175,60 +1248,64 @@ int SqliteStorage::recover_interrupted(std::int64_t sweep_id) {
 }
 
 reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id) {
-  return impl_->call(
-      [&] { return fmt::format("read sweep {}", sweep_id); },
-      [&](Connection& connection) {
-        const ReadSnapshot snapshot(connection);
-        reports::SweepRecord record = sweep_header(connection, impl_->path, sweep_id);
-        // Every trial's epochs in three scans, rather than three reads per trial.
-        auto epochs = load_epochs(
-            connection, "trial_id IN (SELECT id FROM trials WHERE sweep_id = ?1)", sweep_id);
-        static const std::string trials_sql = fmt::format(
-            "SELECT {} FROM trials WHERE sweep_id = ?1 ORDER BY idx, repeat, id", kRecordColumns);
-        auto trials = connection.cached(trials_sql);
-        trials->bind(1, sweep_id);
-        ConfigJoiner configs(connection);
-        // Rows read here, a block at a time; their JSON parsed in parallel
-        // (most of the time of reading a large sweep) while this thread
-        // reads the next block, and kept in order.
-        constexpr std::size_t kBlock = 4096;
-        std::vector<RecordRow> reading;
-        std::vector<RecordRow> decoding;
-        const auto decode = [](std::vector<RecordRow>& rows) {
-          tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rows.size(), 64),
-                            [&](const tbb::blocked_range<std::size_t>& range) {
-                              for (std::size_t i = range.begin(); i != range.end(); ++i)
-                                decode_trial(rows[i]);
-                            });
-        };
-        const auto keep = [&](std::vector<RecordRow>& rows) {
-          for (RecordRow& row : rows) {
-            if (auto found = epochs.find(row.trial.id); found != epochs.end())
-              row.trial.epochs = std::move(found->second);
-            record.trials.push_back(std::move(row.trial));
-          }
-          rows.clear();
-        };
-        tbb::task_group decoder;
-        try {
-          while (trials->step()) {
-            reading.push_back(record_row_of(*trials, &configs));
-            if (reading.size() < kBlock) continue;
-            decoder.wait();
-            keep(decoding);
-            std::swap(reading, decoding);
-            decoder.run([&] { decode(decoding); });
-          }
-          decoder.wait();
-        } catch (...) {
-          decoder.wait();  // `decoding` must outlive the decoder's use of it
-          throw;
-        }
-        keep(decoding);
-        decode(reading);
-        keep(reading);
-        return record;
-      });
+  const auto describe = [&] { return fmt::format("read sweep {}", sweep_id); };
+  reports::SweepRecord record;
+  std::unordered_map<std::int64_t, std::vector<reports::EpochRecord>> epochs;
+  // The trials' rows are read under the store's lock, a block at a time, and
+  // their JSON parsed (most of the time of reading a large sweep) on other
+  // threads as each block fills; the last block is parsed once the lock is
+  // released. A deque: a block stays where it is while the next fills.
+  constexpr std::size_t kBlock = 4096;
+  std::deque<std::vector<RecordRow>> blocks(1);
+  tbb::task_group decoder;
+  const auto decode = [](std::vector<RecordRow>& rows) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rows.size(), 64),
+                      [&](const tbb::blocked_range<std::size_t>& range) {
+                        for (std::size_t i = range.begin(); i != range.end(); ++i)
+                          decode_trial(rows[i]);
+                      });
+  };
+  try {
+    impl_->call(describe, [&](Connection& connection) {
+      const ReadSnapshot snapshot(connection);
+      record = sweep_header(connection, impl_->path, sweep_id);
+      // Every trial's epochs in three scans, rather than three reads per trial.
+      epochs = load_epochs(connection, "trial_id IN (SELECT id FROM trials WHERE sweep_id = ?1)",
+                           sweep_id);
+      static const std::string trials_sql = fmt::format(
+          "SELECT {} FROM trials WHERE sweep_id = ?1 ORDER BY idx, repeat, id", kRecordColumns);
+      auto trials = connection.cached(trials_sql);
+      trials->bind(1, sweep_id);
+      ConfigJoiner configs(connection);
+      while (trials->step()) {
+        blocks.back().push_back(record_row_of(*trials, &configs));
+        if (blocks.back().size() < kBlock) continue;
+        decoder.run([&rows = blocks.back(), &decode] { decode(rows); });
+        blocks.emplace_back();
+      }
+    });
+    impl_->translating(describe, [&] {
+      decode(blocks.back());
+      decoder.wait();
+    });
+  } catch (...) {
+    // The blocks must outlive the decoder's use of them.
+    decoder.cancel();
+    try {
+      decoder.wait();
+    } catch (...) {
+    }
+    throw;
+  }
+  record.trials.reserve((blocks.size() - 1) * kBlock + blocks.back().size());
+  for (std::vector<RecordRow>& rows : blocks) {
+    for (RecordRow& row : rows) {
+      if (auto found = epochs.find(row.trial.id); found != epochs.end())
+        row.trial.epochs = std::move(found->second);
+      record.trials.push_back(std::move(row.trial));
+    }
+  }
+  return record;
 }
 
 reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id, const TrialQuery& query) {
@@ -1427,7 +1504,7 @@ void SqliteStorage::delete_weights(const std::vector<std::int64_t>& trial_ids) {
                 Transaction transaction(connection);
                 auto remove = connection.cached("DELETE FROM weights WHERE trial_id = ?1");
                 for (const std::int64_t id : trial_ids) {
-                  check_writer(connection, impl_->path, impl_->writer, id);
+                  guarded_status(connection, {impl_->path, impl_->writer}, id);
                   remove->reset();
                   remove->bind(1, id);
                   remove->run();
@@ -1441,8 +1518,8 @@ void SqliteStorage::write_weights(std::int64_t trial_id, const TrialWeights& wei
   impl_->call([&] { return fmt::format("write the weights of trial {}", trial_id); },
               [&](Connection& connection) {
                 Transaction transaction(connection);
-                check_writer(connection, impl_->path, impl_->writer, trial_id);
-                const TrialStatus status = current_status(connection, trial_id);
+                const TrialStatus status =
+                    current_status(connection, {impl_->path, impl_->writer}, trial_id);
                 if (status != TrialStatus::completed && status != TrialStatus::pruned) {
                   throw std::logic_error(
                       fmt::format("trial {} is {}: only a completed or pruned "

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <sys/stat.h>
 
@@ -238,6 +239,68 @@ TEST_CASE("store open: a trial's config patch that does not fit its base is refu
                     fmt::format("cannot read sweep {} in {}: a trial's config patch does not "
                                 "apply: it is not an array",
                                 sweep, path));
+}
+
+TEST_CASE("store open: trials added to a sweep split against the bases it has", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("sweeps.db");
+  SqliteStorage store(path, Storage::Mode::read_write);
+  const auto sweep = store.create_sweep(sample_sweep("alpha"));
+  const auto config = [](const std::string& dataset, int rate) {
+    return nlohmann::json{
+        {"dataset",
+         {{"name", dataset},
+          {"samples", 300},
+          {"noise", 0.2},
+          {"classes", 3},
+          {"description", "three interleaved spiral arms, with noise on each point"}}},
+        {"metrics", {"accuracy", "precision", "recall", "f1_score", "auc"}},
+        {"model", {{"layers", {{{"type", "dense"}, {"units", 8}, {"activation", "relu"}}}}}},
+        {"training", {{"epochs", 2}, {"optimizer", {{"name", "adam"}, {"learning_rate", rate}}}}}};
+  };
+  // Far from the others: every member differs.
+  const auto far = [](int rate) {
+    return nlohmann::json{{"other", {{"name", "moons"}, {"rate", rate}}}};
+  };
+  // The configs read back, in the trials' order.
+  const auto resolved = [&] {
+    std::vector<std::string> out;
+    for (const auto& trial : store.read_sweep(sweep).trials)
+      out.push_back(trial.config.resolved().dump());
+    return out;
+  };
+
+  // A new sweep: two trials share a base. The third is the first again
+  // (hash and repeat) with a config no base is close to: its row stays
+  // out, and so does the base it would have made.
+  auto trials = sample_trials(3);
+  trials[0].config_json = config("spirals", 1).dump();
+  trials[1].config_json = config("spirals", 2).dump();
+  trials[2].config_json = far(3).dump();
+  trials[2].config_hash = trials[0].config_hash;
+  store.add_trials(sweep, trials);
+  CHECK(raw_query(path, "SELECT count(*) FROM trials") == "2");
+  CHECK(raw_query(path, "SELECT count(*) FROM configs") == "1");
+  CHECK(resolved() ==
+        std::vector<std::string>{config("spirals", 1).dump(), config("spirals", 2).dump()});
+
+  // Resumed: the trials it has keep their rows; a new one close to the stored
+  // base takes it, one far from it adds a base.
+  trials = sample_trials(4);
+  trials[0].config_json = config("spirals", 1).dump();
+  trials[1].config_json = config("spirals", 2).dump();
+  trials[2].config_json = config("spirals", 3).dump();
+  trials[3].config_json = far(4).dump();
+  store.add_trials(sweep, trials);
+  CHECK(raw_query(path, "SELECT count(*) FROM trials") == "4");
+  CHECK(raw_query(path, "SELECT count(*) FROM configs") == "2");
+  CHECK(raw_query(path, "SELECT config_patch FROM trials WHERE idx = 2") ==
+        R"([{"op":"replace","path":"/training/optimizer/learning_rate","value":3}])");
+  CHECK(raw_query(path, "SELECT config_patch FROM trials WHERE idx = 3") == "[]");
+  CHECK(resolved() == std::vector<std::string>{config("spirals", 1).dump(),
+                                               config("spirals", 2).dump(),
+                                               config("spirals", 3).dump(), far(4).dump()});
+  CHECK(raw_query(path, "PRAGMA foreign_key_check") == "");
 }
 
 TEST_CASE("store open: migration steps are numbered in order", "[store]") {

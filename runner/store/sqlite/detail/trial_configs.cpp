@@ -18,6 +18,42 @@ json parse_or_fail(std::string_view text, const char* what) {
 
 }  // namespace
 
+ConfigPlanner::ConfigPlanner(std::map<std::int64_t, json> stored) : stored_(std::move(stored)) {}
+
+const json& ConfigPlanner::base(std::int64_t ref) const {
+  return ref > 0 ? stored_.at(ref) : new_bases_.at(static_cast<std::size_t>(-1 - ref));
+}
+
+ConfigPlanner::Split ConfigPlanner::split(const json& config, std::size_t config_json_size,
+                                          const std::string& hint) {
+  const std::size_t close_enough = config_json_size / 4;
+  std::int64_t best = 0;
+  std::string best_patch;
+  const auto consider = [&](std::int64_t ref, const json& candidate) {
+    std::string patch = reports::json_diff(candidate, config).dump();
+    if (best == 0 || patch.size() < best_patch.size()) {
+      best = ref;
+      best_patch = std::move(patch);
+    }
+  };
+  if (const auto last = last_for_hint_.find(hint); last != last_for_hint_.end())
+    consider(last->second, base(last->second));
+  if (best == 0 || best_patch.size() > close_enough) {
+    // The stored bases by id, then the new ones as made: the order in which
+    // they would have been stored.
+    for (const auto& [id, candidate] : stored_) consider(id, candidate);
+    for (std::size_t i = 0; i < new_bases_.size(); ++i)
+      consider(-1 - static_cast<std::int64_t>(i), new_bases_[i]);
+  }
+  if (best == 0 || best_patch.size() > close_enough) {
+    new_bases_.push_back(config);
+    best = -static_cast<std::int64_t>(new_bases_.size());
+    best_patch = "[]";
+  }
+  last_for_hint_[hint] = best;
+  return {best, std::move(best_patch)};
+}
+
 ConfigSplitter::ConfigSplitter(Connection& connection, std::int64_t sweep_id)
     : connection_(connection), sweep_id_(sweep_id) {}
 
@@ -29,40 +65,30 @@ std::pair<std::int64_t, std::string> ConfigSplitter::split(const std::string& co
 std::pair<std::int64_t, std::string> ConfigSplitter::split(const json& config,
                                                            std::size_t config_json_size,
                                                            const std::string& hint) {
-  if (!loaded_) {
+  if (!planner_) {
+    std::map<std::int64_t, json> stored;
     auto select = connection_.cached("SELECT id, config_json FROM configs WHERE sweep_id = ?1");
     select->bind(1, sweep_id_);
     while (select->step())
-      bases_.emplace(select->column_int64(0),
+      stored.emplace(select->column_int64(0),
                      parse_or_fail(select->column_text(1), "a stored base config"));
-    loaded_ = true;
+    planner_.emplace(std::move(stored));
   }
-  const std::size_t close_enough = config_json_size / 4;
-  std::int64_t best_id = 0;
-  std::string best_patch;
-  const auto consider = [&](std::int64_t id, const json& base) {
-    std::string patch = reports::json_diff(base, config).dump();
-    if (best_id == 0 || patch.size() < best_patch.size()) {
-      best_id = id;
-      best_patch = std::move(patch);
+  ConfigPlanner::Split split = planner_->split(config, config_json_size, hint);
+  if (split.base < 0) {
+    // A new base is first used by the config that made it.
+    const auto index = static_cast<std::size_t>(-1 - split.base);
+    if (index == inserted_.size()) {
+      auto insert =
+          connection_.cached("INSERT INTO configs (sweep_id, config_json) VALUES (?1, ?2)");
+      insert->bind(1, sweep_id_);
+      insert->bind(2, planner_->new_bases()[index].dump());
+      insert->run();
+      inserted_.push_back(connection_.last_insert_rowid());
     }
-  };
-  if (const auto last = last_for_hint_.find(hint); last != last_for_hint_.end())
-    consider(last->second, bases_.at(last->second));
-  if (best_id == 0 || best_patch.size() > close_enough) {
-    for (const auto& [id, base] : bases_) consider(id, base);
+    split.base = inserted_.at(index);
   }
-  if (best_id == 0 || best_patch.size() > close_enough) {
-    auto insert = connection_.cached("INSERT INTO configs (sweep_id, config_json) VALUES (?1, ?2)");
-    insert->bind(1, sweep_id_);
-    insert->bind(2, config.dump());
-    insert->run();
-    best_id = connection_.last_insert_rowid();
-    best_patch = "[]";
-    bases_.emplace(best_id, config);
-  }
-  last_for_hint_[hint] = best_id;
-  return {best_id, std::move(best_patch)};
+  return {split.base, std::move(split.patch)};
 }
 
 const std::shared_ptr<const json>& ConfigJoiner::base(std::int64_t config_id) {

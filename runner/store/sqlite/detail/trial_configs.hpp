@@ -8,15 +8,17 @@
 // Which base: the one whose patch is smallest, found by first trying the base
 // that the last trial with the same hint (its optimizer) used; a config that
 // no base is close to (its patch over a quarter of its own size) becomes a
-// new base. Everything here runs inside the caller's transaction.
+// new base.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -26,12 +28,37 @@ namespace sweep::runner::detail {
 
 class Connection;
 
-// Splits configs into a base and a patch, adding bases to the sweep as needed.
+// Chooses each config's base and patch among the bases it was given and
+// those it makes up, reading and writing no database: a caller may plan a
+// batch before it takes the store.
+class ConfigPlanner {
+ public:
+  struct Split {
+    std::int64_t base;  // a given base's id (> 0), or -1 - i for new_bases()[i]
+    std::string patch;  // RFC 6902, as text
+  };
+  // stored: the sweep's bases, by id.
+  explicit ConfigPlanner(std::map<std::int64_t, nlohmann::json> stored = {});
+  // `config_json_size` is the size of `config` as text; `hint` groups configs
+  // that are likely close (e.g. the trial's optimizer).
+  Split split(const nlohmann::json& config, std::size_t config_json_size, const std::string& hint);
+  // The bases split() made up, in the order it made them.
+  const std::vector<nlohmann::json>& new_bases() const { return new_bases_; }
+
+ private:
+  const nlohmann::json& base(std::int64_t ref) const;
+
+  std::map<std::int64_t, nlohmann::json> stored_;
+  std::vector<nlohmann::json> new_bases_;
+  std::map<std::string, std::int64_t> last_for_hint_;
+};
+
+// Splits configs into a base and a patch inside the caller's transaction,
+// adding bases to the sweep as needed.
 class ConfigSplitter {
  public:
   ConfigSplitter(Connection& connection, std::int64_t sweep_id);
-  // (config_id, patch text) of `config_json`; `hint` groups configs that are
-  // likely close (e.g. the trial's optimizer).
+  // (config_id, patch text) of `config_json`; `hint` as for ConfigPlanner.
   std::pair<std::int64_t, std::string> split(const std::string& config_json,
                                              const std::string& hint);
   // The same with the config already parsed (`config` is `config_json`
@@ -42,9 +69,8 @@ class ConfigSplitter {
  private:
   Connection& connection_;
   std::int64_t sweep_id_;
-  bool loaded_ = false;
-  std::map<std::int64_t, nlohmann::json> bases_;
-  std::map<std::string, std::int64_t> last_for_hint_;
+  std::optional<ConfigPlanner> planner_;  // made with the stored bases on first use
+  std::vector<std::int64_t> inserted_;    // the id of each of the planner's new bases
 };
 
 // Rebuilds configs from (config_id, patch), parsing each base once.
