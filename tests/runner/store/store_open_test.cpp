@@ -56,6 +56,21 @@ bool exists(const std::string& path) {
   return std::filesystem::exists(path);
 }
 
+// A trial's config large enough that one whose learning rate alone differs
+// shares its base (its patch is under a quarter of it).
+nlohmann::json spirals_config(const std::string& dataset, int rate) {
+  return nlohmann::json{
+      {"dataset",
+       {{"name", dataset},
+        {"samples", 300},
+        {"noise", 0.2},
+        {"classes", 3},
+        {"description", "three interleaved spiral arms, with noise on each point"}}},
+      {"metrics", {"accuracy", "precision", "recall", "f1_score", "auc"}},
+      {"model", {{"layers", {{{"type", "dense"}, {"units", 8}, {"activation", "relu"}}}}}},
+      {"training", {{"epochs", 2}, {"optimizer", {{"name", "adam"}, {"learning_rate", rate}}}}}};
+}
+
 }  // namespace
 
 TEST_CASE("store open: a new file gets the latest schema, in WAL mode", "[store]") {
@@ -200,18 +215,7 @@ TEST_CASE("store open: a trial's config patch that does not fit its base is refu
   SqliteStorage store(path, Storage::Mode::read_write);
   const auto sweep = store.create_sweep(sample_sweep("alpha"));
   auto trials = sample_trials(3);
-  const auto config = [](int rate) {
-    return nlohmann::json{
-        {"dataset",
-         {{"name", "spirals"},
-          {"samples", 300},
-          {"noise", 0.2},
-          {"classes", 3},
-          {"description", "three interleaved spiral arms, with noise on each point"}}},
-        {"metrics", {"accuracy", "precision", "recall", "f1_score", "auc"}},
-        {"model", {{"layers", {{{"type", "dense"}, {"units", 8}, {"activation", "relu"}}}}}},
-        {"training", {{"epochs", 2}, {"optimizer", {{"name", "adam"}, {"learning_rate", rate}}}}}};
-  };
+  const auto config = [](int rate) { return spirals_config("spirals", rate); };
   for (int i = 0; i < 3; ++i) trials[i].config_json = config(i + 1).dump();
   store.add_trials(sweep, trials);
   // The trials share one base (a patch is under a quarter of a config);
@@ -246,18 +250,7 @@ TEST_CASE("store open: trials added to a sweep split against the bases it has", 
   const std::string path = dir.file("sweeps.db");
   SqliteStorage store(path, Storage::Mode::read_write);
   const auto sweep = store.create_sweep(sample_sweep("alpha"));
-  const auto config = [](const std::string& dataset, int rate) {
-    return nlohmann::json{
-        {"dataset",
-         {{"name", dataset},
-          {"samples", 300},
-          {"noise", 0.2},
-          {"classes", 3},
-          {"description", "three interleaved spiral arms, with noise on each point"}}},
-        {"metrics", {"accuracy", "precision", "recall", "f1_score", "auc"}},
-        {"model", {{"layers", {{{"type", "dense"}, {"units", 8}, {"activation", "relu"}}}}}},
-        {"training", {{"epochs", 2}, {"optimizer", {{"name", "adam"}, {"learning_rate", rate}}}}}};
-  };
+  const auto config = spirals_config;
   // Far from the others: every member differs.
   const auto far = [](int rate) {
     return nlohmann::json{{"other", {{"name", "moons"}, {"rate", rate}}}};
