@@ -1251,13 +1251,13 @@ reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id) {
   const auto describe = [&] { return fmt::format("read sweep {}", sweep_id); };
   reports::SweepRecord record;
   std::unordered_map<std::int64_t, std::vector<reports::EpochRecord>> epochs;
-  // The trials' rows are read under the store's lock, a block at a time, and
-  // their JSON parsed (most of the time of reading a large sweep) on other
-  // threads as each block fills; the last block is parsed once the lock is
-  // released. A deque: a block stays where it is while the next fills.
+  // Rows are read under the store's lock, a block at a time; their JSON is
+  // parsed in parallel (most of the time of reading a large sweep) while the
+  // next block is read, and kept in order. The last block (a small sweep's
+  // every row) is parsed once the lock is released.
   constexpr std::size_t kBlock = 4096;
-  std::deque<std::vector<RecordRow>> blocks(1);
-  tbb::task_group decoder;
+  std::vector<RecordRow> reading;
+  std::vector<RecordRow> decoding;
   const auto decode = [](std::vector<RecordRow>& rows) {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, rows.size(), 64),
                       [&](const tbb::blocked_range<std::size_t>& range) {
@@ -1265,6 +1265,15 @@ reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id) {
                           decode_trial(rows[i]);
                       });
   };
+  const auto keep = [&](std::vector<RecordRow>& rows) {
+    for (RecordRow& row : rows) {
+      if (auto found = epochs.find(row.trial.id); found != epochs.end())
+        row.trial.epochs = std::move(found->second);
+      record.trials.push_back(std::move(row.trial));
+    }
+    rows.clear();
+  };
+  tbb::task_group decoder;
   try {
     impl_->call(describe, [&](Connection& connection) {
       const ReadSnapshot snapshot(connection);
@@ -1278,18 +1287,20 @@ reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id) {
       trials->bind(1, sweep_id);
       ConfigJoiner configs(connection);
       while (trials->step()) {
-        blocks.back().push_back(record_row_of(*trials, &configs));
-        if (blocks.back().size() < kBlock) continue;
-        decoder.run([&rows = blocks.back(), &decode] { decode(rows); });
-        blocks.emplace_back();
+        reading.push_back(record_row_of(*trials, &configs));
+        if (reading.size() < kBlock) continue;
+        decoder.wait();
+        keep(decoding);
+        std::swap(reading, decoding);
+        decoder.run([&] { decode(decoding); });
       }
     });
     impl_->translating(describe, [&] {
-      decode(blocks.back());
+      decode(reading);
       decoder.wait();
     });
   } catch (...) {
-    // The blocks must outlive the decoder's use of them.
+    // `decoding` must outlive the decoder's use of it.
     decoder.cancel();
     try {
       decoder.wait();
@@ -1297,14 +1308,8 @@ reports::SweepRecord SqliteStorage::read_sweep(std::int64_t sweep_id) {
     }
     throw;
   }
-  record.trials.reserve((blocks.size() - 1) * kBlock + blocks.back().size());
-  for (std::vector<RecordRow>& rows : blocks) {
-    for (RecordRow& row : rows) {
-      if (auto found = epochs.find(row.trial.id); found != epochs.end())
-        row.trial.epochs = std::move(found->second);
-      record.trials.push_back(std::move(row.trial));
-    }
-  }
+  keep(decoding);
+  keep(reading);
   return record;
 }
 

@@ -7,9 +7,13 @@
 // maximised and minimised.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <random>
 #include <set>
@@ -294,4 +298,66 @@ TEST_CASE("store: partial reads return exactly what the whole read holds", "[sto
     CHECK(store.metric_names(sweep_id) == expected);
     CHECK(expected.count("val_f1_score") == 1);
   }
+}
+
+TEST_CASE("store: a sweep of more rows than a read block reads whole, in order", "[store]") {
+  // read_sweep reads 4,096 rows at a time and parses each block on other
+  // threads while it reads the next; the last block after the store's lock.
+  TempDir dir;
+  const std::string path = dir.file("large.db");
+  SqliteStorage store(path, Storage::Mode::read_write);
+  const std::int64_t sweep_id = store.create_sweep(sample_sweep("large"));
+  constexpr int kTrials = 9000;  // two whole blocks and part of a third
+  std::vector<NewTrial> trials = sample_trials(kTrials);
+  // Configs that differ by their rate alone, so that they share one base.
+  for (int i = 0; i < kTrials; ++i)
+    trials[static_cast<std::size_t>(i)].config_json =
+        R"({"dataset":{"name":"spirals","description":"three interleaved spiral arms, with )"
+        R"(noise on each point"},"model":{"layers":[{"activation":"relu","type":"dense",)"
+        R"("units":8},{"activation":"softmax","type":"dense","units":3}]},"training":)"
+        R"({"batch_size":32,"epochs":2,"loss":"categorical_crossentropy","learning_rate":)" +
+        std::to_string(i) + "}}";
+  store.add_trials(sweep_id, trials);
+  REQUIRE(raw_query(path, "SELECT count(*) FROM configs") == "1");
+  std::map<std::string, double> metrics = {{"accuracy", 0.5}};
+  for (int t = 0; t < 3; ++t)
+    for (int p = 0; p < 3; ++p) metrics[fmt::format("confusion[{}][{}]", t, p)] = t * 3 + p;
+  const SweepRecord before = store.read_sweep(sweep_id);
+  REQUIRE(before.trials.size() == kTrials);
+  for (const int i : {0, 4100, 8999}) {
+    const std::int64_t id = before.trials[static_cast<std::size_t>(i)].id;
+    store.start_trial(id);
+    TrialOutcome outcome;
+    outcome.test_metrics = metrics;
+    outcome.test_metrics["index"] = i;
+    store.finish_trial(id, outcome);
+  }
+
+  const SweepRecord read = store.read_sweep(sweep_id);
+  REQUIRE(read.trials.size() == kTrials);
+  for (int i = 0; i < kTrials; ++i) {
+    const TrialRecord& trial = read.trials[static_cast<std::size_t>(i)];
+    REQUIRE(trial.params == nlohmann::json::parse(trials[static_cast<std::size_t>(i)].params_json));
+    REQUIRE(trial.config.find("/training/learning_rate") == i);
+    if (i == 0 || i == 4100 || i == 8999) {
+      REQUIRE(trial.test_metrics.size() == 11);
+      CHECK(trial.test_metrics.at("index") == i);
+      CHECK(trial.test_metrics.at("confusion[2][1]") == 7.0);
+    } else {
+      REQUIRE(trial.test_metrics.empty());
+    }
+  }
+
+  // A row that does not parse, in a block parsed while the store is held and
+  // in one parsed after: one line either way.
+  for (const int bad : {100, 5000, 8500}) {
+    raw_exec(path, fmt::format("UPDATE trials SET params_json = 'x' WHERE idx = {}", bad));
+    CHECK_THROWS_WITH(store.read_sweep(sweep_id),
+                      fmt::format("cannot read sweep {} in {}: a trial's parameters is not "
+                                  "valid json",
+                                  sweep_id, path));
+    raw_exec(path, fmt::format("UPDATE trials SET params_json = '{}' WHERE idx = {}",
+                               trials[static_cast<std::size_t>(bad)].params_json, bad));
+  }
+  CHECK(store.read_sweep(sweep_id).trials.size() == kTrials);
 }
