@@ -119,11 +119,14 @@ std::string cell_name(std::string_view base, std::size_t row, std::size_t col) {
 }  // namespace
 
 std::string encode_metrics_json(const std::map<std::string, double>& metrics) {
-  // The cells of each family "base[r][c]", and its rows and columns.
+  // The cells of each family "base[r][c]", its rows and columns, and whether
+  // it is written as one member (an array of rows): when it fills its
+  // rectangle from [0][0] and its base is no metric's own name.
   struct Family {
     std::size_t rows = 0;
     std::size_t cols = 0;
     std::size_t cells = 0;
+    bool matrix = false;
   };
   std::map<std::string_view, Family> families;
   for (const auto& [name, value] : metrics) {
@@ -134,27 +137,22 @@ std::string encode_metrics_json(const std::map<std::string, double>& metrics) {
       ++family.cells;
     }
   }
-  // A family that fills its rectangle from [0][0], and whose base is no
-  // metric's own name, is one member: an array of rows.
-  const auto as_matrix = [&](std::string_view base) {
-    const auto found = families.find(base);
-    return found != families.end() &&
-           found->second.cells == found->second.rows * found->second.cols &&
-           metrics.find(std::string(base)) == metrics.end();
-  };
+  for (auto& [base, family] : families)
+    family.matrix =
+        family.cells == family.rows * family.cols && !metrics.contains(std::string(base));
   auto object = nlohmann::json::object();
   for (const auto& [name, value] : metrics) {
-    const auto cell = matrix_cell(name);
-    if (!cell || !as_matrix(cell->base)) {
+    const auto cell = families.empty() ? std::nullopt : matrix_cell(name);
+    const Family* family = cell ? &families.at(cell->base) : nullptr;
+    if (family == nullptr || !family->matrix) {
       object[name] = value_json(value);
       continue;
     }
     nlohmann::json& matrix = object[std::string(cell->base)];
     if (matrix.is_null()) {
-      const Family& family = families[cell->base];
       matrix = nlohmann::json::array();
-      for (std::size_t r = 0; r < family.rows; ++r)
-        matrix.push_back(nlohmann::json(std::vector<nlohmann::json>(family.cols)));
+      for (std::size_t r = 0; r < family->rows; ++r)
+        matrix.push_back(nlohmann::json(std::vector<nlohmann::json>(family->cols)));
     }
     matrix[cell->row][cell->col] = value_json(value);
   }
